@@ -18,6 +18,7 @@ BLUEPRINTS: list[str] = [
     "kgserver.web.sparql",
     "kgserver.web.pages",
     "kgserver.web.api",
+    "kgserver.web.dumps",
     "kgserver.web.validate",
 ]
 

@@ -1,5 +1,385 @@
-"""Placeholder blueprint, replaced by the work on its issue."""
+"""Linked-data pages: every IRI under the base answers at its path, for people and for machines.
 
-from flask import Blueprint
+Decisions (see ``docs/linked-data.md``):
+
+* An IRI of a *thing* (``/id/...``, the dataset) answers ``303 See Other`` to the document
+  that describes it in the negotiated format: ``/id/plan/x`` -> ``/id/plan/x.html`` or
+  ``/id/plan/x.ttl`` (Cool URIs, "303 URIs forwarding to different documents").
+* An IRI of a *document* (the ontology, a named graph) answers ``200`` with the negotiated
+  representation and ``Content-Location`` naming the suffixed URL.
+* Suffixed URLs (``.html``, ``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``) always answer ``200``.
+* Negotiated responses carry ``Vary: Accept``; nothing acceptable is ``406``; an IRI the
+  graph does not use is ``404`` with a page that suggests close IRIs and a search.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+
+from .. import bundle, dataset
+from ..namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_IRI
+from ..void import VOID_PATH, dataset_iri, void_store
+from .conneg import FORMATS, RDF_FORMATS, Format, acceptable_media_types, negotiate, split_suffix
+from .figures import figures_for, kind
+from .render import PageBuilder, explainer
+from .resource import RDF_TYPE, RDFS_LABEL, SKOS_PREF, Labeller, Sources, description, fold, local_name, outgoing, serialize
+from .state import get_state
+from .ui import request_languages, ui_strings
 
 bp = Blueprint("pages", __name__)
+
+_EXT = "kgserver.pages"
+
+
+class PagesCache:
+    """What the pages derive once from the store: the VoID store, the ontology page, a label index."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.values: dict = {}
+
+    def get(self, key: str, make):
+        """Return the cached value for ``key``, making it once (thread-safe)."""
+        if key not in self.values:
+            with self.lock:
+                if key not in self.values:
+                    self.values[key] = make()
+        return self.values[key]
+
+
+def init_app(app) -> None:
+    """Give the application its (empty, lazily filled) page cache."""
+    app.extensions[_EXT] = PagesCache()
+
+
+def _cache() -> PagesCache:
+    return current_app.extensions[_EXT]
+
+
+def base_iri() -> str:
+    """Return the configured base IRI (``BASE_IRI``)."""
+    return current_app.config["BASE_IRI"]
+
+
+def href_for(iri: str) -> str:
+    """Return the local URL of an IRI under the base (with its fragment), else the IRI itself."""
+    base = base_iri()
+    if iri.startswith(base):
+        return f"{request.script_root}/{iri[len(base):]}"
+    return iri
+
+
+def _store() -> ox.Store:
+    return get_state().store
+
+
+def _void() -> ox.Store:
+    return _cache().get("void", lambda: void_store(_store(), base=base_iri()))
+
+
+def _dataset_iri() -> ox.NamedNode:
+    return _cache().get("dataset_iri", lambda: dataset_iri(_store(), base_iri()))
+
+
+def _common_context(languages: list[str], **extra) -> dict:
+    ui_lang, words = ui_strings(languages)
+    return {"ui_lang": ui_lang, "t": words, "void_path": VOID_PATH, "dataset_href": href_for(_dataset_iri().value),
+            "root": request.script_root, **extra}
+
+
+def _rdf_response(triples, fmt: Format, *, vary: bool) -> Response:
+    response = Response(serialize(triples, fmt.rdf_format), content_type=fmt.content_type)
+    return _finish(response, vary=vary)
+
+
+def _finish(response: Response, *, vary: bool) -> Response:
+    if vary:
+        response.vary.add("Accept")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def not_acceptable(offered: list[str] | None = None) -> Response:
+    """Return a 406 listing the media types on offer."""
+    types = acceptable_media_types(offered)
+    response = Response(
+        f"406 Not Acceptable: none of the media types in Accept ({request.headers.get('Accept', '')}) is offered here.\n"
+        f"Offered: {', '.join(types)}; or add a suffix: {', '.join('.' + k for k in (offered or FORMATS))}\n",
+        status=406, content_type="text/plain; charset=utf-8")
+    return _finish(response, vary=True)
+
+
+def _subject_iris() -> list[str]:
+    def make():
+        base = base_iri()
+        seen = {q.subject.value for q in _store().quads_for_pattern(None, None, None, None)
+                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(base)}
+        return sorted(seen)
+    return _cache().get("subjects", make)
+
+
+def not_found(iri: str) -> Response:
+    """Return a 404: a page with close IRIs and a search box for people, one line for programs."""
+    fmt = negotiate(request.accept_mimetypes, ["html"])
+    if fmt is None:
+        response = Response(f"404 Not Found: <{iri}> is not used in the graph.\n", status=404,
+                            content_type="text/plain; charset=utf-8")
+        return _finish(response, vary=True)
+    languages = request_languages()
+    labeller = Labeller(Sources(_store()), languages)
+    close = difflib.get_close_matches(iri, _subject_iris(), n=8, cutoff=0.75)
+    suggestions = [{"href": href_for(s), "label": labeller.label(ox.NamedNode(s)), "iri": s} for s in close]
+    query = local_name(iri).replace("-", " ") if iri.startswith(base_iri()) else ""
+    html = render_template("pages/not_found.html", iri=iri, suggestions=suggestions, query=query,
+                           **_common_context(languages, title="404"))
+    return _finish(Response(html, status=404, content_type="text/html; charset=utf-8"), vary=True)
+
+
+@bp.app_errorhandler(404)
+def _handle_404(_error):
+    """Answer every unknown URL with the helpful 404 (not only IRIs under the base)."""
+    base = base_iri()
+    return not_found(base + request.path.lstrip("/"))
+
+
+def _explain_href(s, p, o) -> str:
+    from urllib.parse import urlencode
+
+    return f"{request.script_root}/explain?" + urlencode({"s": str(s), "p": str(p), "o": str(o)})
+
+
+def _resource_html(sources: Sources, node: ox.NamedNode, stem: str) -> Response:
+    languages = request_languages()
+    labeller = Labeller(sources, languages)
+    builder = PageBuilder(sources, labeller, href_for, _explain_href if explainer() is not None else None)
+    context = builder.page(node)
+    _ui_lang, words = ui_strings(languages)
+    context["figures"] = figures_for(sources, labeller, href_for, node, words)
+    context["kind"] = kind(sources, node)
+    context["explain_available"] = explainer() is not None
+    formats = [{"label": FORMATS[k].label, "media": FORMATS[k].media_type,
+                "href": f"{request.script_root}/{stem}.{k}"} for k in RDF_FORMATS]
+    html = render_template("pages/resource.html", formats=formats, **_common_context(languages), **context)
+    response = Response(html, content_type=FORMATS["html"].content_type)
+    response.vary.add("Accept-Language")
+    return _finish(response, vary=False)
+
+
+def _thing(sources: Sources, node: ox.NamedNode, stem: str, fmt: Format | None) -> Response:
+    """Answer for a thing: 303 to the negotiated document, or the suffixed document itself."""
+    if fmt is None:
+        chosen = negotiate(request.accept_mimetypes)
+        if chosen is None:
+            return not_acceptable()
+        return _finish(redirect(f"{request.script_root}/{stem}.{chosen.suffix}", code=303), vary=True)
+    if fmt.rdf_format is None:
+        return _resource_html(sources, node, stem)
+    return _rdf_response(description(sources, node), fmt, vary=False)
+
+
+def _document(triples_of, html_of, stem: str, fmt: Format | None) -> Response:
+    """Answer for a document: 200 with the negotiated (or suffixed) representation."""
+    negotiated = fmt is None
+    if negotiated:
+        fmt = negotiate(request.accept_mimetypes)
+        if fmt is None:
+            return not_acceptable()
+    if fmt.rdf_format is None:
+        response = Response(html_of(), content_type=fmt.content_type)
+        response.vary.add("Accept-Language")
+    else:
+        response = Response(serialize(triples_of(), fmt.rdf_format), content_type=fmt.content_type)
+    if negotiated:
+        response.headers["Content-Location"] = f"{request.script_root}/{stem}.{fmt.suffix}"
+    return _finish(response, vary=negotiated)
+
+
+def _graph_triples(graph: ox.NamedNode) -> list[ox.Triple]:
+    return sorted((ox.Triple(q.subject, q.predicate, q.object) for q in _store().quads_for_pattern(None, None, None, graph)),
+                  key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def _graph_html(graph: ox.NamedNode, title: str | None = None) -> str:
+    """Render a document (a named graph) as a list of its subjects, each with an anchor."""
+    languages = request_languages()
+    sources = Sources(_store())
+    labeller = Labeller(sources, languages)
+    subjects = sorted({q.subject for q in _store().quads_for_pattern(None, None, None, graph)
+                       if isinstance(q.subject, ox.NamedNode)}, key=lambda s: s.value)
+    graph_sources = Sources(_graph_only_store(graph))
+    builder = PageBuilder(graph_sources, labeller, href_for)
+    items = []
+    for subject in subjects:
+        statements = builder.properties(outgoing(graph_sources, subject))
+        anchor = subject.value.split("#", 1)[1] if "#" in subject.value else None
+        items.append({"iri": subject.value, "href": href_for(subject.value), "anchor": anchor,
+                      "label": labeller.label(subject), "properties": statements})
+    ntriples = sum(1 for _ in _store().quads_for_pattern(None, None, None, graph))
+    return render_template("pages/graph.html", graph_iri=graph.value, items=items, ntriples=ntriples,
+                           formats=[{"label": FORMATS[k].label, "media": FORMATS[k].media_type,
+                                     "href": f"{href_for(graph.value)}.{k}"} for k in RDF_FORMATS],
+                           **_common_context(languages, title=title or labeller.label(graph)))
+
+
+def _graph_only_store(graph: ox.NamedNode) -> ox.Store:
+    def make():
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in _store().quads_for_pattern(None, None, None, graph))
+        return store
+    return _cache().get(f"graph:{graph.value}", make)
+
+
+def _ontology_graph() -> ox.NamedNode:
+    return ox.NamedNode(str(dataset.graph_iri_for(bundle.ontology_file(), "ontology")))
+
+
+def _ontology_html() -> str:
+    """Return the ontology's HTML documentation (``kgserver.ontodoc``), or a plain listing until it exists."""
+    try:
+        from ..ontodoc import render_html
+    except ImportError:
+        return _graph_html(_ontology_graph(), title="ESS ontology")
+    from ..rdfio import parse_file
+
+    return _cache().get("ontology_html", lambda: render_html(parse_file(bundle.ontology_file())))
+
+
+@bp.get("/<path:path>")
+def dereference(path: str):
+    """Serve the IRI ``<BASE_IRI><path>``: a thing (303), a document (200), or 404/406."""
+    stem, fmt = split_suffix(path)
+    iri = base_iri() + stem
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return not_found(iri)
+    store = _store()
+    if iri == base_iri() + ONTOLOGY_IRI[len(BASE):]:
+        graph = _ontology_graph()
+        return _document(lambda: _graph_triples(graph), _ontology_html, stem, fmt)
+    if node == _dataset_iri():
+        return _thing(Sources(_void(), store), node, stem, fmt)
+    sources = Sources(store)
+    if store.contains_named_graph(node):
+        return _document(lambda: _graph_triples(node), lambda: _graph_html(node), stem, fmt)
+    if not sources.exists(node):
+        return not_found(iri)
+    return _thing(sources, node, stem, fmt)
+
+
+@bp.get(VOID_PATH)
+def void():
+    """Serve the VoID (and DCAT) description with counts computed from the store; Turtle unless asked otherwise."""
+    fmt = negotiate(request.accept_mimetypes, RDF_FORMATS + ["html"]) if request.accept_mimetypes else FORMATS["ttl"]
+    if fmt is None:
+        return not_acceptable(RDF_FORMATS + ["html"])
+    if fmt.rdf_format is None:
+        node = _dataset_iri()
+        stem = node.value[len(base_iri()):] if node.value.startswith(base_iri()) else "dataset"
+        return _finish(_resource_html(Sources(_void(), _store()), node, stem), vary=True)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in _void().quads_for_pattern(None, None, None, None)]
+    return _rdf_response(sorted(triples, key=str), fmt, vary=True)
+
+
+def _label_index() -> list[tuple[str, str]]:
+    def make():
+        index = {}
+        for prop in (RDFS_LABEL, SKOS_PREF):
+            for quad in _store().quads_for_pattern(None, prop, None, None):
+                if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(base_iri()):
+                    index.setdefault(quad.subject.value, []).append(fold(quad.object.value))
+        return sorted((iri, " | ".join(texts)) for iri, texts in index.items())
+    return _cache().get("labels", make)
+
+
+@bp.get("/search")
+def search():
+    """List the resources whose labels contain every word of ``q`` (accents and case ignored)."""
+    query = request.args.get("q", "").strip()[:200]
+    words = fold(query).split()
+    languages = request_languages()
+    labeller = Labeller(Sources(_store()), languages)
+    hits = [iri for iri, text in _label_index() if words and all(w in text for w in words)]
+    results = [{"href": href_for(i), "label": labeller.label(ox.NamedNode(i)), "iri": i,
+                "kind": kind(Sources(_store()), ox.NamedNode(i))} for i in hits[:200]]
+    results.sort(key=lambda r: (r["kind"], fold(r["label"])))
+    html = render_template("pages/search.html", query=query, results=results, total=len(hits),
+                           **_common_context(languages, title=query or "search"))
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@bp.get("/browse")
+def browse():
+    """List every resource under the base, grouped by its class."""
+    languages = request_languages()
+    sources = Sources(_store())
+    labeller = Labeller(sources, languages)
+    base = base_iri() + "id/"
+    groups: dict = {}
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    for quad in _store().quads_for_pattern(None, RDF_TYPE, None, None):
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(base) and quad.graph_name != inferred:
+            groups.setdefault(quad.object, set()).add(quad.subject)
+    out = []
+    for cls, members in groups.items():
+        items = sorted(({"href": href_for(m.value), "label": labeller.label(m)} for m in members),
+                       key=lambda item: fold(item["label"]))
+        out.append({"label": labeller.label(cls), "href": href_for(cls.value), "items": items})
+    out.sort(key=lambda g: fold(g["label"]))
+    html = render_template("pages/browse.html", groups=out, **_common_context(languages, title="browse"))
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+
+def _explanation_view(tree: dict, labeller: Labeller) -> dict:
+    """Turn ``Explanation.to_dict()`` into what ``explain.html`` shows: labels and links for its terms."""
+
+    def term(text: str) -> dict:
+        if text.startswith("<") and text.endswith(">"):
+            iri = text[1:-1]
+            return {"label": labeller.label(ox.NamedNode(iri)), "href": href_for(iri), "iri": iri}
+        return {"label": text, "href": None, "iri": None}
+
+    return {
+        "triple": [term(t) for t in tree["triple"]],
+        "asserted": tree["asserted"],
+        "graphs": [{"iri": g, "href": href_for(g)} for g in tree.get("graphs", [])],
+        "rule": tree.get("rule"),
+        "rule_text": tree.get("rule_text"),
+        "schema": [[term(t) for t in axiom] for axiom in tree.get("schema", [])],
+        "premises": [_explanation_view(p, labeller) for p in tree.get("premises", [])],
+    }
+
+
+@bp.get("/explain")
+def explain():
+    """Show why a triple holds: the reasoner's derivation, down to the asserted facts and their source files.
+
+    Query parameters ``s``, ``p`` and ``o`` are the triple's terms in N-Triples syntax.
+    """
+    explain_triple = explainer()
+    if explain_triple is None:
+        return not_found(base_iri() + "explain")
+    terms = [request.args.get(name, "").strip() for name in ("s", "p", "o")]
+    if not all(terms) or any(len(t) > 4000 for t in terms):
+        return Response("400 Bad Request: give the triple as s, p and o in N-Triples syntax "
+                        "(e.g. s=<https://...>&p=<https://...>&o=<https://...>)\n", status=400,
+                        content_type="text/plain; charset=utf-8")
+    try:
+        explanation = explain_triple(_store(), *terms)
+    except (ValueError, SyntaxError) as err:
+        return Response(f"400 Bad Request: not a triple in N-Triples syntax: {err}\n", status=400,
+                        content_type="text/plain; charset=utf-8")
+    languages = request_languages()
+    labeller = Labeller(Sources(_store()), languages)
+    if explanation is None:
+        view = None
+    else:
+        view = _explanation_view(explanation.to_dict(), labeller)
+    html = render_template("pages/explain.html", tree=view, terms=terms,
+                           **_common_context(languages, title="explain"))
+    return Response(html, status=200 if view else 404, content_type="text/html; charset=utf-8")

@@ -1,0 +1,132 @@
+"""Dumps of the dataset: asserted and inferred facts, each in Turtle, N-Triples, N-Quads and JSON-LD, gzipped.
+
+The same function makes the files ``kgserver export`` writes and the ones the server
+publishes at ``/dumps/<name>``, so both are byte-identical: output is sorted and gzipped
+with a zero timestamp, and blank nodes get labels computed from their surroundings (the
+store names them at random on every load), hence reproducible.  JSON-LD is written in expanded form, with no
+``@context`` at all, so no reader ever needs to fetch one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import INFERRED_GRAPH, PREFIXES
+
+#: Dump format key -> (Oxigraph format, media type of the uncompressed content, keeps named graphs).
+DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, str, bool]] = {
+    "ttl": (ox.RdfFormat.TURTLE, "text/turtle", False),
+    "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples", False),
+    "nq": (ox.RdfFormat.N_QUADS, "application/n-quads", True),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json", False),
+}
+
+_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+
+
+def dump_name(fmt: str, *, inferred: bool) -> str:
+    """Return the file name of a dump: ``esskg.ttl.gz`` or ``esskg-inferred.ttl.gz``."""
+    if fmt not in DUMP_FORMATS:
+        raise ValueError(f"unknown dump format {fmt!r}; expected one of {', '.join(DUMP_FORMATS)}")
+    return f"esskg{'-inferred' if inferred else ''}.{fmt}.gz"
+
+
+def dump_names() -> list[str]:
+    """Return every dump file name, asserted first."""
+    return [dump_name(fmt, inferred=inferred) for inferred in (False, True) for fmt in DUMP_FORMATS]
+
+
+def parse_dump_name(name: str) -> tuple[str, bool] | None:
+    """Return (format, inferred) for a dump file name, or None if it names no dump."""
+    for inferred in (False, True):
+        for fmt in DUMP_FORMATS:
+            if name == dump_name(fmt, inferred=inferred):
+                return fmt, inferred
+    return None
+
+
+def _quads(store: ox.Store, inferred: bool) -> list[ox.Quad]:
+    if inferred:
+        quads = list(store.quads_for_pattern(None, None, None, _INFERRED))
+    else:
+        quads = [q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != _INFERRED]
+    quads = stable_blank_nodes(quads)
+    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def stable_blank_nodes(quads: list[ox.Quad], max_rounds: int = 64) -> list[ox.Quad]:
+    """Return the quads with blank nodes renamed after a hash of their neighbourhood.
+
+    Colour refinement (Weisfeiler-Lehman, until the partition stops changing): each blank node's
+    label hashes the triples around it, transitively, so the same data gives the same labels whatever the store called them.
+    Blank nodes that stay indistinguishable are numbered in turn (if they are truly symmetric,
+    any numbering gives the same output).
+    """
+    bnodes = {t for q in quads for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
+    if not bnodes:
+        return quads
+    colour = {b: "" for b in bnodes}
+
+    def key(term) -> str:
+        return "_:" + colour[term] if isinstance(term, ox.BlankNode) else str(term)
+
+    classes = 1
+    for _ in range(max_rounds):
+        signature: dict = {b: [colour[b]] for b in bnodes}
+        for q in quads:
+            if q.subject in signature:
+                signature[q.subject].append(("out", str(q.predicate), key(q.object), str(q.graph_name)))
+            if isinstance(q.object, ox.BlankNode):
+                signature[q.object].append(("in", key(q.subject), str(q.predicate), str(q.graph_name)))
+        colour = {b: hashlib.sha256(repr(sorted(map(repr, signature[b]))).encode()).hexdigest()[:16] for b in bnodes}
+        refined = len(set(colour.values()))
+        if refined == classes:
+            break
+        classes = refined
+    ties = Counter(colour.values())
+    seen: Counter = Counter()
+    names = {}
+    for b in sorted(bnodes, key=lambda b: colour[b]):
+        c = colour[b]
+        names[b] = ox.BlankNode(f"b{c}" if ties[c] == 1 else f"b{c}n{seen[c]}")
+        seen[c] += 1
+
+    def rename(term):
+        return names.get(term, term) if isinstance(term, ox.BlankNode) else term
+
+    return [ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name) for q in quads]
+
+
+def render_dump(store: ox.Store, fmt: str, *, inferred: bool) -> bytes:
+    """Return one dump, gzipped (reproducibly: the gzip header's time is zero).
+
+    Graph formats (Turtle, N-Triples, JSON-LD) hold the distinct triples of the merged
+    graphs; N-Quads keeps each triple in its named graph.
+    """
+    rdf_format, _media, keeps_graphs = DUMP_FORMATS[fmt]
+    quads = _quads(store, inferred)
+    if keeps_graphs:
+        data = ox.serialize(quads, format=rdf_format)
+    else:
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
+                         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        data = ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def export(store: ox.Store, out_dir: Path | str) -> list[Path]:
+    """Write every dump of ``store`` into ``out_dir`` (created if needed); return the paths written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in dump_names():
+        fmt, inferred = parse_dump_name(name)
+        path = out / name
+        path.write_bytes(render_dump(store, fmt, inferred=inferred))
+        written.append(path)
+    return written

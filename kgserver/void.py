@@ -1,0 +1,169 @@
+"""The dataset description: the static DCAT/VoID of ``data/dataset.ttl`` plus counts computed from the store.
+
+The *asserted* dataset (every named graph but the inferred one) is the described
+``void:Dataset``; the inferred graph is its ``void:subset``.  The counts are those of the
+served store, so they equal what a SPARQL ``COUNT`` or the dumps give.  The endpoint's
+service description links here with :func:`void_path` and :func:`dataset_iri`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .export import DUMP_FORMATS, dump_name
+from .namespaces import BASE, DCAT, ESS, GRAPH, INFERRED_GRAPH, PREFIXES, VOID
+
+#: Path (relative to the server root) of the VoID description (RFC 5785 well-known URI, VoID §7.2).
+VOID_PATH = "/.well-known/void"
+
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
+_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+_METADATA_GRAPH = ox.NamedNode(str(GRAPH["data/dataset"]))
+
+
+def void_path() -> str:
+    """Return the server path of the VoID description (``/.well-known/void``)."""
+    return VOID_PATH
+
+
+def _v(name: str) -> ox.NamedNode:
+    return ox.NamedNode(str(VOID[name]))
+
+
+def dataset_iri(store: ox.Store, base: str = BASE) -> ox.NamedNode:
+    """Return the IRI of the dataset described in ``data/dataset.ttl`` (``<base>dataset`` if none).
+
+    A ``void:Dataset`` or ``dcat:Dataset`` under the base that is not itself a subset wins.
+    """
+    found = []
+    for cls in (_v("Dataset"), ox.NamedNode(str(DCAT.Dataset))):
+        for quad in store.quads_for_pattern(None, _RDF_TYPE, cls, None):
+            subject = quad.subject
+            if quad.graph_name == _INFERRED or not isinstance(subject, ox.NamedNode):
+                continue
+            if not subject.value.startswith(base):
+                continue
+            is_subset = any(True for _ in store.quads_for_pattern(None, _v("subset"), subject, None))
+            found.append((is_subset, subject.value))
+    if found:
+        return ox.NamedNode(sorted(found)[0][1])
+    return ox.NamedNode(base + "dataset")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Figures of one part of the dataset."""
+
+    triples: int
+    subjects: int
+    objects: int
+    properties: int
+    classes: dict[str, int]  # class IRI -> distinct instances
+    properties_triples: dict[str, int]  # property IRI -> triples
+
+
+def _filter(inferred: bool) -> str:
+    op = "=" if inferred else "!="
+    return f"FILTER(?g {op} <{INFERRED_GRAPH}>)"
+
+
+def count(store: ox.Store, *, inferred: bool = False) -> Counts:
+    """Count the distinct triples of the asserted graphs (or of the inferred graph) of ``store``."""
+    flt = _filter(inferred)
+    distinct = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {flt} }}"
+
+    def one(query: str) -> int:
+        for solution in store.query(query):
+            return int(solution[0].value)
+        return 0
+
+    triples = one(f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")
+    subjects = one(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {flt} }}")
+    objects = one(f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {flt} }}")
+    properties = {
+        s["p"].value: int(s["n"].value)
+        for s in store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p")
+    }
+    classes = {
+        s["c"].value: int(s["n"].value)
+        for s in store.query(
+            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {flt} FILTER(isIRI(?c)) }} GROUP BY ?c"
+        )
+    }
+    return Counts(triples, subjects, objects, len(properties), dict(sorted(classes.items())), dict(sorted(properties.items())))
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_XSD_INTEGER)
+
+
+def _add_counts(triples: list, subject, counts: Counts, tag: str) -> None:
+    add = triples.append
+    add(ox.Triple(subject, _v("triples"), _int(counts.triples)))
+    add(ox.Triple(subject, _v("distinctSubjects"), _int(counts.subjects)))
+    add(ox.Triple(subject, _v("distinctObjects"), _int(counts.objects)))
+    add(ox.Triple(subject, _v("properties"), _int(counts.properties)))
+    add(ox.Triple(subject, _v("classes"), _int(len(counts.classes))))
+    for index, (cls, n) in enumerate(counts.classes.items()):
+        part = ox.BlankNode(f"{tag}c{index}")
+        add(ox.Triple(subject, _v("classPartition"), part))
+        add(ox.Triple(part, _v("class"), ox.NamedNode(cls)))
+        add(ox.Triple(part, _v("entities"), _int(n)))
+    for index, (prop, n) in enumerate(counts.properties_triples.items()):
+        part = ox.BlankNode(f"{tag}p{index}")
+        add(ox.Triple(subject, _v("propertyPartition"), part))
+        add(ox.Triple(part, _v("property"), ox.NamedNode(prop)))
+        add(ox.Triple(part, _v("triples"), _int(n)))
+
+
+def example_resources(store: ox.Store, limit: int = 3) -> list[ox.NamedNode]:
+    """Return a few plans (instances of a subclass of ``ess:Plan``), sorted by IRI."""
+    query = f"""SELECT DISTINCT ?s WHERE {{
+        ?s a ?c . ?c <{PREFIXES['rdfs']}subClassOf>* <{ESS.Plan}> . FILTER(isIRI(?s))
+    }} ORDER BY ?s LIMIT {int(limit)}"""
+    return [solution["s"] for solution in store.query(query, use_default_graph_as_union=True)]
+
+
+def build_void(store: ox.Store, *, base: str = BASE, sparql_path: str = "sparql") -> list[ox.Triple]:
+    """Return the dataset description: the static one merged with computed VoID counts, sorted.
+
+    :param base: the base IRI, under which the SPARQL endpoint and the dumps are published.
+    :param sparql_path: the endpoint's path relative to the base.
+    """
+    dataset = dataset_iri(store, base)
+    triples: list[ox.Triple] = [
+        ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, _METADATA_GRAPH)
+    ]
+    add = triples.append
+    add(ox.Triple(dataset, _RDF_TYPE, _v("Dataset")))
+    add(ox.Triple(dataset, _RDF_TYPE, ox.NamedNode(str(DCAT.Dataset))))
+    add(ox.Triple(dataset, _v("sparqlEndpoint"), ox.NamedNode(base + sparql_path)))
+    add(ox.Triple(dataset, _v("uriSpace"), ox.Literal(base + "id/")))
+    add(ox.Triple(dataset, _v("vocabulary"), ox.NamedNode(str(ESS))))
+    add(ox.Triple(dataset, _v("rootResource"), ox.NamedNode(base + "ontology")))
+    for example in example_resources(store):
+        add(ox.Triple(dataset, _v("exampleResource"), example))
+    for fmt in DUMP_FORMATS:
+        add(ox.Triple(dataset, _v("dataDump"), ox.NamedNode(base + "dumps/" + dump_name(fmt, inferred=False))))
+    _add_counts(triples, dataset, count(store, inferred=False), "asserted")
+
+    if store.contains_named_graph(_INFERRED):
+        subset = _INFERRED
+        add(ox.Triple(dataset, _v("subset"), subset))
+        add(ox.Triple(subset, _RDF_TYPE, _v("Dataset")))
+        add(ox.Triple(subset, ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.Literal("Inferred facts (OWL RL)", language="en")))
+        add(ox.Triple(subset, ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.Literal("Fets inferits (OWL RL)", language="ca")))
+        for fmt in DUMP_FORMATS:
+            add(ox.Triple(subset, _v("dataDump"), ox.NamedNode(base + "dumps/" + dump_name(fmt, inferred=True))))
+        _add_counts(triples, subset, count(store, inferred=True), "inferred")
+    return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def void_store(store: ox.Store, **kwargs) -> ox.Store:
+    """Return a small store holding :func:`build_void`'s triples (in its default graph)."""
+    out = ox.Store()
+    out.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in build_void(store, **kwargs))
+    return out

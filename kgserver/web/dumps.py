@@ -1,0 +1,77 @@
+"""Dumps at stable URLs: ``/dumps/esskg.ttl.gz``, ``/dumps/esskg-inferred.nq.gz``, ...
+
+Each file is made once per process, on first request, by the same function as
+``kgserver export`` (:func:`kgserver.export.render_dump`), and then served from memory
+with an ``ETag`` so clients can revalidate cheaply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from ..export import DUMP_FORMATS, dump_names, parse_dump_name, render_dump
+from .state import get_state
+
+bp = Blueprint("dumps", __name__)
+
+_EXT = "kgserver.dumps"
+
+
+def init_app(app) -> None:
+    """Give the application an empty dump cache."""
+    app.extensions[_EXT] = {"lock": threading.Lock(), "files": {}}
+
+
+def dump_bytes(name: str) -> bytes:
+    """Return the gzipped bytes of one dump, making it on first use.
+
+    :raises KeyError: when ``name`` is not a dump file name.
+    """
+    parsed = parse_dump_name(name)
+    if parsed is None:
+        raise KeyError(name)
+    cache = current_app.extensions[_EXT]
+    files = cache["files"]
+    if name not in files:
+        with cache["lock"]:
+            if name not in files:
+                fmt, inferred = parsed
+                files[name] = render_dump(get_state().store, fmt, inferred=inferred)
+    return files[name]
+
+
+@bp.get("/dumps/")
+def index():
+    """List the dumps with their sizes."""
+    from .pages import _common_context
+    from .ui import request_languages
+
+    rows = []
+    for name in dump_names():
+        fmt, inferred = parse_dump_name(name)
+        data = dump_bytes(name)
+        rows.append({"name": name, "href": f"{request.script_root}/dumps/{name}", "bytes": len(data),
+                     "media": DUMP_FORMATS[fmt][1], "inferred": inferred})
+    html = render_template("pages/dumps.html", rows=rows, **_common_context(request_languages(), title="dumps"))
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@bp.get("/dumps/<name>")
+def dump(name: str):
+    """Serve one gzipped dump (``application/gzip``), or the helpful 404 for another name."""
+    try:
+        data = dump_bytes(name)
+    except KeyError:
+        from .pages import base_iri, not_found
+
+        return not_found(base_iri() + "dumps/" + name)
+    response = Response(data, content_type="application/gzip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(hashlib.sha256(data).hexdigest())
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request)

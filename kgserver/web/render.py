@@ -1,0 +1,164 @@
+"""Build what a resource page shows: its title, types, statements, incoming links and notes.
+
+The template (``templates/pages/resource.html``) only lays this out; every decision about
+labels, languages, order and inferred facts is made here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+import pyoxigraph as ox
+
+from ..namespaces import ESS, PREFIXES
+from .resource import (
+    RDF_TYPE,
+    SKOS_NOTE,
+    Labeller,
+    Sources,
+    Statement,
+    compact,
+    incoming,
+    outgoing,
+    pick_literal,
+)
+
+SOURCE_DOCUMENT = ox.NamedNode(str(ESS.sourceDocument))
+#: Properties shown first, in this order; the rest follow by label.
+PRIORITY = [
+    PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", str(ESS.acronym),
+    PREFIXES["skos"] + "notation", PREFIXES["dcterms"] + "description", PREFIXES["rdfs"] + "comment",
+    PREFIXES["skos"] + "definition", str(ESS.motivation), str(ESS.potentialActions), str(ESS.startYear),
+    str(ESS.endYear), str(ESS.activeYear),
+]
+#: Shown elsewhere on the page (header, source box), not in the property table.
+SHOWN_APART = {RDF_TYPE, SOURCE_DOCUMENT, SKOS_NOTE}
+MAX_INCOMING_PER_PROPERTY = 200
+
+Href = Callable[[str], str]
+
+
+def explainer():
+    """Return ``kgserver.reasoning.explain.explain`` when the reasoning package provides it, else None."""
+    try:
+        module = importlib.import_module("kgserver.reasoning.explain")
+    except ImportError:
+        return None
+    return getattr(module, "explain", None)
+
+
+def nt(term) -> str:
+    """Return the N-Triples form of a pyoxigraph term (what ``/explain`` takes)."""
+    return str(term)
+
+
+class PageBuilder:
+    """Turn statements into the plain values a template shows."""
+
+    def __init__(self, sources: Sources, labeller: Labeller, href: Href, explain_href: Callable | None = None):
+        self.sources = sources
+        self.labeller = labeller
+        self.href = href
+        self.explain_href = explain_href  # (s, p, o) -> URL of the explanation of an inferred triple
+
+    def value(self, term, inferred: bool = False, depth: int = 0) -> dict:
+        """Return a template value for an RDF term (a link, a literal or a nested blank node)."""
+        if isinstance(term, ox.Literal):
+            datatype = term.datatype.value if term.datatype else None
+            plain = datatype in (None, PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString")
+            return {"kind": "literal", "label": term.value, "lang": term.language, "inferred": inferred,
+                    "datatype": None if plain else compact(datatype)}
+        if isinstance(term, ox.BlankNode):
+            nested = self.properties(outgoing(self.sources, term), depth + 1) if depth < 2 else []
+            return {"kind": "bnode", "label": "", "nested": nested, "inferred": inferred}
+        label, lang = self.labeller.label_and_language(term)
+        return {"kind": "iri", "iri": term.value, "href": self.href(term.value), "label": label, "lang": lang,
+                "inferred": inferred}
+
+    def _predicate_key(self, predicate: ox.NamedNode) -> tuple:
+        iri = predicate.value
+        rank = PRIORITY.index(iri) if iri in PRIORITY else len(PRIORITY)
+        return (rank, self.labeller.label(predicate).casefold(), iri)
+
+    def _value_key(self, statement: Statement) -> tuple:
+        term = statement.value
+        if isinstance(term, ox.Literal):
+            lang = (term.language or "").split("-")[0]
+            order = self.labeller.languages
+            return (0, order.index(lang) if lang in order else len(order), term.value)
+        if isinstance(term, ox.NamedNode):
+            return (1, *self.labeller.sort_key(term))
+        return (2, str(term))
+
+    def properties(self, statements: list[Statement], depth: int = 0, *, skip=frozenset(), node=None,
+                   incoming: bool = False) -> list[dict]:
+        """Group statements by property, in a reading order, for the property table.
+
+        :param node: the resource the statements are about; with it, inferred values link to their explanation.
+        :param incoming: the statements point at ``node`` (their value is the subject).
+        """
+        groups: dict = {}
+        for statement in statements:
+            if statement.predicate in skip:
+                continue
+            groups.setdefault(statement.predicate, []).append(statement)
+        out = []
+        for predicate in sorted(groups, key=self._predicate_key):
+            values = sorted(groups[predicate], key=self._value_key)
+            shown = []
+            for statement in values:
+                value = self.value(statement.value, statement.inferred, depth)
+                if statement.inferred and node is not None and self.explain_href is not None:
+                    triple = (statement.value, predicate, node) if incoming else (node, predicate, statement.value)
+                    value["explain"] = self.explain_href(*triple)
+                shown.append(value)
+            out.append({
+                "iri": predicate.value,
+                "href": self.href(predicate.value),
+                "label": self.labeller.label(predicate),
+                "values": shown,
+            })
+        return out
+
+    def incoming_groups(self, statements: list[Statement], node=None) -> list[dict]:
+        """Group incoming links by property; each value is the resource that points here."""
+        groups = self.properties([s for s in statements if isinstance(s.value, ox.NamedNode)], node=node, incoming=True)
+        for group in groups:
+            group["total"] = len(group["values"])
+            group["values"] = group["values"][:MAX_INCOMING_PER_PROPERTY]
+        return groups
+
+    def page(self, node: ox.NamedNode) -> dict:
+        """Return the template context of a resource page (without the figures)."""
+        out_statements = outgoing(self.sources, node)
+        in_statements = incoming(self.sources, node)
+        label, lang = self.labeller.label_and_language(node)
+        types = sorted((s for s in out_statements if s.predicate == RDF_TYPE),
+                       key=lambda s: (s.inferred, self.labeller.label(s.value).casefold()))
+        notes = [s for s in out_statements if s.predicate == SKOS_NOTE]
+        order = self.labeller.languages
+        notes.sort(key=lambda s: (order.index(s.value.language.split("-")[0]) if isinstance(s.value, ox.Literal)
+                                  and s.value.language and s.value.language.split("-")[0] in order else len(order)))
+        sources_docs = [s for s in out_statements if s.predicate == SOURCE_DOCUMENT]
+        best_note = pick_literal((s.value for s in notes), order)
+        return {
+            "iri": node.value,
+            "title": label,
+            "title_lang": lang,
+            "notation": self.labeller.notation(node),
+            "types": [self.value(s.value, s.inferred) | ({"explain": self.explain_href(node, RDF_TYPE, s.value)}
+                                                         if s.inferred and self.explain_href else {}) for s in types],
+            "source_documents": [self.source_document(s) for s in sources_docs],
+            "notes": [self.value(s.value, s.inferred) | {"best": s.value == best_note} for s in notes],
+            "properties": self.properties(out_statements, skip=SHOWN_APART, node=node),
+            "incoming": self.incoming_groups(in_statements, node=node),
+            "has_inferred": any(s.inferred for s in out_statements + in_statements),
+        }
+
+    def source_document(self, statement: Statement) -> dict:
+        """Return a source document link with its file name (``ess:sourceFile``), when known."""
+        value = self.value(statement.value, statement.inferred)
+        files = [q.object.value for q in self.sources.quads(statement.value, ox.NamedNode(str(ESS.sourceFile)), None)]
+        value["files"] = sorted(files)
+        return value

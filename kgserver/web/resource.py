@@ -1,0 +1,242 @@
+"""Describe one resource from the store: its statements, incoming links, labels and RDF.
+
+A resource's RDF description (what ``/id/...`` serves to RDF clients) is a *symmetric
+concise bounded description*: every triple whose subject is the resource (with the blank
+nodes it reaches, recursively), every triple whose object is the resource, and the labels
+of the IRIs they link to, so a client can show names without another request.  Triples
+from every named graph are merged; a statement is *inferred* when it occurs only in the
+inferred graph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..namespaces import INFERRED_GRAPH, PREFIXES
+
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
+SKOS_PREF = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
+SKOS_NOTATION = ox.NamedNode(PREFIXES["skos"] + "notation")
+SKOS_NOTE = ox.NamedNode(PREFIXES["skos"] + "editorialNote")
+DCT_TITLE = ox.NamedNode(PREFIXES["dcterms"] + "title")
+SCHEMA_NAME = ox.NamedNode(PREFIXES["schema"] + "name")
+FOAF_NAME = ox.NamedNode(PREFIXES["foaf"] + "name")
+
+#: Properties read as a resource's name, best first.
+LABEL_PROPERTIES = (SKOS_PREF, RDFS_LABEL, DCT_TITLE, SCHEMA_NAME, FOAF_NAME)
+#: Fallback order of languages after the ones the client asks for.
+DEFAULT_LANGUAGES = ("ca", "es", "en")
+
+_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class Sources:
+    """Read quads from one or more stores as if they were one (the data and computed metadata)."""
+
+    def __init__(self, *stores: ox.Store):
+        self.stores = stores
+
+    def quads(self, s=None, p=None, o=None, g=None) -> Iterator[ox.Quad]:
+        """Yield the quads matching a pattern, from every store."""
+        for store in self.stores:
+            yield from store.quads_for_pattern(s, p, o, g)
+
+    def exists(self, node: ox.NamedNode) -> bool:
+        """Tell whether an IRI is used as a subject or an object anywhere."""
+        for _ in self.quads(node, None, None):
+            return True
+        for _ in self.quads(None, None, node):
+            return True
+        return False
+
+    def is_graph(self, node: ox.NamedNode) -> bool:
+        """Tell whether an IRI names a graph of the store."""
+        return any(store.contains_named_graph(node) for store in self.stores)
+
+
+@dataclass
+class Statement:
+    """One triple seen from a resource: the other end, and whether it is only inferred."""
+
+    predicate: ox.NamedNode
+    value: Term
+    inferred: bool
+    graphs: set[str] = field(default_factory=set)
+
+
+def _merge(quads: Iterable[ox.Quad], *, incoming: bool) -> list[Statement]:
+    merged: dict[tuple, Statement] = {}
+    for quad in quads:
+        other = quad.subject if incoming else quad.object
+        key = (quad.predicate, other)
+        graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        statement = merged.get(key)
+        if statement is None:
+            statement = merged[key] = Statement(quad.predicate, other, True)
+        statement.graphs.add(graph)
+    for statement in merged.values():
+        statement.inferred = statement.graphs == {_INFERRED.value}
+    return list(merged.values())
+
+
+def outgoing(sources: Sources, node) -> list[Statement]:
+    """Return the statements whose subject is ``node``, merged over graphs."""
+    return _merge(sources.quads(node, None, None), incoming=False)
+
+
+def incoming(sources: Sources, node) -> list[Statement]:
+    """Return the statements whose object is ``node`` (the value is the subject), merged over graphs."""
+    return _merge(sources.quads(None, None, node), incoming=True)
+
+
+def description(sources: Sources, node: ox.NamedNode, *, with_incoming: bool = True, with_labels: bool = True) -> list[ox.Triple]:
+    """Return the RDF description of ``node`` (symmetric CBD plus labels of linked IRIs), sorted.
+
+    :param with_incoming: include the triples pointing at ``node``.
+    :param with_labels: include the labels of the IRIs the description links to.
+    """
+    triples: set[ox.Triple] = set()
+    queue = [node]
+    seen = set()
+    while queue:  # outgoing triples and the blank nodes they reach
+        subject = queue.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for quad in sources.quads(subject, None, None):
+            triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
+            if isinstance(quad.object, ox.BlankNode):
+                queue.append(quad.object)
+    if with_incoming:
+        for quad in sources.quads(None, None, node):
+            triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
+    if with_labels:
+        linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
+        linked |= {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
+        linked.discard(node)
+        for other in linked:
+            for prop in LABEL_PROPERTIES:
+                for quad in sources.quads(other, prop, None):
+                    triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """Return the project prefixes whose namespace some IRI of ``triples`` is in.
+
+    ``esskg:`` is left out: resource IRIs have a ``/`` after it, which Turtle would have to escape.
+    """
+    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)}
+    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal) and t.object.datatype}
+    return {prefix: ns for prefix, ns in PREFIXES.items()
+            if prefix != "esskg" and any(iri.startswith(ns) and "/" not in iri[len(ns):] for iri in iris)}
+
+
+def serialize(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
+    """Serialize triples, with the project's prefixes they use (where the format has prefixes)."""
+    triples = list(triples)
+    return ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples))
+
+
+def language_preference(requested: Iterable[str]) -> list[str]:
+    """Return primary language subtags, the client's first, then ca, es, en (no duplicates)."""
+    order: list[str] = []
+    for tag in list(requested) + list(DEFAULT_LANGUAGES):
+        primary = tag.split("-")[0].lower()
+        if primary and primary != "*" and primary not in order:
+            order.append(primary)
+    return order
+
+
+def pick_literal(literals: Iterable[ox.Literal], languages: list[str]) -> ox.Literal | None:
+    """Return the literal in the best language: the preferred ones in order, then untagged, then any."""
+
+    def rank(lit: ox.Literal) -> tuple:
+        lang = (lit.language or "").split("-")[0].lower()
+        if lang in languages:
+            return (languages.index(lang), lit.value)
+        if not lang:
+            return (len(languages), lit.value)
+        return (len(languages) + 1, lang, lit.value)
+
+    candidates = [lit for lit in literals if isinstance(lit, ox.Literal)]
+    return min(candidates, key=rank) if candidates else None
+
+
+def local_name(iri: str) -> str:
+    """Return the last segment of an IRI (after ``#`` or ``/``)."""
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
+
+
+def compact(iri: str) -> str:
+    """Return ``prefix:local`` for an IRI in a known namespace, else the IRI."""
+    best = None
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
+            best = (prefix, namespace)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
+
+
+class Labeller:
+    """Find display names of resources in the client's languages, with a per-request cache."""
+
+    def __init__(self, sources: Sources, languages: list[str]):
+        self.sources = sources
+        self.languages = languages
+        self._cache: dict[str, tuple[str, str | None]] = {}
+
+    def label_literal(self, node) -> ox.Literal | None:
+        """Return the best label literal of ``node``, or None when it has none."""
+        for prop in LABEL_PROPERTIES:
+            found = pick_literal((q.object for q in self.sources.quads(node, prop, None)), self.languages)
+            if found is not None:
+                return found
+        return None
+
+    def label(self, node) -> str:
+        """Return a display name: a label, else a compact IRI."""
+        return self.label_and_language(node)[0]
+
+    def label_and_language(self, node) -> tuple[str, str | None]:
+        """Return a display name and its language tag (None for a made-up name)."""
+        if isinstance(node, ox.Literal):
+            return node.value, node.language
+        key = str(node)
+        if key not in self._cache:
+            literal = self.label_literal(node) if isinstance(node, ox.NamedNode) else None
+            if literal is not None:
+                self._cache[key] = (literal.value, literal.language)
+            elif isinstance(node, ox.NamedNode):
+                self._cache[key] = (compact(node.value), None)
+            else:
+                self._cache[key] = ("[ ]", None)
+        return self._cache[key]
+
+    def notation(self, node) -> str | None:
+        """Return the ``skos:notation`` of a resource, if any."""
+        for quad in self.sources.quads(node, SKOS_NOTATION, None):
+            return quad.object.value
+        return None
+
+    def sort_key(self, node) -> tuple:
+        """Return a key that orders resources by notation (naturally: 2 < 10), then IRI (source order), then label."""
+        notation = self.notation(node) if isinstance(node, ox.NamedNode) else None
+        return (natural_key(notation or "~"), natural_key(str(node)), natural_key(self.label(node)))
+
+
+def natural_key(text: str) -> tuple:
+    """Return a sort key where runs of digits compare as numbers ("L2" < "L10")."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, fold(part)) for part in re.split(r"(\d+)", text) if part)
+
+
+def fold(text: str) -> str:
+    """Return text lower-cased and without accents, for searching and sorting."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
