@@ -1,0 +1,153 @@
+"""Quality checks of the ontology: the ``ontology/checks/*-violation.rq`` queries and an OWL RL consistency run.
+
+A check query follows ODK's convention: every row it returns is a problem.  The queries run over
+the *checked graph*: every ontology file (``ontology/*.ttl``, imports included), the data and the
+shapes, so that "a term used in data/ or shapes/ is not declared" is a query like the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF
+
+#: owlrl writes inconsistencies it finds as ``[] a err:ErrorMessage ; err:error "..."``.
+OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
+
+
+def check_files() -> list[Path]:
+    """Return the check queries (``ontology/checks/*-violation.rq``), sorted by name."""
+    from .. import bundle
+
+    return sorted((bundle.part_dir("ontology") / "checks").glob("*-violation.rq"))
+
+
+def ontology_files() -> list[Path]:
+    """Return every file of the ontology: ``ontology/*.ttl`` (pending terms included) and ``ontology/imports``."""
+    from .. import bundle
+
+    return bundle.rdf_files("ontology") + bundle.import_files()
+
+
+def load(paths: list[Path]) -> Graph:
+    """Parse ``paths`` into one rdflib graph.
+
+    :raises RDFSyntaxError: for the first file that does not parse.
+    """
+    from ..rdfio import parse_file
+
+    graph = Graph()
+    for path in paths:
+        graph += parse_file(path)
+    return graph
+
+
+def checked_graph() -> Graph:
+    """Return the graph the check queries run over: ontology, imports, data and shapes."""
+    from .. import bundle
+
+    return load(ontology_files() + bundle.rdf_files("data", recursive=True) + bundle.rdf_files("shapes", recursive=True))
+
+
+def to_store(graph: Graph):
+    """Return an in-memory Oxigraph store holding ``graph`` in its default graph."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def run_check(path: Path, store) -> list[dict[str, str]]:
+    """Run one check query on ``store``; return its rows (variable -> value), each one a problem."""
+    solutions = store.query(Path(path).read_text(encoding="utf-8"))
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        rows.append({name: (solution[name].value if solution[name] is not None else "") for name in names})
+    return rows
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """One way the reasoned graph contradicts the ontology."""
+
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+def owl_rl_closure(graph: Graph) -> Graph:
+    """Return a new graph: ``graph`` plus everything the OWL 2 RL rules (owlrl) infer from it."""
+    import owlrl
+
+    closure = Graph()
+    closure += graph
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
+    return closure
+
+
+def contradictions(closure: Graph) -> list[Contradiction]:
+    """Return the contradictions in an OWL RL closure (see :func:`owl_rl_closure`), sorted.
+
+    Looks for: inconsistencies owlrl reported; resources typed ``owl:Nothing``; two named
+    resources inferred ``owl:sameAs`` (the graph gives every thing one IRI, so this means a
+    functional property joined two different things); a resource in two disjoint classes; a
+    functional (or inverse functional) property with two different values; ``owl:sameAs``
+    against ``owl:differentFrom``.
+    """
+    found: set[Contradiction] = set()
+    for message in closure.objects(None, OWLRL_ERROR):
+        found.add(Contradiction("owlrl", " ".join(str(message).split())))
+    for thing in closure.subjects(RDF.type, OWL.Nothing):
+        found.add(Contradiction("owl:Nothing", f"<{thing}> is typed owl:Nothing"))
+    for a, b in closure.subject_objects(OWL.sameAs):
+        if isinstance(a, URIRef) and isinstance(b, URIRef) and str(a) < str(b):
+            found.add(Contradiction("owl:sameAs", f"<{a}> and <{b}> are inferred to be the same resource"))
+            if (a, OWL.differentFrom, b) in closure or (b, OWL.differentFrom, a) in closure:
+                found.add(Contradiction("owl:differentFrom", f"<{a}> and <{b}> are both same and different"))
+    for group in _disjoint_groups(closure):
+        members = set(group)
+        for cls in group:
+            for thing in closure.subjects(RDF.type, cls):
+                for other in closure.objects(thing, RDF.type):
+                    if other in members and other != cls and str(cls) < str(other):
+                        found.add(Contradiction("disjointness", f"<{thing}> is both <{cls}> and <{other}>"))
+    for prop in closure.subjects(RDF.type, OWL.FunctionalProperty):
+        for subject in set(closure.subjects(prop, None)):
+            values = _distinct(closure.objects(subject, prop))
+            if len(values) > 1:
+                shown = ", ".join(sorted(v.n3() for v in values))
+                found.add(Contradiction("functional property", f"<{subject}> <{prop}> has {len(values)} values: {shown}"))
+    for prop in closure.subjects(RDF.type, OWL.InverseFunctionalProperty):
+        for value in set(closure.objects(None, prop)):
+            subjects = _distinct(closure.subjects(prop, value))
+            if len(subjects) > 1:
+                shown = ", ".join(sorted(s.n3() for s in subjects))
+                found.add(Contradiction("inverse functional property", f"<{prop}> <{value}> is shared by {shown}"))
+    return sorted(found, key=lambda c: (c.kind, c.detail))
+
+
+def _distinct(values) -> set:
+    """Return the values that certainly differ: IRIs (one IRI per thing) and literals by value."""
+    out: dict[object, object] = {}
+    for value in values:
+        if isinstance(value, BNode):
+            continue
+        key = ("lit", value.datatype, value.value if value.value is not None else str(value), value.language) if isinstance(value, Literal) else value
+        out.setdefault(key, value)
+    return set(out.values())
+
+
+def _disjoint_groups(graph: Graph) -> list[list[URIRef]]:
+    groups = [[a, b] for a, b in graph.subject_objects(OWL.disjointWith)]
+    for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = graph.value(node, OWL.members)
+        if members is not None:
+            groups.append(list(Collection(graph, members)))
+    return groups
