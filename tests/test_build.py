@@ -1,0 +1,187 @@
+"""``kgserver build`` and ``open_store``: the served dataset built once, reused by hash, checked."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from kgserver import dataset
+from kgserver.cli import cli
+from kgserver.errors import InconsistentGraphError, RDFSyntaxError
+from kgserver.namespaces import GRAPH, INFERRED_GRAPH
+from kgserver.reasoning.build import MANIFEST, build, file_sha256
+from kgserver.reasoning.progress import Progress
+from kgserver.store import open_store
+
+INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+
+FUNCTIONAL_CLASH = """
+@prefix ess: <https://w3id.org/esskg/ontology#> .
+<https://w3id.org/esskg/id/measure/broken-1> a ess:Measure ;
+    ess:hasAction <https://w3id.org/esskg/id/action/broken-1-1> .
+<https://w3id.org/esskg/id/measure/broken-2> a ess:Measure ;
+    ess:hasAction <https://w3id.org/esskg/id/action/broken-1-1> .
+<https://w3id.org/esskg/id/action/broken-1-1> a ess:Action .
+"""
+
+DISJOINT_CLASH = """
+@prefix ess: <https://w3id.org/esskg/ontology#> .
+<https://w3id.org/esskg/id/territory/broken-place> a ess:Municipality , ess:Project .
+"""
+
+
+def with_extra(tmp_path, name: str, text: str) -> list[dataset.Source]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return dataset.bundled_sources() + [dataset.Source(path, GRAPH[f"extra/{path.stem}"])]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build(out=tmp_path_factory.mktemp("b") / "build")
+
+
+def test_build_writes_store_dump_and_manifest(built):
+    assert (built.path / "store").is_dir() and (built.path / "dataset.nq").is_file()
+    manifest = json.loads((built.path / MANIFEST).read_text())
+    sources = dataset.bundled_sources()
+    assert sources
+    assert [i["sha256"] for i in manifest["inputs"]] == [file_sha256(s.path) for s in sources]
+    assert manifest["kgserver_version"] and manifest["key"] == built.manifest["key"]
+    assert manifest["counts"]["inferred"] > 0 and manifest["counts"]["asserted"] > 0
+
+
+def test_build_is_reused_while_inputs_are_unchanged(built):
+    again = build(out=built.path)
+    assert again.reused and again.manifest["key"] == built.manifest["key"]
+
+
+def test_changed_input_gives_a_new_build(built, tmp_path):
+    sources = with_extra(tmp_path, "extra.ttl", "<urn:x:a> <urn:x:p> <urn:x:b> .\n")
+    result = build(sources, out=built.path.parent / "other")
+    assert not result.reused and result.manifest["key"] != built.manifest["key"]
+    (tmp_path / "extra.ttl").write_text("<urn:x:a> <urn:x:p> <urn:x:c> .\n")
+    changed = build(sources, out=built.path.parent / "other")
+    assert not changed.reused and changed.manifest["key"] != result.manifest["key"]
+
+
+def test_open_store_reuses_the_build_and_can_leave_inferences_out(built):
+    with_inferred = open_store(build_dir=built.path)
+    without = open_store(build_dir=built.path, include_inferred=False)
+    assert INFERRED in set(with_inferred.named_graphs())
+    assert INFERRED not in set(without.named_graphs())
+    assert len(with_inferred) - len(without) == built.manifest["counts"]["inferred"]
+    read_only = open_store(build_dir=built.path, read_only=True)
+    assert len(read_only) == len(with_inferred)
+
+
+def test_default_graph_uri_excludes_inferred_facts(built):
+    store = open_store(build_dir=built.path)
+    query = """SELECT (COUNT(*) AS ?n) WHERE { ?t <https://w3id.org/esskg/ontology#withinTerritory>
+               <https://w3id.org/esskg/id/territory/catalunya> }"""
+    union = next(iter(store.query(query, use_default_graph_as_union=True)))["n"].value
+    asserted_graphs = [g for g in store.named_graphs() if g != INFERRED]
+    asserted = next(iter(store.query(query, default_graph=asserted_graphs)))["n"].value
+    assert int(union) > int(asserted) > 0
+
+
+@pytest.mark.parametrize("name, text, culprits", [
+    ("functional-clash.ttl", FUNCTIONAL_CLASH,
+     ["action/broken-1-1", "measure/broken-1", "measure/broken-2", "prp-fp"]),
+    ("disjoint-clash.ttl", DISJOINT_CLASH, ["territory/broken-place", "cax-adc", "ontology#Project"]),
+], ids=["functional", "disjoint"])
+def test_inconsistent_file_stops_the_build_naming_the_culprits(tmp_path, name, text, culprits):
+    sources = with_extra(tmp_path, name, text)
+    out = tmp_path / "build"
+    with pytest.raises(InconsistentGraphError) as raised:
+        build(sources, out=out)
+    message = str(raised.value)
+    for culprit in culprits:
+        assert culprit in message
+    assert str(tmp_path / name) in message  # the file where the resources are described
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name, text, culprit", [
+    ("functional-clash.ttl", FUNCTIONAL_CLASH, "action/broken-1-1"),
+    ("disjoint-clash.ttl", DISJOINT_CLASH, "territory/broken-place"),
+], ids=["functional", "disjoint"])
+def test_build_command_exits_1_on_an_inconsistent_file(runner, tmp_path, name, text, culprit):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["build", "--out", str(tmp_path / "b"), "--add", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "inconsistent" in result.output and culprit in result.output and name in result.output
+
+
+def test_build_command_exits_2_on_a_syntax_error(runner, tmp_path):
+    path = tmp_path / "broken.ttl"
+    path.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+    result = runner.invoke(cli, ["build", "--out", str(tmp_path / "b"), "--add", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "broken.ttl:1" in result.output
+    assert not (tmp_path / "b").exists()
+
+
+def test_syntax_error_leaves_nothing_behind(tmp_path):
+    sources = with_extra(tmp_path, "broken.ttl", "<urn:a> <urn:b> .\n")
+    with pytest.raises(RDFSyntaxError):
+        open_store(sources=sources, build_dir=tmp_path / "b")
+    assert not (tmp_path / "b").exists() and not list(tmp_path.glob(".b-*"))
+
+
+def test_build_command_builds_then_reuses(runner, tmp_path):
+    out = tmp_path / "b"
+    first = runner.invoke(cli, ["build", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("built") and "inferred" in first.output
+    second = runner.invoke(cli, ["build", "--out", str(out)])
+    assert second.exit_code == 0 and second.output.startswith("reused")
+
+
+def test_build_refuses_to_replace_a_directory_that_is_not_a_build(runner, tmp_path):
+    out = tmp_path / "b"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    result = runner.invoke(cli, ["build", "--out", str(out)])
+    assert result.exit_code == 2 and "not a kgserver build" in result.output
+    assert (out / "precious.txt").read_text() == "keep me"
+    shutil.rmtree(out)
+
+
+def test_progress_reports_phases_only_when_enabled(tmp_path):
+    stream = io.StringIO()
+    build(out=tmp_path / "b", progress=Progress(enabled=True, stream=stream))
+    lines = stream.getvalue().splitlines()
+    assert [line.split("] ")[1].split(":")[0] for line in lines] == ["parsing", "reasoning", "consistency", "written"]
+    quiet = io.StringIO()
+    build(out=tmp_path / "c", progress=Progress(stream=quiet))  # a StringIO is not a TTY
+    assert quiet.getvalue() == ""
+
+
+def test_old_cached_builds_are_pruned(tmp_path, monkeypatch):
+    import os
+
+    from kgserver.reasoning.build import cache_root, prune_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    root = cache_root()
+    old, recent, keep, other = root / "old", root / "recent", root / "keep", root / "not-a-build"
+    for folder in (old, recent, keep, other):
+        folder.mkdir(parents=True)
+    for folder in (old, recent, keep):
+        (folder / MANIFEST).write_text("{}")
+    os.utime(old / MANIFEST, (1, 1))
+    prune_cache(keep)
+    assert not old.exists() and recent.exists() and keep.exists() and other.exists()
+
+
+def test_a_damaged_build_is_made_again(tmp_path):
+    first = build(out=tmp_path / "b")
+    (first.path / "dataset.nq").write_text("<urn:a> <urn:b> broken", encoding="utf-8")
+    store = open_store(build_dir=first.path)
+    assert INFERRED in set(store.named_graphs()) and len(store) > first.manifest["counts"]["inferred"]
