@@ -9,6 +9,7 @@ and remote ``owl:imports``.  The triples are returned as an rdflib graph.
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from pathlib import Path
@@ -47,7 +48,27 @@ MEDIA_TYPES = {
 
 _XML_ENTITY = re.compile(rb"<!ENTITY[^>]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
 _XML_DOCTYPE_EXTERNAL = re.compile(rb"<!DOCTYPE[^>\[]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+_XML_PARAMETER_ENTITY = re.compile(rb"<!ENTITY\s+%", re.IGNORECASE)
+_XML_ENTITY_VALUE = re.compile(rb"<!ENTITY\s+[^\s>]+\s+(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
+_PARSER_PREFIX = re.compile(r"^Parser error (at|between) [^:]*: ")
+_PARSER_SUFFIX = re.compile(r" \(line \d+\)$")
 _LOCAL_IMPORT_PREFIXES = ("https://w3id.org/esskg/",)
+
+
+class _IllTypedLiteralFilter(logging.Filter):
+    """Drop rdflib's traceback for an ill-typed literal ("abc"^^xsd:integer): the shapes report it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+_ILL_TYPED_FILTER = _IllTypedLiteralFilter()
+
+
+def _quiet_ill_typed_literals() -> None:
+    logger = logging.getLogger("rdflib.term")
+    if _ILL_TYPED_FILTER not in logger.filters:
+        logger.addFilter(_ILL_TYPED_FILTER)
 
 
 def format_for_path(path: Path | str) -> str:
@@ -87,10 +108,35 @@ def _to_rdflib(term, bnode_scope: str):
 
 
 def _check_safe(data: bytes, fmt: str, source: str) -> None:
-    if fmt == "xml" and (_XML_ENTITY.search(data) or _XML_DOCTYPE_EXTERNAL.search(data)):
+    """Refuse RDF/XML that would fetch something (external entity or DTD) or expand without bound."""
+    if fmt != "xml" or b"<!" not in data:
+        return
+    if _XML_ENTITY.search(data) or _XML_DOCTYPE_EXTERNAL.search(data):
         raise UnsafeInputError(
             f"{source}: RDF/XML declares an external entity or DTD; kgserver never loads external resources"
         )
+    if _XML_PARAMETER_ENTITY.search(data) or any(b"&" in m.group(1) for m in _XML_ENTITY_VALUE.finditer(data)):
+        raise UnsafeInputError(
+            f"{source}: RDF/XML declares a parameter entity or an entity built from other entities "
+            "(an entity-expansion attack); only plain internal entities (e.g. namespace abbreviations) are accepted"
+        )
+
+
+def _clean_message(message: str) -> str:
+    """Drop the position Oxigraph repeats in its message (kgserver reports it as file:line:column)."""
+    return _PARSER_SUFFIX.sub("", _PARSER_PREFIX.sub("", message))
+
+
+def _xml_position(data: bytes) -> tuple[int | None, int | None, str | None]:
+    """Return line, column and message of the first XML well-formedness error, found with expat."""
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as err:
+        return err.lineno, err.offset + 1, xml.parsers.expat.ErrorString(err.code)
+    return None, None, None
 
 
 def parse_bytes(data: bytes, fmt: str, source: str = "<input>", base_iri: str | None = None) -> Graph:
@@ -113,6 +159,8 @@ def parse_bytes(data: bytes, fmt: str, source: str = "<input>", base_iri: str | 
         line = data[: err.start].count(b"\n") + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         raise RDFSyntaxError(source, "the document is not valid UTF-8", line, column) from None
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, as some editors write
+        data = data[3:]
     _check_safe(data, fmt, source)
     try:
         quads = list(ox.parse(data, format=ox_format, base_iri=base_iri))
@@ -123,15 +171,35 @@ def parse_bytes(data: bytes, fmt: str, source: str = "<input>", base_iri: str | 
                 f"{source}: JSON-LD remote @context refused; kgserver never fetches URLs named in input, "
                 "inline the context instead"
             ) from None
-        raise RDFSyntaxError(source, message, getattr(err, "lineno", None), getattr(err, "offset", None)) from None
+        line, column = getattr(err, "lineno", None), getattr(err, "offset", None)
+        message = _clean_message(message)
+        if "No scheme found" in message:
+            message += " (a relative IRI with no base: declare one, e.g. @base <https://w3id.org/esskg/id/> .)"
+        if line is None and fmt == "xml":
+            line, column, xml_message = _xml_position(data)
+            if xml_message:
+                message = f"{message} (XML: {xml_message})"
+        raise RDFSyntaxError(source, message, line, column) from None
     except ValueError as err:
-        raise RDFSyntaxError(source, str(err)) from None
+        raise RDFSyntaxError(source, _clean_message(str(err))) from None
 
+    _quiet_ill_typed_literals()
     graph = Graph()
     scope = f"b{uuid.uuid4().hex[:8]}"
     add = graph.add
+    iris: dict[str, URIRef] = {}  # the same IRIs recur: convert each once
+
+    def term(t):
+        if type(t) is ox.NamedNode:
+            value = t.value
+            iri = iris.get(value)
+            if iri is None:
+                iri = iris[value] = URIRef(value)
+            return iri
+        return _to_rdflib(t, scope)
+
     for quad in quads:
-        add((_to_rdflib(quad.subject, scope), _to_rdflib(quad.predicate, scope), _to_rdflib(quad.object, scope)))
+        add((term(quad.subject), term(quad.predicate), term(quad.object)))
     for imported in graph.objects(None, OWL.imports):
         if not str(imported).startswith(_LOCAL_IMPORT_PREFIXES):
             raise UnsafeInputError(

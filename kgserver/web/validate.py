@@ -1,5 +1,110 @@
-"""Placeholder blueprint, replaced by the work on its issue."""
+"""``POST /validate``: validate an RDF document sent in the request body, as ``kgserver validate`` does.
 
-from flask import Blueprint
+The body is the document; its media type is the ``Content-Type`` (Turtle, N-Triples, N-Quads,
+TriG, JSON-LD, RDF/XML).  The answer is the same report as ``kgserver validate --format json``,
+or an HTML page when the client prefers ``text/html`` (a browser).  ``GET /validate`` shows a
+form to paste a document.  Errors: 400 for a document that does not parse (with the parser's
+line and column) or asks for a network fetch, 413 over ``MAX_CONTENT_LENGTH``, 415 for a media
+type that is not RDF.  The report's own verdict (conforms or not) is in the body, with status 200.
+"""
+
+from __future__ import annotations
+
+import html
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..errors import InputError, RDFSyntaxError
+from ..rdfio import MEDIA_TYPES, format_for_media_type
 
 bp = Blueprint("validate", __name__)
+
+_FORM_FORMATS = {"turtle": "text/turtle", "nt": "application/n-triples", "json-ld": "application/ld+json",
+                 "xml": "application/rdf+xml", "trig": "application/trig"}
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html" and request.accept_mimetypes[best] > request.accept_mimetypes["application/json"]
+
+
+def _error(status: int, message: str, **extra) -> Response:
+    body = {"error": message, **{k: v for k, v in extra.items() if v is not None}}
+    if _wants_html():
+        page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>kgserver validate: error</title>'
+                f"</head><body><h1>Error {status}</h1><p>{html.escape(message)}</p></body></html>")
+        return Response(page, status=status, mimetype="text/html")
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _options() -> tuple[str, bool]:
+    lang = request.values.get("lang", "en")
+    if lang not in ("ca", "es", "en"):
+        lang = "en"
+    strict = request.values.get("strict", "").lower() in ("1", "true", "yes", "on")
+    return lang, strict
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_err):
+    """Answer 413 with the limit, in the same shape as the other errors."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return _error(413, f"the document is larger than the limit of {limit} bytes")
+
+
+@bp.get("/validate")
+def form():
+    """Show a form where a document can be pasted and validated."""
+    options = "".join(f'<option value="{k}">{html.escape(v)}</option>' for k, v in _FORM_FORMATS.items())
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Validate a contribution</title>'
+        "<style>body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
+        "textarea{width:100%;font-family:monospace}</style></head><body>"
+        "<h1>Validate a contribution</h1>"
+        "<p>Paste an RDF document: it is checked with the ESS shapes together with the published graph. "
+        "From a script: <code>curl -H 'Content-Type: text/turtle' --data-binary @plan.ttl "
+        f"{html.escape(request.url_root)}validate</code>.</p>"
+        '<form method="post" action="validate">'
+        '<p><label>Document<br><textarea name="document" rows="20" required></textarea></label></p>'
+        f'<p><label>Format <select name="format">{options}</select></label> '
+        '<label>Language <select name="lang"><option>en</option><option>ca</option><option>es</option></select></label> '
+        '<label><input type="checkbox" name="strict" value="true"> strict</label> '
+        "<button>Validate</button></p></form></body></html>"
+    )
+    return Response(page, mimetype="text/html")
+
+
+@bp.post("/validate")
+def validate_document():
+    """Validate the RDF document in the body and answer with the report (JSON or HTML)."""
+    from ..validation.contribution import load_document
+    from ..validation.engine import validate_graphs
+    from ..validation.render import to_html, to_json
+
+    lang, strict = _options()
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fmt = request.form.get("format", "turtle")
+        if fmt not in _FORM_FORMATS:
+            return _error(415, f"unsupported format {fmt!r}; expected one of {', '.join(_FORM_FORMATS)}")
+        data = request.form.get("document", "").encode("utf-8")
+    else:
+        fmt = format_for_media_type(request.content_type)
+        if fmt is None:
+            accepted = ", ".join(sorted(MEDIA_TYPES))
+            return _error(415, f"unsupported media type {request.mimetype or '(none)'!r}; send RDF as one of: {accepted}")
+        data = request.get_data(cache=False)
+    if not data.strip():
+        return _error(400, "the request body is empty; send the RDF document to validate")
+    try:
+        contribution = load_document(data, fmt, name="<request>")
+    except RDFSyntaxError as err:
+        return _error(400, str(err), line=err.line, column=err.column, source=err.source, detail=err.detail)
+    except InputError as err:
+        return _error(400, str(err))
+    report = validate_graphs(contribution)
+    if _wants_html():
+        return Response(to_html(report, lang, strict), mimetype="text/html")
+    return Response(to_json(report, lang, strict), mimetype="application/json")

@@ -1,0 +1,116 @@
+"""Whole-graph consistency checks: SPARQL files run on Oxigraph, each returning ``?focus ?path ?value``.
+
+Each check is a ``shapes/checks/*.rq`` file: a ``#+`` YAML header (as grlc's named
+queries) with ``summary``, ``severity`` and ``message`` (ca, es, en; ``{name}`` in a message is
+replaced by the row's value of ``?name``, for variables the query selects besides ``?focus
+?path ?value``, such as the period a year falls outside of), and optionally
+``fallback: true`` (the row is dropped when a shape already reported the same value), on
+top of a SELECT query.  A row is a finding; no rows means the graph passes the check.  One
+query over the whole graph is far faster than the same rule as a pyshacl SPARQL
+constraint run per focus node (see docs/validation.md for the figures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from .. import bundle
+from ..errors import ConfigurationError
+from .oxterms import ox_n3
+from .report import SEVERITIES, Finding
+
+
+@dataclass(frozen=True)
+class Check:
+    """One SPARQL consistency check."""
+
+    name: str
+    summary: str
+    severity: str
+    messages: dict[str, str]
+    query: str
+    fallback: bool = False
+
+
+def check_files() -> list[Path]:
+    """Return the bundled check files (``shapes/checks/*.rq``), sorted by name."""
+    return sorted((bundle.part_dir("shapes") / "checks").glob("*.rq"))
+
+
+def parse_check(path: Path) -> Check:
+    """Read one check file: its ``#+`` header and its query.
+
+    :raises ConfigurationError: if the header is missing a field or is not valid YAML.
+    """
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as err:
+        raise ConfigurationError(f"{path}: the #+ header is not valid YAML: {err}") from None
+    severity = str(meta.get("severity", "")).capitalize()
+    messages = meta.get("message") or {}
+    if severity not in SEVERITIES or not isinstance(messages, dict) or not messages.get("en"):
+        raise ConfigurationError(f"{path}: the #+ header needs severity ({', '.join(SEVERITIES)}) and message.en")
+    return Check(
+        name=path.stem,
+        summary=str(meta.get("summary", path.stem)),
+        severity=severity,
+        messages={str(k): str(v).strip() for k, v in messages.items()},
+        query=text,
+        fallback=bool(meta.get("fallback", False)),
+    )
+
+
+@lru_cache(maxsize=1)
+def bundled_checks() -> tuple[Check, ...]:
+    """Return every bundled check (parsed once per process)."""
+    return tuple(parse_check(path) for path in check_files())
+
+
+class _Blank(dict):
+    """Values for a message's ``{name}`` placeholders; an unknown name stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def run_check(store: ox.Store, check: Check, focus_filter=None) -> list[Finding]:
+    """Run one check on ``store`` (default graph = union of its graphs) and return its findings.
+
+    :param focus_filter: if given, a callable ``focus -> bool`` (focus in Turtle syntax, as
+        :func:`kgserver.validation.terms.n3` writes it) choosing which rows to keep.
+    """
+    findings = []
+    try:
+        rows = store.query(check.query, use_default_graph_as_union=True)
+    except SyntaxError as err:
+        raise ConfigurationError(f"shapes/checks/{check.name}.rq is not valid SPARQL: {err}") from None
+    extra = [v.value for v in rows.variables if v.value not in ("focus", "path", "value")]
+    for row in rows:
+        if row["focus"] is None:
+            continue
+        focus = ox_n3(row["focus"])
+        if focus_filter is not None and not focus_filter(focus):
+            continue
+        messages = check.messages
+        if extra:
+            values = _Blank({name: ox_n3(row[name]).strip('"') if row[name] is not None else "?" for name in extra})
+            messages = {lang: text.format_map(values) for lang, text in check.messages.items()}
+        findings.append(
+            Finding(
+                severity=check.severity,
+                focus=focus,
+                path=ox_n3(row["path"]),
+                value=ox_n3(row["value"]),
+                messages=messages,
+                source=f"checks/{check.name}.rq",
+                fallback=check.fallback,
+            )
+        )
+    return findings

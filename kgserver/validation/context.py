@@ -1,0 +1,71 @@
+"""The graph a contribution joins: the ontology and the bundled data, parsed once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import RDFS
+
+from .. import bundle
+from ..dataset import bundled_sources
+from ..rdfio import parse_file
+
+
+@dataclass
+class BundleContext:
+    """The ontology (with its local imports) and the bundled data files.
+
+    :param ontology: the ontology and its imports as one graph.
+    :param data: bundled data file (resolved path) -> its graph.
+    :param subclass: the ``rdfs:subClassOf`` triples of the ontology: what pyshacl needs to find
+        the instances of a class's subclasses (sh:targetClass, sh:class) without any inference run.
+    """
+
+    ontology: Graph
+    data: dict[Path, Graph]
+    subclass: Graph
+    _quads: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def quads(self, key, graph: Graph, graph_name) -> list:
+        """Return ``graph`` as Oxigraph quads in ``graph_name``, converted once and kept under ``key``."""
+        cached = self._quads.get(key)
+        if cached is None:
+            from .oxterms import to_quads
+
+            cached = self._quads[key] = to_quads(graph, graph_name)
+        return cached
+
+    def display_name(self, path: Path) -> str:
+        """Return a bundled file's name relative to the bundle (``data/plans.ttl``)."""
+        try:
+            return path.relative_to(bundle.bundle_root()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def build_context() -> BundleContext:
+    """Parse the bundled ontology and data (all or nothing).
+
+    :raises RDFSyntaxError: if a bundled file is broken.
+    """
+    ontology = Graph()
+    data: dict[Path, Graph] = {}
+    for source in bundled_sources():
+        graph = parse_file(source.path)
+        if "/graph/data/" in str(source.graph_iri):
+            data[source.path.resolve()] = graph
+        else:
+            ontology += graph
+    subclass = Graph()
+    for triple in ontology.triples((None, RDFS.subClassOf, None)):
+        subclass.add(triple)
+    return BundleContext(ontology=ontology, data=data, subclass=subclass)
+
+
+@lru_cache(maxsize=1)
+def bundle_context() -> BundleContext:
+    """Return the bundled context, built on first use and kept for the process."""
+    return build_context()

@@ -1,0 +1,79 @@
+"""Read a contribution: files and folders of RDF, parsed completely before anything is validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..bundle import RDF_SUFFIXES
+from ..errors import InputError
+from ..rdfio import format_for_path, parse_bytes, parse_file
+
+
+@dataclass
+class ContributedFile:
+    """One contributed document: the name shown in reports, its graph, and its path if it is a file."""
+
+    name: str
+    graph: Graph
+    path: Path | None = None
+
+
+def expand_paths(paths) -> list[Path]:
+    """Return the RDF files named by ``paths`` (folders are searched recursively), without duplicates.
+
+    :raises InputError: for a path that does not exist, or a folder with no RDF file.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_SUFFIXES)
+            if not found:
+                raise InputError(f"{path}: no RDF file in this folder (looked for {', '.join(sorted(RDF_SUFFIXES))})")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def load_files(paths) -> list[ContributedFile]:
+    """Parse every file named by ``paths``; nothing is returned unless all of them parse.
+
+    JSON-LD relative ``@id``s resolve against the file's own ``file:`` IRI (JSON-LD would
+    otherwise drop them silently), so that the report shows them as IRIs outside the graph.
+
+    :raises RDFSyntaxError: for the first file that does not parse (with line and column).
+    :raises UnsafeInputError: for a file that asks for a network fetch.
+    :raises InputError: for a file that holds no triple.
+    """
+    files = []
+    for path in expand_paths(paths):
+        fmt = format_for_path(path)
+        base = path.resolve().as_uri() if fmt == "json-ld" else None
+        files.append(_non_empty(ContributedFile(str(path), parse_file(path, fmt, base_iri=base), path.resolve())))
+    return files
+
+
+def _non_empty(item: ContributedFile) -> ContributedFile:
+    if len(item.graph) == 0:
+        raise InputError(
+            f"{item.name}: the document holds no triple (JSON-LD keys without an @context mapping, "
+            "or an empty file?); nothing to validate"
+        )
+    return item
+
+
+def load_document(data: bytes, fmt: str, name: str = "<request>") -> list[ContributedFile]:
+    """Parse one document (an HTTP body) as a contribution.
+
+    :raises RDFSyntaxError: when it does not parse.
+    """
+    return [_non_empty(ContributedFile(name, parse_bytes(data, fmt, source=name)))]

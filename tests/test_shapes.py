@@ -1,0 +1,137 @@
+"""The shapes, one fixture folder each (as the W3C SHACL test suite keeps data and expected report together).
+
+``tests/shapes/<Shape>/`` holds ``valid.ttl`` (no finding of the shape, no violation at all),
+``invalid.ttl`` and ``expected.json`` (the focus nodes and property shapes the invalid example
+must be reported for, and nothing else from those shapes).  Both are validated as contributions
+joining ``tests/shapes/base.ttl`` (in place of the bundled data) with the real ontology.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib.namespace import RDF, SH
+
+from kgserver.rdfio import parse_file
+from kgserver.validation.context import BundleContext, bundle_context
+from kgserver.validation.contribution import load_files
+from kgserver.validation.engine import validate_graphs
+from kgserver.validation.shapes import shapes_graph
+from kgserver.validation.terms import n3
+
+FIXTURES = Path(__file__).parent / "shapes"
+SHAPE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and (p / "expected.json").exists())
+
+
+@pytest.fixture(scope="session")
+def fixture_context():
+    """The real ontology with tests/shapes/base.ttl as the only data."""
+    bundled = bundle_context()
+    base = FIXTURES / "base.ttl"
+    return BundleContext(ontology=bundled.ontology, data={base.resolve(): parse_file(base)}, subclass=bundled.subclass)
+
+
+ENGINES = ["pyshacl", "sparql"]
+
+
+def _run(path: Path, context, engine: str):
+    return validate_graphs(load_files([path]), context=context, consistency=False, shacl_engine=engine)
+
+
+def test_fixture_folders_exist():
+    assert len(SHAPE_DIRS) > 40
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_base_conforms(fixture_context, engine):
+    report = validate_graphs(None, context=fixture_context, consistency=False, shacl_engine=engine)
+    assert [f for f in report.findings if f.severity == "Violation"] == []
+
+
+def test_engines_agree_on_the_bundled_graph():
+    """The shapes compiled to SPARQL give exactly pyshacl's findings (warnings included)."""
+    by_pyshacl = validate_graphs(None, consistency=False, shacl_engine="pyshacl")
+    by_sparql = validate_graphs(None, consistency=False, shacl_engine="sparql")
+    assert {f.key() for f in by_sparql.findings} == {f.key() for f in by_pyshacl.findings}
+
+
+def test_compiler_refuses_unsupported_constraints():
+    from rdflib import Graph
+
+    from kgserver.errors import ConfigurationError
+    from kgserver.validation.sparql_shacl import compile_shape
+
+    graph = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:minLength 3 .
+    """, format="turtle")
+    with pytest.raises(ConfigurationError):
+        compile_shape(graph, next(iter(graph.subjects())))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("folder", SHAPE_DIRS, ids=[p.name for p in SHAPE_DIRS])
+def test_valid_example(folder, engine, fixture_context):
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    report = _run(folder / "valid.ttl", fixture_context, engine)
+    under_test = set(expected["shapes"])
+    assert [f for f in report.findings if f.source in under_test] == []
+    assert [f for f in report.findings if f.severity == "Violation"] == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("folder", SHAPE_DIRS, ids=[p.name for p in SHAPE_DIRS])
+def test_invalid_example(folder, engine, fixture_context):
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    report = _run(folder / "invalid.ttl", fixture_context, engine)
+    under_test = set(expected["shapes"])
+    found = {(f.focus, f.source, f.severity) for f in report.findings if f.source in under_test}
+    assert found == {(r["focus"], r["shape"], r["severity"]) for r in expected["results"]}
+    assert all(f.file == str(folder / "invalid.ttl") for f in report.findings)
+
+
+def _shapes_needing_fixtures():
+    graph = shapes_graph()
+    node_shapes = set(graph.subjects(RDF.type, SH.NodeShape))
+    targeted = {s for s in graph.subjects(RDF.type, SH.PropertyShape) if graph.value(s, SH.targetSubjectsOf)}
+    return {n3(s) for s in node_shapes | targeted}
+
+
+def test_every_shape_has_a_fixture_folder():
+    folders = {f"shapes:{p.name}" for p in SHAPE_DIRS}
+    assert _shapes_needing_fixtures() - folders == set()
+
+
+def test_every_class_of_the_ontology_has_a_shape():
+    from rdflib.namespace import OWL
+
+    from kgserver.namespaces import ESS
+
+    ontology = bundle_context().ontology
+    classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(ESS))}
+    assert classes
+    shaped = {shape for shape in shapes_graph().subjects(RDF.type, SH.NodeShape)}
+    missing = {n3(c) for c in classes if n3(c).replace("ess:", "shapes:") + "Shape" not in {n3(s) for s in shaped}}
+    assert missing == set()
+
+
+def test_every_property_shape_is_shown_failing():
+    graph = shapes_graph()
+    property_shapes = {n3(s) for s in graph.subjects(SH.message, None)}
+    shown = set()
+    for folder in SHAPE_DIRS:
+        shown |= {r["shape"] for r in json.loads((folder / "expected.json").read_text(encoding="utf-8"))["results"]}
+    assert property_shapes - shown == set()
+
+
+def test_every_shape_is_documented():
+    """Every property shape has an IRI, an sh:name and an sh:message in ca, es and en."""
+    graph = shapes_graph()
+    property_shapes = set(graph.subjects(SH.path, None))
+    assert property_shapes
+    for shape in property_shapes:
+        assert {lit.language for lit in graph.objects(shape, SH.message)} == {"ca", "es", "en"}, shape
+        assert list(graph.objects(shape, SH.name)), shape
+        assert n3(shape).startswith("shapes:"), shape
