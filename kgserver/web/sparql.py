@@ -1,5 +1,181 @@
-"""Placeholder blueprint, replaced by the work on its issue."""
+"""The SPARQL 1.1 Protocol endpoint (query part, read-only), the query UI and ``/health``.
 
-from flask import Blueprint
+``/sparql`` answers GET and POST queries; with no query it returns the service
+description (to RDF clients) or the YASGUI page (to browsers).  Every answer carries
+``Content-Type`` with ``charset=utf-8``, ``Vary: Accept`` and CORS headers.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+
+from .. import __version__
+from ..engine import QueryRequest, check_query
+from ..engine.errors import NotAcceptable
+from ..errors import KGError
+from ..namespaces import PREFIXES
+from ..results import GRAPH_FORMATS, RESULT_FORMATS, negotiate
+from . import service_description
+from .access_log import init_access_log
+from .protocol import read_request
+from .state import get_state
 
 bp = Blueprint("sparql", __name__)
+
+ALLOWED = "GET, HEAD, POST, OPTIONS"
+TRUNCATED_HEADER = "KGServer-Results-Truncated"
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": f"Content-Type, {TRUNCATED_HEADER}",
+}
+_HTML = ("text/html", "application/xhtml+xml")
+
+
+def init_app(app: Flask) -> None:
+    """Install the request log on the whole application."""
+    init_access_log(app)
+
+
+def _text(message: str, status: int, **headers) -> Response:
+    response = Response(message.rstrip("\n") + "\n", status=status, content_type="text/plain; charset=utf-8")
+    response.headers.update(headers)
+    return response
+
+
+@bp.errorhandler(KGError)
+def _kgerror(err: KGError) -> Response:
+    if err.http_status == 500:
+        current_app.logger.error("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
+    elif err.http_status > 500:
+        current_app.logger.warning("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
+    return _text(str(err), err.http_status)
+
+
+@bp.after_request
+def _common_headers(response: Response) -> Response:
+    if request.endpoint == "sparql.endpoint":
+        response.headers.update(_CORS)
+        response.vary.add("Accept")
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+def endpoint() -> Response:
+    """Answer a SPARQL query, or describe the service when the request has none."""
+    if request.method == "OPTIONS":
+        return _preflight()
+    if request.method not in ("GET", "HEAD", "POST"):
+        return _text(
+            f"method {request.method} is not allowed on the SPARQL endpoint; use GET or POST",
+            405,
+            Allow=ALLOWED,
+        )
+    params = read_request(request, current_app.config.get("MAX_CONTENT_LENGTH"))
+    if params.query is None:
+        return _describe(params.format)
+    result_format, graph_format = negotiate(request.headers.get("Accept"), params.format)
+    info = check_query(params.query)  # refuses updates and SERVICE before any engine sees the text
+    if info.form in ("SELECT", "ASK") and result_format is None:
+        raise NotAcceptable(f"no acceptable format for a {info.form} result; available: {_list(RESULT_FORMATS)}")
+    if info.form in ("CONSTRUCT", "DESCRIBE") and graph_format is None:
+        raise NotAcceptable(f"no acceptable format for a {info.form} result; available: {_list(GRAPH_FORMATS)}")
+    config = current_app.config
+    answer = get_state().run_query(
+        QueryRequest(
+            text=params.query,
+            default_graphs=params.default_graphs,
+            named_graphs=params.named_graphs,
+            result_format=result_format,
+            graph_format=graph_format,
+            max_rows=int(config.get("MAX_RESULT_ROWS", 100_000)),
+        )
+    )
+    response = Response(answer.body, content_type=f"{answer.media_type}; charset=utf-8")
+    if answer.truncated:
+        response.headers[TRUNCATED_HEADER] = str(config.get("MAX_RESULT_ROWS"))
+    return response
+
+
+def _list(formats: dict[str, str]) -> str:
+    return ", ".join(formats.values())
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Allow"] = ALLOWED
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = (
+        request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type"
+    )
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _describe(format_param: str | None) -> Response:
+    offers = ["text/turtle", *_HTML, *[m for m in service_description.SD_MEDIA_TYPES if m != "text/turtle"]]
+    if format_param:
+        wanted = {"turtle": "text/turtle", "ttl": "text/turtle", "ntriples": "application/n-triples",
+                  "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml", "html": "text/html"}
+        media = wanted.get(format_param.lower(), format_param.lower())
+    elif request.accept_mimetypes:
+        media = request.accept_mimetypes.best_match(offers)
+    else:
+        media = "text/turtle"
+    if media in _HTML:
+        return query_ui()
+    if media not in service_description.SD_MEDIA_TYPES:
+        raise NotAcceptable(f"the service description is available as {', '.join(offers)}")
+    return Response(_description(media), content_type=f"{media}; charset=utf-8")
+
+
+def _description(media: str) -> bytes:
+    endpoint_url = url_for("sparql.endpoint", _external=True)
+    sizes = _cached("sizes", lambda: service_description.graph_sizes(get_state().store))
+    cache = current_app.extensions.setdefault("kgserver.sd", {})
+    key = (endpoint_url, media)
+    if key not in cache:
+        if len(cache) >= 64:  # the URL comes from the Host header: keep the cache bounded
+            cache.clear()
+        void_url = request.host_url.rstrip("/") + "/.well-known/void"
+        graph = service_description.describe(endpoint_url, void_url, sizes, "ESS Knowledge Graph SPARQL endpoint")
+        cache[key] = graph.serialize(format=service_description.SD_MEDIA_TYPES[media], encoding="utf-8")
+    return cache[key]
+
+
+def _cached(name: str, compute):
+    """Return a value computed once per application (graph sizes, example queries)."""
+    values = current_app.extensions.setdefault("kgserver.sparql", {})
+    if name not in values:
+        values[name] = compute()
+    return values[name]
+
+
+@bp.route("/")
+def query_ui() -> Response:
+    """Serve the YASGUI query page (vendored files, no CDN), with the named queries as examples."""
+    from .examples import example_queries
+
+    html = render_template(
+        "sparql.html",
+        endpoint=url_for("sparql.endpoint", _external=True),
+        prefixes=PREFIXES,
+        examples=_cached("examples", example_queries),
+        version=__version__,
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@bp.route("/health")
+def health() -> Response:
+    """Report liveness and the size of the served graph."""
+    state = get_state()
+    body = {
+        "status": "ok",
+        "triples": state.triple_count,
+        "quads": state.quad_count,
+        "engine": state.engine,
+        "version": __version__,
+    }
+    return Response(json.dumps(body), content_type="application/json; charset=utf-8")

@@ -1,0 +1,111 @@
+"""``kgserver serve``: serve the graph, the SPARQL endpoint and the pages through gunicorn."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from ..engine import ENGINES
+
+
+def _bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def run_gunicorn(app, *, host: str, port: int, workers: int, threads: int, timeout: float) -> None:
+    """Serve a ready Flask app with gunicorn (threaded workers, forked after the graph is loaded).
+
+    Each gunicorn worker starts its own query worker pool right after the fork, before
+    its threads exist (see :mod:`kgserver.engine.pool`).
+    """
+    from gunicorn.app.base import BaseApplication
+
+    def when_ready(server):
+        for listener in server.LISTENERS:
+            address = str(listener).removeprefix("http://")
+            click.echo(f"kgserver: serving on http://{address}/ (SPARQL endpoint http://{address}/sparql)")
+        sys.stdout.flush()
+
+    def post_fork(server, worker):
+        app.extensions["kgserver"].pool()
+
+    def worker_exit(server, worker):
+        app.extensions["kgserver"].close()
+
+    options = {
+        "bind": _bind_address(host, port),
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": int(timeout) + 30,  # gunicorn's heartbeat; queries are stopped by the pool first
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,  # kgserver logs one line per request itself
+        "errorlog": "-",
+        "loglevel": "warning",
+        "limit_request_line": 8190,  # the longest GET query URL; longer queries go by POST
+        "when_ready": when_ready,
+        "post_fork": post_fork,
+        "worker_exit": worker_exit,
+    }
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    Server().run()
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Web server processes.")
+@click.option("--threads", default=32, show_default=True, type=click.IntRange(1), help="Threads per web process.")
+@click.option(
+    "--query-workers",
+    type=click.IntRange(1),
+    default=None,
+    help="Processes running queries, per web process [default: CPU count, at least 2].",
+)
+@click.option("--engine", type=click.Choice(ENGINES), default=None, help="Query engine [default: oxigraph].")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Query time limit in seconds [default: 30].",
+)
+@click.option("--max-rows", type=click.IntRange(1), default=None, help="Result rows kept at most [default: 100000].")
+@click.option("--no-inferred", is_flag=True, help="Serve the asserted graphs only, without the inferred graph.")
+def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows, no_inferred):
+    """Serve the graph: SPARQL endpoint at /sparql, query UI at /, health at /health.
+
+    The whole graph is loaded and checked before anything is served: a broken input
+    file stops the command with its file, line and column (exit code 2).
+    """
+    from ..app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s: %(message)s", stream=sys.stderr)
+    config: dict = {}
+    if engine:
+        config["ENGINE"] = engine
+    if timeout:
+        config["QUERY_TIMEOUT"] = timeout
+    if max_rows:
+        config["MAX_RESULT_ROWS"] = max_rows
+    if query_workers:
+        config["QUERY_WORKERS"] = query_workers
+    if no_inferred:
+        config["INCLUDE_INFERRED"] = False
+    app = create_app(config)  # loads and checks everything; raises before any port is bound
+    state = app.extensions["kgserver"]
+    click.echo(
+        f"kgserver: {state.triple_count} triples loaded; engine {state.engine}; "
+        f"query time limit {state.query_timeout:g} s; {state.query_workers} query workers per web process"
+    )
+    run_gunicorn(app, host=host, port=port, workers=workers, threads=threads, timeout=state.query_timeout)

@@ -1,0 +1,95 @@
+"""Query execution: one request in, one serialised answer out, on Oxigraph or rdflib.
+
+:class:`QueryRequest` and :class:`Answer` are small picklable records, so the same
+engines run in-process (tests, the command line) or inside the worker processes of
+:mod:`kgserver.engine.pool`, which enforce the time limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import QueryRefused, ServiceRefused
+from .scan import QueryInfo, scan
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query to run and how to answer it.
+
+    :ivar text: the SPARQL query.
+    :ivar default_graphs: IRIs whose union is the default graph (protocol ``default-graph-uri``);
+        with ``named_graphs``, None means "no dataset given in the request".
+    :ivar named_graphs: IRIs of the named graphs (protocol ``named-graph-uri``).
+    :ivar result_format: key of :data:`kgserver.results.RESULT_FORMATS` for SELECT/ASK, None if unacceptable.
+    :ivar graph_format: key of :data:`kgserver.results.GRAPH_FORMATS` for CONSTRUCT/DESCRIBE, None if unacceptable.
+    :ivar max_rows: solutions (or triples) kept at most; the rest is cut off.
+    :ivar bindings: (variable name, pyoxigraph term) pairs substituted before evaluation
+        (named query parameters), never pasted into the text.
+    """
+
+    text: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    result_format: str | None = "json"
+    graph_format: str | None = "turtle"
+    max_rows: int = 100_000
+    bindings: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def has_protocol_dataset(self) -> bool:
+        """Tell whether the request names its own dataset (which overrides FROM / FROM NAMED)."""
+        return self.default_graphs is not None or self.named_graphs is not None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialised query answer.
+
+    :ivar media_type: the answer's media type (without charset).
+    :ivar body: the serialised result.
+    :ivar truncated: True when the result had more than ``max_rows`` rows and was cut.
+    """
+
+    media_type: str
+    body: bytes
+    truncated: bool = False
+
+
+def check_query(text: str) -> QueryInfo:
+    """Refuse what the endpoint never runs; return what the scan found.
+
+    :raises QueryRefused: for a SPARQL Update (the endpoint is read-only).
+    :raises ServiceRefused: for a federated query (``SERVICE``).
+    """
+    info = scan(text)
+    if info.form == "UPDATE":
+        raise QueryRefused(
+            "SPARQL Update is not allowed: this endpoint is read-only (INSERT, DELETE, LOAD, CLEAR, ... are refused)"
+        )
+    if info.uses_service:
+        raise ServiceRefused(
+            "SERVICE is not allowed: this endpoint never sends requests to other servers (federated queries are off)"
+        )
+    return info
+
+
+def make_engine(name: str, store):
+    """Return the engine ``name`` (``oxigraph`` or ``rdflib``) over an Oxigraph store.
+
+    The Oxigraph engine takes the store over (it writes the merge of the named graphs
+    into its default graph): pass a fresh store, or call this in a forked process.
+
+    :raises ValueError: for an unknown engine name.
+    """
+    if name == "oxigraph":
+        from .oxigraph import OxigraphEngine
+
+        return OxigraphEngine(store)
+    if name == "rdflib":
+        from .rdflib_engine import RdflibEngine
+
+        return RdflibEngine.from_store(store)
+    raise ValueError(f"unknown query engine {name!r}; expected one of {', '.join(ENGINES)}")

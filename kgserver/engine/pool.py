@@ -1,0 +1,303 @@
+"""Run queries in pre-forked worker processes that can be killed when they overrun.
+
+Neither Oxigraph nor rdflib can cancel a running query from Python, so each query
+runs in a worker process; the web process waits for the answer at most the time
+limit, then kills the worker (SIGKILL) and starts a fresh one.
+
+Workers are forked from a *zygote*: a process forked once, while the web process
+is still single-threaded, that builds the engine and then only forks workers on
+request (over a Unix socket, passing each new worker its socket end).  Forking a
+replacement therefore never copies a multi-threaded process, and never pays the
+engine's start-up cost again.  A worker serves many queries: the per-query cost is
+one round trip over a socket pair (tens of microseconds), no fork per query.
+
+If the web process dies, the workers and the zygote see their socket close and
+exit; a worker stuck in a query also kills itself (``SIGALRM``) shortly after the
+time limit, so nothing outlives the server for long.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import queue
+import signal
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+
+from ..errors import KGError
+from . import Answer, QueryRequest
+from .errors import EndpointBusy, QueryEvaluationError, QueryTimeout
+
+log = logging.getLogger(__name__)
+
+#: Seconds a worker keeps running past the time limit before it kills itself.
+SELF_KILL_GRACE = 5
+
+_INHERITED_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGTTIN", "SIGTTOU")
+
+
+_FRAME = struct.Struct("!Q")
+
+
+def _send(sock: socket.socket, obj) -> None:
+    data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+    sock.sendall(_FRAME.pack(len(data)) + data)
+
+
+def _receive(sock: socket.socket):
+    """Return the next object sent by :func:`_send`; raise EOFError when the peer is gone."""
+    header = _recv_exact(sock, _FRAME.size)
+    if header is None:
+        raise EOFError
+    (size,) = _FRAME.unpack(header)
+    data = _recv_exact(sock, size)
+    if data is None:
+        raise EOFError
+    return pickle.loads(data)
+
+
+class _Worker:
+    __slots__ = ("pid", "sock")
+
+    def __init__(self, pid: int, sock: socket.socket):
+        self.pid = pid
+        self.sock = sock
+
+
+class WorkerPool:
+    """A fixed number of query worker processes sharing one engine image.
+
+    :param engine_factory: called once, in the zygote, to build the engine; the
+        engine needs an ``execute(QueryRequest) -> Answer`` method.
+    :param size: number of worker processes (queries running at the same time).
+    :param timeout: seconds a query may run (waiting for a free worker included).
+    """
+
+    def __init__(self, engine_factory: Callable[[], object], size: int, timeout: float):
+        if size < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        self.size = size
+        self.timeout = float(timeout)
+        self._factory = engine_factory
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._spawn_lock = threading.Lock()
+        self._zygote_pid: int | None = None
+        self._zygote_sock: socket.socket | None = None
+        self.owner_pid: int | None = None
+        self.replaced = 0
+
+    # --- life cycle --------------------------------------------------------------------
+
+    def start(self) -> WorkerPool:
+        """Fork the zygote and the workers; return the pool."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid == 0:  # the zygote
+            status = 0
+            try:
+                ours.close()
+                _zygote_main(theirs, self._factory, self.timeout)
+            except BaseException:  # never let the zygote run the parent's code
+                status = 1
+            finally:
+                os._exit(status)
+        theirs.close()
+        self._zygote_pid, self._zygote_sock = pid, ours
+        self.owner_pid = os.getpid()
+        for _ in range(self.size):
+            self._idle.put(self._spawn())
+        return self
+
+    def close(self) -> None:
+        """Stop the workers and the zygote."""
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            _kill(worker.pid)
+            worker.sock.close()
+        if self._zygote_sock is not None:
+            self._zygote_sock.close()
+            self._zygote_sock = None
+        if self._zygote_pid is not None:
+            _kill(self._zygote_pid)
+            _reap(self._zygote_pid)
+            self._zygote_pid = None
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        with self._spawn_lock:
+            if self._zygote_sock is None:
+                raise QueryEvaluationError("the query worker pool is closed")
+            socket.send_fds(self._zygote_sock, [b"F"], [theirs.fileno()])
+            theirs.close()
+            reply = _recv_exact(self._zygote_sock, 8)
+        if reply is None:
+            raise QueryEvaluationError("the query worker pool cannot start workers (its zygote process died)")
+        (pid,) = struct.unpack("!q", reply)
+        return _Worker(pid, ours)
+
+    # --- running queries ---------------------------------------------------------------
+
+    def run(self, request: QueryRequest, timeout: float | None = None) -> Answer:
+        """Run one query in a worker and return its answer.
+
+        :param timeout: seconds allowed, waiting for a free worker included (the pool's by default).
+        :raises QueryTimeout: when the query ran out of time (its worker is killed and replaced).
+        :raises EndpointBusy: when every worker stayed busy for the whole time limit.
+        :raises KGError: whatever the engine raised (syntax error, not acceptable, ...).
+        """
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        worker = self._acquire(deadline, limit)
+        healthy = False
+        try:
+            worker.sock.settimeout(None)
+            _send(worker.sock, (request, limit))
+            worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))
+            ok, payload = _receive(worker.sock)
+            healthy = True
+        except TimeoutError:
+            raise QueryTimeout(
+                f"the query was stopped after {limit:g} s, the time limit of this endpoint "
+                "(QUERY_TIMEOUT); simplify it or add a LIMIT"
+            ) from None
+        except (EOFError, OSError):
+            raise QueryEvaluationError(
+                "the query worker stopped unexpectedly (it may have run out of memory)"
+            ) from None
+        finally:
+            if healthy:
+                self._idle.put(worker)
+            else:
+                self._replace(worker)
+        if ok:
+            return payload
+        raise payload
+
+    def _acquire(self, deadline: float, limit: float) -> _Worker:
+        """Return an idle, living worker (one that died while idle is replaced, not used)."""
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
+            except queue.Empty:
+                raise EndpointBusy(
+                    f"the server is busy: no query worker became free within {limit:g} s; try again later"
+                ) from None
+            if _alive(worker):
+                return worker
+            self._replace(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        _kill(worker.pid)
+        worker.sock.close()
+        self.replaced += 1
+        try:
+            self._idle.put(self._spawn())
+        except (OSError, KGError):
+            log.exception("could not replace a query worker")
+
+
+# --- the processes -----------------------------------------------------------------------
+
+
+def _reset_signals() -> None:
+    for name in _INHERITED_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float) -> None:
+    _reset_signals()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
+    engine = factory()
+    while True:
+        try:
+            msg, fds, _flags, _addr = socket.recv_fds(sock, 1, 1)
+        except OSError:
+            return
+        if not msg:
+            return  # the web process is gone
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                sock.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _worker_main(socket.socket(fileno=fds[0]), engine)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        for fd in fds:
+            os.close(fd)
+        sock.sendall(struct.pack("!q", pid))
+
+
+def _worker_main(sock: socket.socket, engine) -> None:
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # default action: terminate, even inside native code
+    while True:
+        try:
+            request, limit = _receive(sock)
+        except EOFError:
+            return
+        signal.setitimer(signal.ITIMER_REAL, limit + SELF_KILL_GRACE)
+        try:
+            reply = (True, engine.execute(request))
+        except KGError as err:
+            reply = (False, err)
+        except Exception as err:  # a bug in an engine: report it as a server fault, keep serving
+            reply = (False, QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}"))
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _send(sock, reply)
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes | bytearray | None:
+    if size <= 65536:
+        data = sock.recv(size)
+        if len(data) == size or not data:
+            return data or None
+        data = bytearray(data)
+    else:
+        data = bytearray()
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    view[: len(data)] = data
+    received = len(data)
+    while received < size:
+        count = sock.recv_into(view[received:], size - received)
+        if not count:
+            return None
+        received += count
+    return buffer
+
+
+def _alive(worker: _Worker) -> bool:
+    """Tell whether an idle worker's socket is still open at the other end (no data is consumed)."""
+    try:
+        worker.sock.settimeout(0)  # non-blocking: a socket timeout would make recv wait
+        return worker.sock.recv(1, socket.MSG_PEEK) != b""
+    except BlockingIOError:
+        return True  # nothing to read: the worker is waiting for a query
+    except OSError:
+        return False
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass

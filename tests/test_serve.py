@@ -1,0 +1,229 @@
+"""``kgserver serve``: the real gunicorn-backed server on loopback, used by real SPARQL clients."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF
+
+pytestmark = pytest.mark.server
+
+QUERY_TIMEOUT = 2
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(log_path: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start ``kgserver serve`` on a free loopback port; return the process and its base URL."""
+    port = free_port()
+    log = open(log_path, "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kgserver", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--timeout", str(QUERY_TIMEOUT), "--query-workers", "2", "--threads", "8", *extra],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"kgserver serve exited with {process.returncode}: {log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"kgserver serve did not answer within 60 s: {log_path.read_text()}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop the server (gunicorn's graceful shutdown) and wait for it."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    log_path = tmp_path_factory.mktemp("serve") / "server.log"
+    process, base = start_server(log_path)
+    yield base, log_path
+    stop_server(process)
+
+
+@pytest.fixture()
+def endpoint(server):
+    return server[0] + "/sparql"
+
+
+def test_serve_prints_its_url(server):
+    base, log_path = server
+    assert f"serving on {base}/" in log_path.read_text()
+
+
+def test_sparqlwrapper_select_json(endpoint):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery("SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } LIMIT 3")
+    client.setReturnFormat(JSON)
+    result = client.query().convert()
+    assert result["head"]["vars"] == ["c"]
+    assert len(result["results"]["bindings"]) == 3
+
+
+def test_sparqlwrapper_select_xml_by_post(endpoint):
+    from SPARQLWrapper import POST, XML, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setQuery("SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } LIMIT 2")
+    client.setReturnFormat(XML)
+    document = client.query().convert()  # an xml.dom.minidom document
+    assert len(document.getElementsByTagName("result")) == 2
+
+
+def test_sparqlwrapper_ask(endpoint):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery("ASK { ?c a <http://www.w3.org/2002/07/owl#Class> }")
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["boolean"] is True
+
+
+def test_sparqlwrapper_construct(endpoint):
+    from SPARQLWrapper import TURTLE, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery("CONSTRUCT { ?c a ?t } WHERE { ?c a ?t } LIMIT 4")
+    client.setReturnFormat(TURTLE)
+    graph = Graph().parse(data=client.query().convert(), format="turtle")
+    assert len(graph) == 4
+
+
+def test_sparqlwrapper_syntax_error(endpoint):
+    from SPARQLWrapper import SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery("SELECT * WHERE { ?s ?p }")
+    with pytest.raises(QueryBadFormed) as raised:
+        client.query()
+    assert "line 1, column" in str(raised.value)
+
+
+def test_rdflib_sparqlstore(endpoint):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+    rows = list(graph.query("SELECT ?c WHERE { ?c a owl:Class } LIMIT 5", initNs={"owl": OWL}))
+    assert len(rows) == 5
+    assert all(isinstance(row[0], URIRef) for row in rows)
+    classes = list(graph.triples((None, RDF.type, OWL.Class)))
+    assert classes
+    assert graph.query("ASK { ?c a owl:Class }", initNs={"owl": OWL}).askAnswer is True
+
+
+def test_update_is_403_over_http(endpoint):
+    request = urllib.request.Request(
+        endpoint, data=b"DROP ALL", headers={"Content-Type": "application/sparql-update"}, method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(request, timeout=5)
+    assert raised.value.code == 403
+
+
+def test_timeout_over_http_while_others_are_served(endpoint):
+    import threading
+
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    outcome = {}
+
+    def slow():
+        data = b"query=" + urllib.request.quote(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        ).encode()
+        request = urllib.request.Request(endpoint, data=data, method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=30)
+        except urllib.error.HTTPError as err:
+            outcome["status"], outcome["body"] = err.code, err.read()
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.2)
+    answered = 0
+    client = SPARQLWrapper(endpoint)
+    client.setQuery("ASK { ?s ?p ?o }")
+    client.setReturnFormat(JSON)
+    while thread.is_alive():
+        assert client.query().convert()["boolean"] is True
+        answered += 1
+    thread.join()
+    assert answered >= 3
+    assert outcome["status"] == 503
+    assert b"stopped" in outcome["body"]
+
+
+def test_one_log_line_per_request(server, endpoint):
+    base, log_path = server
+    urllib.request.urlopen(base + "/health?marker=1", timeout=5).read()
+    time.sleep(0.3)
+    lines = [line for line in log_path.read_text().splitlines() if "GET /health " in line]
+    assert lines
+    assert lines[-1].split("kgserver.access: ")[1].split()[:3] == ["GET", "/health", "200"]
+    assert lines[-1].endswith(" B") and " ms " in lines[-1]
+
+
+# --- start-up refusal (in-process: the command is a thin shell over create_app) ------------
+
+
+def test_serve_refuses_broken_input(runner, tmp_path, monkeypatch):
+    from kgserver import dataset
+    from kgserver.commands import serve as serve_module
+    from kgserver.cli import cli
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \n", encoding="utf-8")
+    good = dataset.bundled_sources()[0]
+    monkeypatch.setattr(
+        dataset, "bundled_sources", lambda **_: [good, dataset.Source(broken, dataset.graph_iri_for(broken, "data"))]
+    )
+    monkeypatch.setenv("KGSERVER_BUILD_DIR", str(tmp_path / "build"))
+    started = []
+    monkeypatch.setattr(serve_module, "run_gunicorn", lambda *a, **k: started.append(a))
+    result = runner.invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code == 2, result.output
+    assert "broken.ttl:" in result.output
+    assert started == []
+
+
+def test_serve_help_lists_the_options(runner):
+    from kgserver.cli import cli
+
+    result = runner.invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--workers", "--engine", "--timeout", "--no-inferred"):
+        assert option in result.output

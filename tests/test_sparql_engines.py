@@ -1,0 +1,139 @@
+"""Oxigraph and rdflib give identical answers: every named query, plus protocol features."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from kgserver.engine import QueryRequest, make_engine
+from kgserver.engine.errors import QuerySyntaxError
+from kgserver.namespaces import GRAPH, sparql_prologue
+from kgserver.queries import bind_params, load_queries
+from kgserver.store import open_store
+
+NAMED_QUERIES = load_queries()
+
+#: Queries exercising what the endpoint adds around the engines (datasets, forms, functions).
+FEATURE_QUERIES = {
+    "count-union": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "count-per-graph": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "classes": "SELECT DISTINCT ?c WHERE { ?s a ?c }",
+    "labels-ca": 'SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER(langMatches(lang(?l), "ca")) }',
+    "optional": "SELECT ?s ?en WHERE { ?s a owl:Class OPTIONAL { ?s rdfs:label ?en FILTER(lang(?en) = 'en') } }",
+    "from": f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH['ontology/ess']}> WHERE {{ ?s ?p ?o }}",
+    "from-named": f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{GRAPH['ontology/ess']}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
+    "ask": "ASK { ?s a owl:Class }",
+    "construct": "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a owl:ObjectProperty ; rdfs:label ?l }",
+    "values-bnodes": "SELECT ?x (STRLEN(STR(?x)) AS ?len) WHERE { VALUES ?x { 'a' 'bb' <http://example.org/c> } }",
+}
+
+
+@pytest.fixture(scope="module")
+def engines():
+    store = open_store()
+    return make_engine("oxigraph", store), make_engine("rdflib", store)
+
+
+def _canonical(answer) -> object:
+    if answer.media_type == "application/sparql-results+json":
+        data = json.loads(answer.body)
+        if "boolean" in data:
+            return data["boolean"]
+        rows = sorted(json.dumps(row, sort_keys=True) for row in data["results"]["bindings"])
+        return data["head"]["vars"], rows
+    return Graph().parse(data=answer.body, format="nt")
+
+
+def _assert_same(engines, request: QueryRequest):
+    oxigraph, rdflib_engine = (_canonical(engine.execute(request)) for engine in engines)
+    if isinstance(oxigraph, Graph):
+        assert isomorphic(oxigraph, rdflib_engine)
+    else:
+        assert oxigraph == rdflib_engine
+
+
+def test_there_are_named_queries():
+    assert NAMED_QUERIES, "no named queries found under queries/"
+
+
+@pytest.mark.parametrize("query", NAMED_QUERIES, ids=[q.name for q in NAMED_QUERIES])
+def test_named_query_same_on_both_engines(engines, query):
+    examples = {name: str(spec["example"]) for name, spec in query.params.items() if spec and "example" in spec}
+    bindings = tuple(bind_params(query, examples).items())
+    _assert_same(engines, QueryRequest(query.text, graph_format="ntriples", bindings=bindings))
+
+
+@pytest.mark.parametrize("name", sorted(FEATURE_QUERIES))
+def test_feature_query_same_on_both_engines(engines, name):
+    _assert_same(engines, QueryRequest(sparql_prologue() + FEATURE_QUERIES[name], graph_format="ntriples"))
+
+
+@pytest.mark.parametrize(
+    "default_graphs,named_graphs",
+    [((str(GRAPH["ontology/ess"]),), None), (None, (str(GRAPH["ontology/ess"]),)), ((), ())],
+    ids=["default-only", "named-only", "empty"],
+)
+def test_protocol_dataset_same_on_both_engines(engines, default_graphs, named_graphs):
+    for query in ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        _assert_same(engines, QueryRequest(query, default_graphs=default_graphs, named_graphs=named_graphs))
+
+
+def test_both_engines_report_syntax_errors_with_a_position(engines):
+    for engine in engines:
+        with pytest.raises(QuerySyntaxError) as raised:
+            engine.execute(QueryRequest("SELECT * WHERE {\n  ?s ?p }"))
+        assert raised.value.line == 2, engine.name
+        assert raised.value.column is not None
+
+
+# --- the endpoint on the rdflib engine, and without the inferred graph ------------------------
+
+
+@pytest.fixture(scope="module")
+def rdflib_app():
+    from kgserver.app import create_app
+
+    app = create_app({"TESTING": True, "ENGINE": "rdflib", "QUERY_WORKERS": 1})
+    yield app
+    app.extensions["kgserver"].close()
+
+
+def test_endpoint_on_rdflib_engine_answers_like_oxigraph(rdflib_app, client):
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    ours = rdflib_app.test_client().get("/sparql", query_string={"query": query})
+    reference = client.get("/sparql", query_string={"query": query})
+    assert ours.status_code == reference.status_code == 200
+    rows = lambda r: sorted(json.dumps(b, sort_keys=True) for b in json.loads(r.data)["results"]["bindings"])  # noqa: E731
+    assert rows(ours) == rows(reference)
+    assert json.loads(rdflib_app.test_client().get("/health").data)["engine"] == "rdflib"
+
+
+def test_rdflib_engine_syntax_error_is_400_with_position(rdflib_app):
+    response = rdflib_app.test_client().get("/sparql", query_string={"query": "SELECT * WHERE {\n ?s ?p }"})
+    assert response.status_code == 400
+    assert b"line 2, column" in response.data
+
+
+def test_without_inferred_graph():
+    from kgserver.app import create_app
+    from kgserver.namespaces import INFERRED_GRAPH
+
+    app = create_app({"TESTING": True, "INCLUDE_INFERRED": False, "QUERY_WORKERS": 1})
+    try:
+        query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        data = json.loads(app.test_client().get("/sparql", query_string={"query": query}).data)
+        names = {row["g"]["value"] for row in data["results"]["bindings"]}
+        assert names and str(INFERRED_GRAPH) not in names
+    finally:
+        app.extensions["kgserver"].close()
+
+
+def test_unknown_engine_is_refused():
+    from kgserver.app import create_app
+    from kgserver.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="unknown ENGINE"):
+        create_app({"TESTING": True, "ENGINE": "virtuoso"})

@@ -1,0 +1,502 @@
+"""The SPARQL 1.1 Protocol (query part) on /sparql, through Flask's test client."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kgserver.namespaces import GRAPH, SD
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+ONTOLOGY_GRAPH = str(GRAPH["ontology/ess"])
+SRJ = "application/sparql-results+json"
+
+
+def count_of(response) -> int:
+    assert response.status_code == 200, response.data
+    return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"])
+
+
+def graph_names(client) -> list[str]:
+    response = client.get("/sparql", query_string={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"})
+    names = [row["g"]["value"] for row in json.loads(response.data)["results"]["bindings"]]
+    assert names, "the served dataset has no named graphs"
+    return names
+
+
+# --- the three ways of sending a query -------------------------------------------------------
+
+
+def test_get(client):
+    response = client.get("/sparql", query_string={"query": COUNT})
+    assert response.headers["Content-Type"] == f"{SRJ}; charset=utf-8"
+    assert count_of(response) > 0
+
+
+def test_post_form(client):
+    response = client.post("/sparql", data={"query": COUNT})
+    assert count_of(response) > 0
+
+
+def test_post_direct(client):
+    response = client.post("/sparql", data=COUNT.encode(), content_type="application/sparql-query")
+    assert count_of(response) > 0
+
+
+def test_post_direct_with_utf8_charset_and_non_ascii_text(client):
+    query = 'ASK { FILTER("Economia Social i Solidària" != "") }'
+    response = client.post(
+        "/sparql", data=query.encode("utf-8"), content_type="application/sparql-query; charset=UTF-8"
+    )
+    assert response.status_code == 200
+    assert json.loads(response.data)["boolean"] is True
+
+
+def test_head_has_no_body(client):
+    response = client.head("/sparql", query_string={"query": COUNT})
+    assert response.status_code == 200
+    assert response.data == b""
+
+
+# --- the dataset: default-graph-uri, named-graph-uri, FROM ---------------------------------
+
+
+def test_default_graph_is_the_union_of_all_graphs(client):
+    total = count_of(client.get("/sparql", query_string={"query": COUNT}))
+    per_graph = 0
+    for name in graph_names(client):
+        per_graph += count_of(client.get("/sparql", query_string={"query": COUNT, "default-graph-uri": name}))
+    assert total <= per_graph  # equal unless a triple is in two graphs
+    assert total > 0
+
+
+def test_default_graph_uri_restricts_the_default_graph(client):
+    total = count_of(client.get("/sparql", query_string={"query": COUNT}))
+    ontology = count_of(client.get("/sparql", query_string={"query": COUNT, "default-graph-uri": ONTOLOGY_GRAPH}))
+    assert 0 < ontology < total
+
+
+def test_several_default_graph_uris_are_merged(client):
+    names = graph_names(client)[:2]
+    assert len(names) == 2
+    separate = [count_of(client.get("/sparql", query_string={"query": COUNT, "default-graph-uri": n})) for n in names]
+    both = count_of(client.get("/sparql", query_string=[("query", COUNT)] + [("default-graph-uri", n) for n in names]))
+    assert max(separate) <= both <= sum(separate)
+
+
+def test_named_graph_uri_restricts_graph_patterns(client):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    response = client.post("/sparql", data={"query": query, "named-graph-uri": ONTOLOGY_GRAPH})
+    rows = json.loads(response.data)["results"]["bindings"]
+    assert [row["g"]["value"] for row in rows] == [ONTOLOGY_GRAPH]
+
+
+def test_default_graph_only_request_has_no_named_graphs(client):
+    query = "ASK { GRAPH ?g { ?s ?p ?o } }"
+    response = client.get("/sparql", query_string={"query": query, "default-graph-uri": ONTOLOGY_GRAPH})
+    assert json.loads(response.data)["boolean"] is False
+
+
+def test_named_graph_only_request_has_an_empty_default_graph(client):
+    response = client.get("/sparql", query_string={"query": COUNT, "named-graph-uri": ONTOLOGY_GRAPH})
+    assert count_of(response) == 0
+
+
+def test_from_clause_selects_a_local_graph(client):
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    restricted = count_of(client.get("/sparql", query_string={"query": COUNT, "default-graph-uri": ONTOLOGY_GRAPH}))
+    assert count_of(client.get("/sparql", query_string={"query": query})) == restricted
+
+
+def test_from_named_clause(client):
+    query = f"SELECT DISTINCT ?g FROM NAMED <{ONTOLOGY_GRAPH}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    rows = json.loads(client.get("/sparql", query_string={"query": query}).data)["results"]["bindings"]
+    assert [row["g"]["value"] for row in rows] == [ONTOLOGY_GRAPH]
+
+
+def test_protocol_dataset_overrides_from(client):
+    names = [n for n in graph_names(client) if n != ONTOLOGY_GRAPH]
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    overridden = count_of(client.get("/sparql", query_string={"query": query, "default-graph-uri": names[0]}))
+    direct = count_of(client.get("/sparql", query_string={"query": COUNT, "default-graph-uri": names[0]}))
+    assert overridden == direct
+
+
+def test_unknown_graph_is_empty_not_fetched(client):
+    response = client.get("/sparql", query_string={"query": COUNT, "default-graph-uri": "http://example.org/none"})
+    assert count_of(response) == 0
+
+
+def test_graph_uri_must_be_an_iri(client):
+    response = client.get("/sparql", query_string={"query": COUNT, "default-graph-uri": "not an iri"})
+    assert response.status_code == 400
+    assert b"default-graph-uri" in response.data
+
+
+# --- malformed requests: 400 with a precise message ------------------------------------------
+
+
+def test_syntax_error_says_where(client):
+    response = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o = ) }"})
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.data.decode()
+    assert "line 3, column" in text
+    assert "FILTER(?o = ) }" in text  # the offending line
+
+
+def test_unknown_prefix_is_a_400_naming_it(client):
+    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s nope:p ?o }"})
+    assert response.status_code == 400
+    assert b"unknown prefix 'nope:'" in response.data
+
+
+def test_empty_query_is_a_syntax_error(client):
+    assert client.get("/sparql", query_string={"query": ""}).status_code == 400
+
+
+def test_several_query_parameters(client):
+    response = client.get("/sparql", query_string=[("query", COUNT), ("query", COUNT)])
+    assert response.status_code == 400
+    assert b"2 'query' parameters" in response.data
+
+
+def test_several_query_parameters_in_a_form(client):
+    body = f"query={quote(COUNT)}&query={quote(COUNT)}"
+    response = client.post("/sparql", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+
+def test_post_without_content_type(client):
+    response = client.post("/sparql", data=COUNT.encode(), content_type="")
+    assert response.status_code == 400
+    assert b"Content-Type" in response.data
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "multipart/form-data; boundary=x"])
+def test_post_with_a_wrong_content_type(client, content_type):
+    response = client.post("/sparql", data=COUNT.encode(), content_type=content_type)
+    assert response.status_code == 400
+    assert b"unsupported Content-Type" in response.data
+
+
+def test_post_form_without_query(client):
+    response = client.post("/sparql", data={"format": "json"})
+    assert response.status_code == 400
+    assert b"no 'query' parameter" in response.data
+
+
+def test_non_utf8_direct_body(client):
+    body = "ASK { FILTER('Solidària' != '') }".encode("latin-1")
+    response = client.post("/sparql", data=body, content_type="application/sparql-query")
+    assert response.status_code == 400
+    assert b"UTF-8" in response.data
+
+
+def test_utf16_direct_body(client):
+    body = COUNT.encode("utf-16")
+    response = client.post("/sparql", data=body, content_type="application/sparql-query; charset=UTF-16")
+    assert response.status_code == 400
+    assert b"UTF-8" in response.data
+
+
+def test_non_utf8_form_body(client):
+    body = b"query=ASK%20%7B%20FILTER(%22Solid%E0ria%22%20!%3D%20%22%22)%20%7D"
+    response = client.post("/sparql", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert b"UTF-8" in response.data
+
+
+def test_non_utf8_query_string(client):
+    response = client.get("/sparql?query=ASK%20%7B%20FILTER(%22Solid%E0ria%22%20!%3D%20%22%22)%20%7D")
+    assert response.status_code == 400
+
+
+def test_query_in_url_and_body(client):
+    response = client.post(
+        f"/sparql?query={quote(COUNT)}", data=COUNT.encode(), content_type="application/sparql-query"
+    )
+    assert response.status_code == 400
+    assert b"both in the URL and in the request body" in response.data
+
+
+def test_query_in_url_and_form(client):
+    response = client.post(f"/sparql?query={quote(COUNT)}", data={"query": COUNT})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_405_with_allow(client, method):
+    response = client.open("/sparql", method=method, query_string={"query": COUNT})
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert response.headers["Content-Type"].endswith("charset=utf-8")
+
+
+# --- results and content negotiation -------------------------------------------------------
+
+SELECT = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s ?label LIMIT 5"
+CONSTRUCT = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 7"
+
+
+def _parse_select(media: str, body: bytes) -> list[tuple[str, str]]:
+    if media == "application/sparql-results+json":
+        data = json.loads(body)
+        return [(b["s"]["value"], b["label"]["value"]) for b in data["results"]["bindings"]]
+    if media == "application/sparql-results+xml":
+        ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+        root = ET.fromstring(body)
+        out = []
+        for result in root.iterfind("r:results/r:result", ns):
+            values = {b.get("name"): "".join(b.itertext()) for b in result.iterfind("r:binding", ns)}
+            out.append((values["s"], values["label"]))
+        return out
+    if media == "text/csv":
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+        assert rows[0] == ["s", "label"]
+        return [tuple(r) for r in rows[1:]]
+    if media == "text/tab-separated-values":
+        lines = body.decode("utf-8").splitlines()
+        assert lines[0] == "?s\t?label"
+        out = []
+        for line in lines[1:]:
+            s, label = line.split("\t")
+            out.append((s.strip("<>"), label[1 : label.rindex('"')]))
+        return out
+    raise AssertionError(media)
+
+
+@pytest.mark.parametrize(
+    "media", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
+)
+def test_select_formats_carry_the_same_rows(client, media):
+    reference = _parse_select(SRJ, client.get("/sparql", query_string={"query": SELECT}).data)
+    assert reference
+    response = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": media})
+    assert response.headers["Content-Type"] == f"{media}; charset=utf-8"
+    assert _parse_select(media, response.data) == reference
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])  # Oxigraph does not parse CSV (lossy)
+def test_select_results_parse_with_oxigraph(client, fmt):
+    response = client.get("/sparql", query_string={"query": SELECT, "format": fmt})
+    parsed = ox.parse_query_results(response.data, format=getattr(ox.QueryResultsFormat, fmt.upper()))
+    assert len(list(parsed)) == 5
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_ask_formats(client, fmt):
+    response = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }", "format": fmt})
+    parsed = ox.parse_query_results(response.data, format=getattr(ox.QueryResultsFormat, fmt.upper()))
+    assert bool(parsed) is True
+
+
+@pytest.mark.parametrize(
+    "media,rdflib_format",
+    [("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
+     ("application/rdf+xml", "xml")],
+)
+def test_construct_formats(client, media, rdflib_format):
+    response = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": media})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == f"{media}; charset=utf-8"
+    graph = Graph().parse(data=response.data, format=rdflib_format)
+    assert len(graph) == 7
+    assert all(p == RDF.type for p in graph.predicates())
+
+
+def test_describe_defaults_to_turtle(client):
+    query = f"DESCRIBE <{ONTOLOGY_GRAPH}>"
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+
+
+def test_q_values_are_honoured(client):
+    accept = "application/sparql-results+json;q=0.5, text/csv;q=0.9, application/sparql-results+xml;q=0.1"
+    response = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": accept})
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_wildcard_gets_the_default(client):
+    response = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "*/*"})
+    assert response.headers["Content-Type"] == f"{SRJ}; charset=utf-8"
+    response = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": "*/*"})
+    assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+
+
+def test_browser_accept_gets_json_results(client):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/sparql-results+")
+
+
+def test_format_parameter_overrides_accept(client):
+    response = client.get(
+        "/sparql", query_string={"query": SELECT, "format": "tsv"}, headers={"Accept": "text/csv"}
+    )
+    assert response.headers["Content-Type"] == "text/tab-separated-values; charset=utf-8"
+    response = client.get("/sparql", query_string={"query": CONSTRUCT, "format": "application/n-triples"})
+    assert response.headers["Content-Type"] == "application/n-triples; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    "query,accept",
+    [(SELECT, "image/png"), (SELECT, "text/turtle"), (CONSTRUCT, "text/csv"), ("ASK {}", "application/n-triples")],
+)
+def test_406_when_nothing_acceptable(client, query, accept):
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 406
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_unknown_format_parameter_is_406(client):
+    response = client.get("/sparql", query_string={"query": SELECT, "format": "yaml"})
+    assert response.status_code == 406
+
+
+def test_vary_accept_on_answers(client):
+    response = client.get("/sparql", query_string={"query": SELECT})
+    assert "Accept" in response.headers["Vary"]
+
+
+def test_charset_on_every_answer(client):
+    answers = [
+        client.get("/sparql", query_string={"query": SELECT, "format": f}) for f in ("json", "xml", "csv", "tsv")
+    ] + [
+        client.get("/sparql", query_string={"query": CONSTRUCT, "format": f})
+        for f in ("turtle", "ntriples", "jsonld", "rdfxml")
+    ] + [client.get("/sparql", query_string={"query": "SELECT"}), client.get("/health"), client.get("/sparql")]
+    for response in answers:
+        assert response.headers["Content-Type"].endswith("charset=utf-8"), response.headers["Content-Type"]
+
+
+def test_unbound_values_are_left_out(client):
+    query = "SELECT ?x ?y WHERE { BIND(1 AS ?x) }"
+    data = json.loads(client.get("/sparql", query_string={"query": query}).data)
+    assert data["head"]["vars"] == ["x", "y"]
+    assert data["results"]["bindings"] == [
+        {"x": {"type": "literal", "value": "1", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+    ]
+    csv_text = client.get("/sparql", query_string={"query": query, "format": "csv"}).data
+    assert csv_text == b"x,y\r\n1,\r\n"
+
+
+def test_csv_quotes_and_tsv_escapes(client):
+    query = 'SELECT ?v WHERE { BIND("a, \\"b\\"\\tc"@ca AS ?v) }'
+    assert client.get("/sparql", query_string={"query": query, "format": "csv"}).data == b'v\r\n"a, ""b""\tc"\r\n'
+    assert client.get("/sparql", query_string={"query": query, "format": "tsv"}).data == b'?v\n"a, \\"b\\"\\tc"@ca\n'
+
+
+# --- CORS -----------------------------------------------------------------------------------
+
+
+def test_cors_on_answers_and_errors(client):
+    for response in (
+        client.get("/sparql", query_string={"query": SELECT}, headers={"Origin": "https://example.org"}),
+        client.get("/sparql", query_string={"query": "SELECT"}, headers={"Origin": "https://example.org"}),
+    ):
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_cors_preflight(client):
+    response = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+# --- service description, UI, health ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "media,rdflib_format",
+    [("text/turtle", "turtle"), ("application/rdf+xml", "xml"), ("application/n-triples", "nt"),
+     ("application/ld+json", "json-ld")],
+)
+def test_service_description(client, media, rdflib_format):
+    response = client.get("/sparql", headers={"Accept": media})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == f"{media}; charset=utf-8"
+    graph = Graph().parse(data=response.data, format=rdflib_format)
+    service = graph.value(predicate=RDF.type, object=SD.Service)
+    assert graph.value(service, SD.endpoint) == URIRef("http://localhost/sparql")
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    formats = {str(f) for f in graph.objects(service, SD.resultFormat)}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
+    assert "http://www.w3.org/ns/formats/Turtle" in formats
+    dataset = graph.value(service, SD.defaultDataset)
+    names = {str(graph.value(n, SD.name)) for n in graph.objects(dataset, SD.namedGraph)}
+    assert names == set(graph_names(client))
+    assert URIRef("http://localhost/.well-known/void") in set(graph.objects(dataset))
+
+
+def test_service_description_without_accept_is_turtle(client):
+    response = client.get("/sparql", headers={"Accept": ""})
+    assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/"])
+def test_browser_gets_the_query_ui(client, path):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    html = response.data.decode()
+    assert "/static/yasgui/yasgui.min.js" in html
+    assert "https://w3id.org/esskg/ontology#" in html  # the project's prefixes
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+@pytest.mark.parametrize("name", ["yasgui.min.js", "yasgui.min.css", "LICENSE.txt"])
+def test_yasgui_is_served_locally(client, name):
+    response = client.get(f"/static/yasgui/{name}")
+    assert response.status_code == 200
+    assert len(response.data) > 1000
+
+
+def test_ui_offers_every_named_query(client):
+    from kgserver.web.examples import example_queries
+
+    html = client.get("/", headers={"Accept": "text/html"}).data.decode()
+    for example in example_queries():
+        assert json.dumps(example["name"]) in html
+
+
+def test_health(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = json.loads(response.data)
+    assert body["status"] == "ok"
+    assert body["triples"] == count_of(client.get("/sparql", query_string={"query": COUNT}))
+    quads = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert body["quads"] == count_of(client.get("/sparql", query_string={"query": quads}))
+
+
+def test_one_log_line_per_request(client, caplog):
+    caplog.set_level("INFO", logger="kgserver.access")
+    client.get("/sparql", query_string={"query": SELECT})
+    lines = [r.getMessage() for r in caplog.records if r.name == "kgserver.access"]
+    assert len(lines) == 1
+    method, path, status, duration, ms, size, unit = lines[0].split()
+    assert (method, path, status, ms, unit) == ("GET", "/sparql", "200", "ms", "B")
+    assert float(duration) > 0 and int(size) > 0

@@ -1,0 +1,278 @@
+"""Read-only, no outbound requests, time/row/size limits, and other clients served meanwhile."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import pytest
+
+from kgserver.app import create_app
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: A cross product of the whole graph with itself three times: hours of work.
+PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+TIMEOUT = 1.0
+
+
+@pytest.fixture(scope="module")
+def limited_app():
+    """An app with a short time limit, a small row limit and a small request size limit."""
+    app = create_app(
+        {"TESTING": True, "QUERY_TIMEOUT": TIMEOUT, "MAX_RESULT_ROWS": 5, "MAX_CONTENT_LENGTH": 2048, "QUERY_WORKERS": 2}
+    )
+    yield app
+    app.extensions["kgserver"].close()
+
+
+@pytest.fixture()
+def limited(limited_app):
+    return limited_app.test_client()
+
+
+def triple_count(client) -> int:
+    response = client.get("/sparql", query_string={"query": COUNT})
+    assert response.status_code == 200
+    return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"])
+
+
+# --- read-only --------------------------------------------------------------------------------
+
+UPDATES = [
+    "INSERT DATA { <http://example.org/s> <http://example.org/p> <http://example.org/o> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "CLEAR ALL",
+    "DROP ALL",
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "PREFIX ex: <http://example.org/>\nWITH ex:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("update", UPDATES, ids=lambda u: u.split()[0] if not u.startswith("PREFIX") else "WITH")
+def test_update_is_refused_every_way(client, update):
+    before = triple_count(client)
+    answers = [
+        client.post("/sparql", data={"update": update}),
+        client.post("/sparql", data=update.encode(), content_type="application/sparql-update"),
+        client.get("/sparql", query_string={"update": update}),
+        client.get("/sparql", query_string={"query": update}),
+        client.post("/sparql", data=update.encode(), content_type="application/sparql-query"),
+    ]
+    for response in answers:
+        assert response.status_code == 403, (response.status_code, response.data)
+        assert b"read-only" in response.data
+    assert triple_count(client) == before
+
+
+# --- no outbound requests --------------------------------------------------------------------
+
+
+@pytest.fixture()
+def listener():
+    """A loopback TCP server that records every connection made to it."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    connections: list = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            connections.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}"
+    yield url, connections
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def _service_queries(url: str) -> list[str]:
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
+        f"select * where {{ ?x ?y ?z . service<{url}/sparql>{{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",  # escapes apply to the whole text
+        f"SELECT * WHERE {{ BIND(<{url}/sparql> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    ]
+
+
+def test_service_is_refused_without_any_connection(client, listener):
+    url, connections = listener
+    for query in _service_queries(url):
+        response = client.get("/sparql", query_string={"query": query})
+        assert response.status_code == 400, query
+        assert b"SERVICE is not allowed" in response.data
+    time.sleep(0.3)
+    assert connections == []
+
+
+def test_service_in_strings_iris_and_names_is_fine(client):
+    query = (
+        'PREFIX service: <http://example.org/service#>\n'
+        'SELECT ?service WHERE { BIND("SERVICE <http://x>" AS ?service) } # SERVICE <http://x>'
+    )
+    assert client.get("/sparql", query_string={"query": query}).status_code == 200
+
+
+def test_from_and_graph_parameters_never_fetch(client, listener):
+    url, connections = listener
+    requests = [
+        {"query": f"SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}"},
+        {"query": f"SELECT * FROM NAMED <{url}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+        {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": f"{url}/data.ttl"},
+        {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": f"{url}/data.ttl"},
+    ]
+    for params in requests:
+        response = client.get("/sparql", query_string=params)
+        assert response.status_code == 200
+        assert json.loads(response.data)["results"]["bindings"] == []
+    time.sleep(0.3)
+    assert connections == []
+
+
+def test_rdflib_engine_never_connects(bundled_graphs, listener, monkeypatch):
+    """In-process, with every socket connection made to fail the test."""
+    from kgserver.engine import QueryRequest, make_engine
+    from kgserver.engine.errors import ServiceRefused
+    from kgserver.store import open_store
+
+    url, _ = listener
+    engine = make_engine("rdflib", open_store())
+    attempts = []
+    monkeypatch.setattr(socket.socket, "connect", lambda self, address: attempts.append(address))
+    for query in _service_queries(url):
+        with pytest.raises(ServiceRefused):
+            engine.execute(QueryRequest(query))
+    answer = engine.execute(QueryRequest(f"SELECT * FROM <{url}/data.ttl> FROM NAMED <{url}/g.ttl> WHERE {{ ?s ?p ?o }}"))
+    assert json.loads(answer.body)["results"]["bindings"] == []
+    assert attempts == []
+
+
+# --- limits ------------------------------------------------------------------------------------
+
+
+def test_row_limit_truncates_and_says_so(limited):
+    response = limited.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert response.status_code == 200
+    assert len(json.loads(response.data)["results"]["bindings"]) == 5
+    assert response.headers["KGServer-Results-Truncated"] == "5"
+    small = limited.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"})
+    assert "KGServer-Results-Truncated" not in small.headers
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_row_limit_in_every_format(limited, fmt):
+    import pyoxigraph as ox
+
+    response = limited.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }", "format": fmt})
+    assert response.headers["KGServer-Results-Truncated"] == "5"
+    if fmt == "csv":
+        assert len(response.data.decode().strip().split("\r\n")) == 6
+    else:
+        parsed = ox.parse_query_results(response.data, format=getattr(ox.QueryResultsFormat, fmt.upper()))
+        assert len(list(parsed)) == 5
+    under = limited.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5", "format": fmt})
+    assert "KGServer-Results-Truncated" not in under.headers
+
+
+def test_row_limit_applies_to_graphs(limited):
+    response = limited.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"})
+    assert len(response.data.strip().splitlines()) == 5
+    assert response.headers["KGServer-Results-Truncated"] == "5"
+
+
+def test_request_size_limit(limited):
+    query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 4096
+    for response in (
+        limited.post("/sparql", data={"query": query}),
+        limited.post("/sparql", data=query.encode(), content_type="application/sparql-query"),
+    ):
+        assert response.status_code == 413
+        assert b"MAX_CONTENT_LENGTH" in response.data
+
+
+def test_timeout_stops_the_query_and_others_are_served(limited_app):
+    """A pathological query is stopped at the limit; meanwhile other clients get answers."""
+    slow_result = {}
+
+    def slow():
+        started = time.monotonic()
+        response = limited_app.test_client().get("/sparql", query_string={"query": PATHOLOGICAL})
+        slow_result.update(status=response.status_code, body=response.data, took=time.monotonic() - started)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.1)
+    fast = limited_app.test_client()
+    answered = 0
+    while thread.is_alive():
+        started = time.monotonic()
+        response = fast.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+        assert response.status_code == 200
+        assert time.monotonic() - started < TIMEOUT / 2  # not queued behind the slow query
+        answered += 1
+        time.sleep(0.02)
+    thread.join()
+    assert answered >= 5
+    assert slow_result["status"] == 503
+    assert b"stopped after 1 s" in slow_result["body"]
+    assert TIMEOUT <= slow_result["took"] < TIMEOUT + 1.5
+
+
+def test_worker_is_replaced_after_a_timeout(limited_app):
+    pool = limited_app.extensions["kgserver"].pool()
+    before = pool.replaced
+    client = limited_app.test_client()
+    assert client.get("/sparql", query_string={"query": PATHOLOGICAL}).status_code == 503
+    assert pool.replaced == before + 1
+    for _ in range(pool.size * 2):  # every worker, old and new, answers
+        assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
+def test_busy_pool_answers_503(limited_app):
+    """With every worker stuck, a query that cannot get one within its limit gets a clear 503."""
+    from kgserver.engine import QueryRequest
+    from kgserver.engine.errors import EndpointBusy
+
+    pool = limited_app.extensions["kgserver"].pool()
+    threads = [threading.Thread(target=lambda: limited_app.test_client().get(
+        "/sparql", query_string={"query": PATHOLOGICAL})) for _ in range(pool.size)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.2)
+    with pytest.raises(EndpointBusy) as raised:
+        pool.run(QueryRequest("ASK {}"), timeout=0.3)
+    for thread in threads:
+        thread.join()
+    assert raised.value.http_status == 503
+    assert "busy" in str(raised.value)
+
+
+def test_a_worker_killed_while_idle_is_replaced(limited_app):
+    """A worker that died between queries (OOM killer, an operator) costs no failed query."""
+    import os
+    import signal
+
+    pool = limited_app.extensions["kgserver"].pool()
+    client = limited_app.test_client()
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    victims = []
+    while len(victims) < pool.size:  # take every idle worker out, kill it, put it back
+        victims.append(pool._idle.get(timeout=5))
+    for worker in victims:
+        os.kill(worker.pid, signal.SIGKILL)
+        pool._idle.put(worker)
+    time.sleep(0.2)
+    for _ in range(pool.size + 1):
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
