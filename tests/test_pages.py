@@ -201,6 +201,17 @@ def test_inferred_facts_are_marked(app, client, plan_iri):
     assert 'class="inferred"' in text and "inferred-badge" in text
 
 
+def test_types_of_other_vocabularies_show_their_prefix(client, plan_iri):
+    """prov:Plan and ess:Plan are both labelled "Plan": the badges must not read as a duplicate."""
+    text = client.get(_path(plan_iri) + ".html").get_data(as_text=True)
+    badges = re.findall(r'<span class="type"><a href="[^"]*" title="([^"]+)"[^>]*>([^<]+)</a>', text)
+    assert badges, "no type badges on the plan page"
+    by_iri = dict(badges)
+    assert by_iri.get("http://www.w3.org/ns/prov#Plan") == "prov:Plan"
+    labels = [label for _, label in badges]
+    assert len(labels) == len(set(labels)), labels
+
+
 def test_page_shows_source_document_and_links(client, plan_iri):
     text = client.get(_path(plan_iri) + ".html").get_data(as_text=True)
     assert 'class="provenance"' in text

@@ -147,14 +147,23 @@ class PageBuilder:
             "title": label,
             "title_lang": lang,
             "notation": self.labeller.notation(node),
-            "types": [self.value(s.value, s.inferred) | ({"explain": self.explain_href(node, RDF_TYPE, s.value)}
-                                                         if s.inferred and self.explain_href else {}) for s in types],
+            "types": [self.type_value(node, s) for s in types],
             "source_documents": [self.source_document(s) for s in sources_docs],
             "notes": [self.value(s.value, s.inferred) | {"best": s.value == best_note} for s in notes],
             "properties": self.properties(out_statements, skip=SHOWN_APART, node=node),
             "incoming": self.incoming_groups(in_statements, node=node),
             "has_inferred": any(s.inferred for s in out_statements + in_statements),
         }
+
+    def type_value(self, node: ox.NamedNode, statement: Statement) -> dict:
+        """Return a type badge; classes of other vocabularies show their prefixed name (``prov:Entity``),
+        since their labels can equal ours ("Entity", "Plan") and would read as duplicates."""
+        value = self.value(statement.value, statement.inferred)
+        if isinstance(statement.value, ox.NamedNode) and not statement.value.value.startswith(str(ESS)):
+            value["label"] = compact(statement.value.value)
+        if statement.inferred and self.explain_href:
+            value["explain"] = self.explain_href(node, RDF_TYPE, statement.value)
+        return value
 
     def source_document(self, statement: Statement) -> dict:
         """Return a source document link with its file name (``ess:sourceFile``), when known."""
