@@ -231,3 +231,37 @@ def test_dataset_description(data_graph):
     assert data_graph.value(dataset, VOID.triples) is None, "counts are computed from the store, not written"
     langs = sorted(t.language for t in data_graph.objects(dataset, URIRef("http://purl.org/dc/terms/title")))
     assert langs == ["ca", "en", "es"]
+
+
+def test_every_resource_has_spanish_and_english_labels(data_graph):
+    # @es/@en labels are editorial translations (see the dataset's note); each resource has one of each
+    subjects = described(data_graph) + sorted(data_graph.subjects(RDF.type, ESS.SourceDocument))
+    for s in subjects:
+        assert labels(data_graph, s, "es") and labels(data_graph, s, "en"), s
+
+
+def test_dataset_says_translations_are_editorial(data_graph):
+    notes = {o.language: str(o) for o in data_graph.objects(ID["dataset"], SKOS.editorialNote)}
+    assert {"ca", "en", "es"} <= set(notes)
+    assert "editorial translations" in notes["en"]
+
+
+def test_links_a_careful_reader_expects(data_graph):
+    # 004: "Aprofitar el marc del conveni amb la Generalitat" / "gràcies al Conveni amb la Generalitat"
+    agreement = ID["project/conveni-xmess-generalitat"]
+    assert set(data_graph.objects(agreement, ESS.hasParticipant)) == {ID["entity/xmess"], ID["entity/generalitat-de-catalunya"]}
+    assert {ID["challenge/xmess-pla-treball-2024-1"], ID["action/xmess-pla-treball-2024-grups-de-treball-2"]} <= set(
+        data_graph.subjects(ESS.mentions, agreement))
+    # 002: "el Pla de Barris de l'Ajuntament i els Plans de Desenvolupament dels Districtes liderats per Barcelona Activa"
+    activa = ID["entity/barcelona-activa"]
+    assert set(data_graph.subjects(ESS.ledBy, activa)) == {ID["plan/pla-de-barris"], ID["plan/pde-sants-montjuic"]}
+    # 003: Coòpolis, "l'Ateneu Cooperatiu de Barcelona, a l'espai de Can Batlló", "fruit de la proposta ... de
+    # l'àmbit cooperatiu organitzat del Districte", "liderat per entitats ... de Sants, la Bordeta i Hostafrancs"
+    coopolis = ID["project/coopolis"]
+    assert data_graph.value(coopolis, ESS.locatedIn) == ID["territory/can-batllo"]
+    assert data_graph.value(coopolis, ESS.proposedBy) == ID["entity/ambit-cooperatiu-organitzat-sants-montjuic"]
+    leaders = data_graph.value(coopolis, ESS.ledBy)
+    assert set(data_graph.objects(leaders, ESS.locatedIn)) == {ID[f"territory/{t}"] for t in ("sants", "la-bordeta", "hostafrancs")}
+    # 004: "xarxa de suport als municipis i Consells Comarcals membres"
+    assert set(data_graph.subjects(ESS.memberOf, ID["entity/xmess"])) == {
+        ID["entity/municipis-membres-xmess"], ID["entity/consells-comarcals-membres-xmess"]}
