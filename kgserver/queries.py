@@ -242,8 +242,10 @@ def values_clause(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """Return a trailing ``VALUES`` clause binding each variable to one RDF term.
 
     This is how rdflib implements ``initBindings``: the terms are pyoxigraph terms written in
-    their N-Triples form (escaped by pyoxigraph), never user text, and the clause is joined with
-    the query's pattern before grouping and projection, so a parameter need not be projected.
+    their N-Triples form (escaped by pyoxigraph), never user text.  A trailing ``VALUES`` is joined
+    after grouping and ``HAVING`` but before projection (SPARQL 1.1, 18.2.4.3): a parameter need not
+    be projected, but it must be a variable of the query's pattern (and, in an aggregate query, of its
+    ``GROUP BY``); one used only inside a ``FILTER`` would not restrict anything.
     """
     names = [name.lstrip("?$") for name in bindings]
     for name in names:
