@@ -6,7 +6,7 @@ import re
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from kgserver import bundle
 from kgserver.namespaces import ESS, ONTOLOGY_IRI, VANN
@@ -87,6 +87,27 @@ def test_ess_ttl_has_one_block_per_subject():
     assert duplicates == []
 
 
+def _is_external(term) -> bool:
+    return isinstance(term, URIRef) and not str(term).startswith((str(ESS), ONTOLOGY_IRI))
+
+
+def test_ess_ttl_says_nothing_about_external_terms(ontology):
+    """OOPS! P39/P40 (namespace hijacking): ess.ttl only refers to external terms, by type and rdfs:isDefinedBy."""
+    said = sorted(f"{s} {p}" for s, p, _ in ontology if _is_external(s) and p not in (RDF.type, RDFS.isDefinedBy))
+    assert said == []
+
+
+def test_external_terms_have_the_type_their_import_gives(ontology):
+    """Each external term ess.ttl refers to is in an import excerpt with the same OWL type: restated, not redefined."""
+    imports = quality.load(IMPORT_FILES)
+    external = {s for s in ontology.subjects(RDF.type, None) if _is_external(s)}
+    assert external
+    differing = sorted(
+        str(s) for s in external if set(ontology.objects(s, RDF.type)) != set(imports.objects(s, RDF.type))
+    )
+    assert differing == []
+
+
 @pytest.mark.parametrize("path", IMPORT_FILES, ids=[p.name for p in IMPORT_FILES])
 def test_import_is_a_documented_excerpt(path):
     header = path.read_text(encoding="utf-8").splitlines()[0]
@@ -105,7 +126,8 @@ def test_import_list_is_not_empty():
 def test_check_list_is_not_empty_and_covers_the_pitfalls():
     names = [p.name for p in CHECK_FILES]
     assert names
-    for pitfall in ("p04", "p08", "p19", "p22", "p36", "p38", "p41", "undeclared"):
+    for pitfall in ("p04", "p05", "p07", "p08", "p10", "p11", "p13", "p19", "p22", "p24", "p26", "p32", "p36", "p38",
+                    "p41", "undeclared"):
         assert any(n.startswith(pitfall) for n in names), pitfall
 
 
@@ -132,9 +154,23 @@ BAD_EXAMPLES = {
         "ess:q a owl:ObjectProperty ; rdfs:domain ess:A ; rdfs:range ess:A ."
     ),
     "p08-missing-definitions-violation": 'ess:Plan a owl:Class ; rdfs:comment "no Catalan definition"@en .',
+    "p07-merged-concepts-violation": 'ess:PlanOrProgramme a owl:Class ; rdfs:label "Plan or programme"@en .',
     "p08-missing-labels-violation": 'ess:Plan a owl:Class ; rdfs:label "Plan"@en , "Pla"@ca , "Pla de nou"@ca .',
+    "p10-missing-disjointness-violation": (
+        "ess:A a owl:Class . ess:B a owl:Class ; rdfs:subClassOf ess:A . ess:C a owl:Class ; rdfs:subClassOf ess:A ."
+    ),
+    "p11-missing-domain-range-violation": "ess:p a owl:ObjectProperty ; rdfs:domain ess:A .",
+    "p13-missing-inverse-violation": "ess:p a owl:ObjectProperty ; rdfs:domain ess:A ; rdfs:range ess:B .",
     "p19-multiple-domains-ranges-violation": "ess:p a owl:ObjectProperty ; rdfs:domain ess:A , ess:B .",
     "p22-naming-violation": "ess:planSection a owl:Class . ess:HasPart a owl:ObjectProperty .",
+    "p24-recursive-definition-violation": (
+        "ess:A a owl:Class ; owl:equivalentClass [ a owl:Class ; owl:intersectionOf ( ess:A ess:B ) ] ."
+    ),
+    "p26-p29-property-characteristics-violation": "ess:p a owl:TransitiveProperty , owl:FunctionalProperty .",
+    "p32-same-label-violation": (
+        'ess:Plan a owl:Class ; rdfs:label "Plan"@en .\n'
+        '<http://www.w3.org/ns/prov#Plan> a owl:Class ; rdfs:label "plan" .'
+    ),
     "p36-file-extension-violation": "<https://w3id.org/esskg/ontology.owl> a owl:Ontology .",
     "p38-ontology-declaration-violation": "ess:Plan a owl:Class .",
     "p41-license-violation": '<https://w3id.org/esskg/ontology> a owl:Ontology ; dcterms:license "CC BY" .',

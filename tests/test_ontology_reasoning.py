@@ -52,6 +52,13 @@ id:twice a ess:Measure ; ess:isMeasureOf id:section , id:other-section .
 id:other-section a ess:PlanSection .
 id:nothing a owl:Nothing .
 id:coop a ess:Network .
+
+id:workplan a ess:WorkPlan ; ess:hasWorkArea id:area ; ess:appliesTo id:barcelona ; ess:issuedBy id:coop .
+id:area a ess:WorkArea ; ess:hasAction id:task .
+id:task a ess:Action ; ess:hasSubComponent id:subtask ; ess:hasSubItem id:listed-entity .
+id:subtask a ess:Action .
+id:listed-entity a ess:Entity .
+id:county a ess:Comarca , ess:Municipality .
 """
 
 
@@ -74,8 +81,9 @@ def sample_problems(sample_closure):
         f"<{ID['twice']}> <{ESS.isMeasureOf}> has 2 values",
         f"<{ID['other-section']}> and <{ID['section']}> are inferred to be the same resource",
         f"<{ID['nothing']}> is typed owl:Nothing",
+        f"<{ID['county']}> is both <{ESS.Comarca}> and <{ESS.Municipality}>",
     ],
-    ids=["disjointness", "functional-property", "same-as", "nothing"],
+    ids=["disjointness", "functional-property", "same-as", "nothing", "territory-kinds"],
 )
 def test_contradiction_check_finds(sample_problems, expected):
     assert any(expected in p for p in sample_problems), sample_problems
@@ -92,8 +100,15 @@ def test_contradiction_check_finds(sample_problems, expected):
         (ID["sants"], URIRef("http://www.opengis.net/ont/geosparql#sfWithin"), ID["district"]),
         (ID["plan"], RDF.type, URIRef("http://www.w3.org/ns/prov#Plan")),
         (ID["barcelona"], RDF.type, URIRef("http://vocab.linkeddata.es/datosabiertos/def/sector-publico/territorio#Municipio")),
+        (ID["subtask"], ESS.isPartOfPlan, ID["task"]),
+        (ID["subtask"], ESS.isPartOfPlan, ID["workplan"]),
+        (ID["subtask"], ESS.isSubItemOf, ID["task"]),
+        (ID["barcelona"], ESS.isTerritoryOf, ID["workplan"]),
+        (ID["coop"], ESS.issues, ID["workplan"]),
     ],
-    ids=["part-of-plan", "plan-includes", "inverse", "within-transitive", "contains", "geosparql", "prov-plan", "esterr"],
+    ids=["part-of-plan", "plan-includes", "inverse", "within-transitive", "contains", "geosparql", "prov-plan", "esterr",
+         "sub-component-part-of-item", "sub-component-part-of-plan", "sub-component-is-sub-item", "territory-of",
+         "issues"],
 )
 def test_owl_rl_draws_the_intended_inference(sample_closure, triple):
     assert triple in sample_closure
@@ -107,7 +122,14 @@ def test_a_network_is_an_agent_through_org_and_foaf(sample_closure, cls):
     assert (ID["coop"], RDF.type, URIRef(cls)) in sample_closure
 
 
-def test_alignments_by_close_match_draw_no_type(sample_closure):
-    """skos:closeMatch is an annotation here: ess classes do not become SKOS concepts."""
-    assert (ESS.Comarca, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")) not in sample_closure
+def test_a_sub_item_that_is_not_a_component_is_not_part_of_the_plan(sample_closure):
+    """ess:hasSubItem also lists entities and projects: it draws no part-of-plan link (only hasSubComponent does)."""
+    assert (ID["listed-entity"], ESS.isPartOfPlan, ID["workplan"]) not in sample_closure
+    assert (ID["listed-entity"], RDF.type, ESS.PlanComponent) not in sample_closure
+
+
+def test_alignments_by_see_also_draw_no_type(sample_closure):
+    """rdfs:seeAlso links to close terms are annotations: ess terms do not become SKOS concepts or time terms."""
+    assert (ESS.activeYear, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")) not in sample_closure
+    assert (ESS.startYear, RDF.type, OWL.ObjectProperty) not in sample_closure
     assert (ESS.Plan, OWL.sameAs, ESS.Project) not in sample_closure

@@ -55,7 +55,9 @@ class Term:
     alt_labels: list[str] = field(default_factory=list)
     supers: list[list[Ref]] = field(default_factory=list)  # each entry: refs joined by "or"
     subs: list[Ref] = field(default_factory=list)
-    matches: list[tuple[str, Ref]] = field(default_factory=list)  # ("close", ref) / ("exact", ref)
+    #: named terms declared the same (owl:equivalentClass / owl:equivalentProperty, either side).
+    equivalents: list[Ref] = field(default_factory=list)
+    matches: list[tuple[str, Ref]] = field(default_factory=list)  # ("close"|"exact"|"see", ref)
     domain: list[Ref] = field(default_factory=list)
     range: list[Ref] = field(default_factory=list)
     inverse: list[Ref] = field(default_factory=list)
@@ -178,9 +180,15 @@ def build_model(graph: Graph) -> OntologyModel:
         supers = [_expression(graph, s) for s in graph.objects(node, super_property)]
         term.supers = sorted((s for s in supers if s), key=lambda refs: [(not r.local, r.text) for r in refs])
         term.subs = _sorted_refs(ref(s) for s in graph.subjects(super_property, node) if _is_local(s))
+        same = OWL.equivalentClass if term.kind == "class" else OWL.equivalentProperty
+        term.equivalents = _sorted_refs(
+            [ref(o) for o in graph.objects(node, same) if isinstance(o, URIRef) and o != node]
+            + [ref(s) for s in graph.subjects(same, node) if isinstance(s, URIRef) and s != node]
+        )
         term.matches = sorted(
             [("exact", ref(o)) for o in graph.objects(node, SKOS.exactMatch) if isinstance(o, URIRef)]
-            + [("close", ref(o)) for o in graph.objects(node, SKOS.closeMatch) if isinstance(o, URIRef)],
+            + [("close", ref(o)) for o in graph.objects(node, SKOS.closeMatch) if isinstance(o, URIRef)]
+            + [("see", ref(o)) for o in graph.objects(node, RDFS.seeAlso) if isinstance(o, URIRef)],
             key=lambda m: (m[0], m[1].text),
         )
         if term.kind != "class":

@@ -21,7 +21,7 @@ PAD = 8
 INDENT = 28
 GAP = 12
 COLUMN_GAP = 36
-COLUMNS = 5
+COLUMNS = 3
 SHARED = 2  # properties whose domain names more classes are drawn in a box of their own
 MARGIN = 20
 FONT_FAMILY = "'DejaVu Sans Mono', Menlo, Consolas, monospace"
@@ -105,6 +105,8 @@ def _forest(model: OntologyModel) -> list[Box]:
         ]
         if others:
             lines.append(("super", "⊑ " + ", ".join(others)))
+        if cls.equivalents:
+            lines.append(("super", "≡ " + ", ".join(_short(r) for r in cls.equivalents)))
         lines += [("row", row) for row in _rows(cls, model)]
         box = Box(cls, depth, lines)
         boxes[cls.name] = box
@@ -167,9 +169,10 @@ def render_svg(model: OntologyModel) -> str:
     title = "ESS ontology (ess:) — classes and main object properties"
     legend = [
         "Each box is an ess: class; a box hanging from another is its subclass (rdfs:subClassOf).",
-        "⊑ other superclasses (other vocabularies). Rows: object property → range (| = or).",
+        "⊑ other superclasses, ≡ the same class in another vocabulary. Rows: object property → range (| = or).",
         "Dashed boxes: properties whose domain is any of several classes (A | B | C).",
-        "Every resource may have sourceDocument → SourceDocument. Inverse properties are not shown.",
+        "Classes hanging from the same class are disjoint: every resource has exactly one kind.",
+        "Every resource may have sourceDocument → SourceDocument. Every property has a named inverse (not shown).",
     ]
     top = MARGIN + 28 + LINE * len(legend) + GAP
     x = MARGIN
