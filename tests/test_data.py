@@ -123,7 +123,7 @@ def test_every_action_of_a_measure_has_years(data_graph):
 
 def test_every_action_has_exactly_one_parent(data_graph):
     for action in data_graph.subjects(RDF.type, ESS.Action):
-        parents = set(data_graph.subjects(ESS.hasAction, action)) | set(data_graph.subjects(ESS.hasSubItem, action))
+        parents = set(data_graph.subjects(ESS.hasAction, action)) | set(data_graph.subjects(ESS.hasSubComponent, action))
         assert len(parents) == 1, action
 
 

@@ -187,7 +187,7 @@ CASES = {
     "typo-in-rdfs-property": (_mutate("    skos:notation \"1\" ;", "    skos:notation \"1\" ;\n    rdfs:lable \"x\"@ca ;"), MEASURE, "rdfs:lable", "vocabulary-terms"),
     "literal-instead-of-iri": (_mutate("ess:appliesTo <territory/barcelona> ;", 'ess:appliesTo "Barcelona" ;'), PLAN, "ess:appliesTo", "shapes:appliesTo-class"),
     "link-to-wrong-class": (_mutate("ess:appliesTo <territory/barcelona> ;", "ess:appliesTo <entity/ajuntament-de-barcelona> ;"), PLAN, "ess:appliesTo", "shapes:appliesTo-class"),
-    "orphan-action": (_mutate("        <action/pla-exemple-ess-2025-2027-1-1> ,\n", ""), ACTION, "^ess:hasAction|ess:isActionOf|^ess:hasSubItem|ess:isSubItemOf", "shapes:Action-parent"),
+    "orphan-action": (_mutate("        <action/pla-exemple-ess-2025-2027-1-1> ,\n", ""), ACTION, "^ess:hasAction|ess:isActionOf|^ess:hasSubComponent|ess:isSubComponentOf|^ess:hasSubItem|ess:isSubItemOf", "shapes:Action-parent"),
     "duplicate-of-existing-entity": (TEMPLATE.read_text(encoding="utf-8") + '<entity/ajuntament-bcn> a ess:PublicAdministration ;\n    rdfs:label "Ajuntament de Barcelona"@ca .\n',
                                      "esskg:entity/ajuntament-bcn", "rdfs:label", "checks/duplicate-label.rq"),
     "notation-with-language": (_mutate('skos:notation "1" ;', 'skos:notation "1"@ca ;'), MEASURE, "skos:notation", "shapes:notation-datatype"),
