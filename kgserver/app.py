@@ -26,6 +26,7 @@ DEFAULTS = {
     "BASE_IRI": BASE,
     "ENGINE": "oxigraph",  # or "rdflib"
     "QUERY_TIMEOUT": 30.0,  # seconds
+    "QUERY_WORKERS": None,  # query processes per web process; None: the CPU count, at least 2
     "MAX_RESULT_ROWS": 100_000,
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,  # bytes, request size limit
     "INCLUDE_INFERRED": True,  # default graph = asserted + inferred

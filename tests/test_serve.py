@@ -187,6 +187,52 @@ def test_timeout_over_http_while_others_are_served(endpoint):
     assert b"stopped" in outcome["body"]
 
 
+def test_over_long_get_is_a_clear_414_and_post_works(endpoint):
+    from urllib.parse import quote
+
+    from kgserver.commands.serve import MAX_REQUEST_LINE
+
+    query = "ASK { ?s ?p ?o } #" + "x" * (MAX_REQUEST_LINE + 100)
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(endpoint + "?query=" + quote(query), timeout=10)
+    assert raised.value.code == 414
+    assert raised.value.headers["Content-Type"] == "text/plain; charset=utf-8"
+    body = raised.value.read().decode()
+    assert str(MAX_REQUEST_LINE) in body and "POST" in body
+    request = urllib.request.Request(
+        endpoint, data=query.encode(), headers={"Content-Type": "application/sparql-query"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert b"true" in response.read()
+
+
+def test_w3c_endpoint_path_with_a_slash(endpoint):
+    with urllib.request.urlopen(endpoint + "/?query=ASK%20%7B%7D", timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("application/sparql-results+json")
+        assert b"true" in response.read()
+
+
+def test_trivial_queries_right_after_start_up(tmp_path):
+    """The first queries after start-up are answered at once, however many arrive together."""
+    import concurrent.futures
+
+    process, base = start_server(tmp_path / "fresh.log")
+    try:
+        url = base + "/sparql?query=" + urllib.request.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+        def ask(_):
+            started = time.monotonic()
+            with urllib.request.urlopen(url, timeout=QUERY_TIMEOUT * 5) as response:
+                return response.status, time.monotonic() - started
+
+        with concurrent.futures.ThreadPoolExecutor(8) as executor:
+            answers = list(executor.map(ask, range(16)))
+        assert all(status == 200 for status, _ in answers)
+        assert max(took for _, took in answers) < QUERY_TIMEOUT
+    finally:
+        stop_server(process)
+
+
 def test_one_log_line_per_request(server, endpoint):
     base, log_path = server
     urllib.request.urlopen(base + "/health?marker=1", timeout=5).read()

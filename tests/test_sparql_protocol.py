@@ -500,3 +500,253 @@ def test_one_log_line_per_request(client, caplog):
     method, path, status, duration, ms, size, unit = lines[0].split()
     assert (method, path, status, ms, unit) == ("GET", "/sparql", "200", "ms", "B")
     assert float(duration) > 0 and int(size) > 0
+
+
+# --- the W3C SPARQL 1.1 Protocol tests (query part), replayed as the manifest writes them -------
+# https://w3c.github.io/rdf-tests/sparql/sparql11/protocol/ : the endpoint path is "/sparql/"; the
+# graphs data0-3.rdf are remote files the tests expect loaded: we never fetch them, so they are
+# empty here (datasets naming them answer 200 with false); updates are refused (read-only: 403).
+
+_K = "http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2F"
+_D0 = f"default-graph-uri={_K}data0.rdf"
+_DATA = "http://kasei.us/2009/09/sparql/data/"
+_FORM, _DIRECT = "application/x-www-form-urlencoded", "application/sparql-query"
+
+#: name -> (method, path, body, content type, expected status class, expected boolean or None)
+W3C_QUERY_TESTS = {
+    "query_post_form": ("POST", f"/sparql/?{_D0}", b"query=ASK%20%7B%7D", _FORM, 2, True),
+    "query_dataset_default_graphs_get": (
+        "GET",
+        f"/sparql/?query=ASK%20%7B%20%3C{_K}data1.rdf%3E%20a%20%3Ftype%20.%20%3C{_K}data2.rdf%3E%20a%20%3Ftype%20.%20%7D"
+        f"&default-graph-uri={_K}data1.rdf&default-graph-uri={_K}data2.rdf",
+        None, None, 2, False,
+    ),
+    "query_dataset_default_graphs_post": (
+        "POST", f"/sparql/?default-graph-uri={_K}data1.rdf&default-graph-uri={_K}data2.rdf",
+        f"ASK {{ <{_DATA}data1.rdf> a ?type . <{_DATA}data2.rdf> a ?type . }}".encode(), _DIRECT, 2, False,
+    ),
+    "query_dataset_named_graphs_post": (
+        "POST", f"/sparql/?named-graph-uri={_K}data1.rdf&named-graph-uri={_K}data2.rdf",
+        f"ASK {{ GRAPH ?g1 {{ <{_DATA}data1.rdf> a ?type }} GRAPH ?g2 {{ <{_DATA}data2.rdf> a ?type }} }}".encode(),
+        _DIRECT, 2, False,
+    ),
+    "query_dataset_named_graphs_get": (
+        "GET",
+        f"/sparql/?query=ASK%20%7B%20GRAPH%20%3Fg1%20%7B%20%3C{_K}data1.rdf%3E%20a%20%3Ftype%20%7D%20GRAPH%20%3Fg2%20"
+        f"%7B%20%3C{_K}data2.rdf%3E%20a%20%3Ftype%20%7D%20%7D&named-graph-uri={_K}data1.rdf&named-graph-uri={_K}data2.rdf",
+        None, None, 2, False,
+    ),
+    "query_dataset_full": (
+        "POST", f"/sparql/?default-graph-uri={_K}data3.rdf&named-graph-uri={_K}data1.rdf&named-graph-uri={_K}data2.rdf",
+        f"ASK {{\n  <{_DATA}data3.rdf> a ?type\n  GRAPH ?g1 {{ <{_DATA}data1.rdf> a ?type }}\n"
+        f"  GRAPH ?g2 {{ <{_DATA}data2.rdf> a ?type }}\n}}".encode(),
+        _DIRECT, 2, False,
+    ),
+    "query_multiple_dataset": (  # the manifest's path really has one named-graph-uri with %26 inside
+        "POST", f"/sparql/?named-graph-uri={_K}data1.rdf%26named-graph-uri%3D{_K}data2.rdf",
+        f"ASK FROM <{_DATA}data3.rdf> {{ GRAPH ?g1 {{ <{_DATA}data1.rdf> a ?type }} "
+        f"GRAPH ?g2 {{ <{_DATA}data2.rdf> a ?type }} }}".encode(),
+        _DIRECT, 2, False,
+    ),
+    "query_get": ("GET", f"/sparql/?query=ASK%20%7B%7D&{_D0}", None, None, 2, True),
+    "query_content_type_select": ("POST", f"/sparql/?{_D0}", b"SELECT (1 AS ?value) {}", _DIRECT, 2, None),
+    "query_content_type_ask": ("POST", f"/sparql/?{_D0}", b"ASK {}", _DIRECT, 2, True),
+    "query_content_type_describe": ("POST", f"/sparql/?{_D0}", b"DESCRIBE <http://example.org/>", _DIRECT, 2, None),
+    "query_content_type_construct": ("POST", f"/sparql/?{_D0}", b"CONSTRUCT { <s> <p> 1 } WHERE {}", _DIRECT, 2, None),
+    "query_post_direct": ("POST", "/sparql/", b"ASK {}", _DIRECT, 2, True),
+    "update_post_form": ("POST", "/sparql/", b"update=CLEAR%20ALL", _FORM, 4, None),
+    "update_post_direct": ("POST", "/sparql/", b"CLEAR ALL", "application/sparql-update", 4, None),
+    "bad_query_method": ("PUT", f"/sparql/?query=ASK%20%7B%7D&{_D0}", b"", _FORM, 4, None),
+    "bad_multiple_queries": ("GET", "/sparql/?query=ASK%20%7B%7D&query=SELECT%20%2A%20%7B%7D", None, None, 4, None),
+    "bad_query_wrong_media_type": ("POST", "/sparql/", b"ASK {}", "text/plain", 4, None),
+    "bad_query_missing_form_type": ("POST", "/sparql/", b"query=ASK%20%7B%7D", None, 4, None),
+    "bad_query_missing_direct_type": ("POST", "/sparql/", b"ASK {}", None, 4, None),
+    "bad_query_non_utf8": ("POST", "/sparql/", "ASK {}".encode("utf-16"), f"{_DIRECT}; charset=UTF-16", 4, None),
+    "bad_query_syntax": ("GET", "/sparql/?query=ASK%20%7B", None, None, 4, None),
+    "bad_update_get": ("GET", "/sparql/?update=CLEAR%20ALL", None, None, 4, None),
+    "bad_multiple_updates": ("POST", "/sparql/", b"update=CLEAR%20NAMED&update=CLEAR%20DEFAULT", _FORM, 4, None),
+    "bad_update_wrong_media_type": ("POST", "/sparql/", b"CLEAR NAMED", "text/plain", 4, None),
+    "bad_update_missing_form_type": ("POST", "/sparql/", b"update=CLEAR%20NAMED", None, 4, None),
+    "bad_update_non_utf8": (
+        "POST", "/sparql/", "CLEAR NAMED".encode("utf-16"), "application/sparql-update; charset=UTF-16", 4, None,
+    ),
+    "bad_update_syntax": ("POST", "/sparql/", b"update=CLEAR%20XYZ", _FORM, 4, None),
+}
+_TABULAR = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"}
+_RDF = {"text/turtle", "application/rdf+xml", "application/n-triples", "application/ld+json"}
+_EXPECTED_MEDIA = {
+    "query_content_type_select": _TABULAR,
+    "query_content_type_describe": _RDF,
+    "query_content_type_construct": _RDF,
+}
+
+
+def test_w3c_query_tests_are_listed():
+    assert len(W3C_QUERY_TESTS) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(W3C_QUERY_TESTS))
+def test_w3c_protocol(client, name):
+    method, path, body, content_type, status_class, boolean = W3C_QUERY_TESTS[name]
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.open(path, method=method, data=body, headers=headers)
+    if content_type is None and body is not None:
+        assert "Content-Type" not in response.request.headers  # the test client really sent none
+    assert response.status_code // 100 == status_class, (response.status_code, response.data)
+    media = response.headers["Content-Type"].split(";")[0]
+    if status_class != 2:
+        assert media == "text/plain" and response.data.strip()  # a message, not an empty error
+        return
+    assert media in _EXPECTED_MEDIA.get(name, {"application/sparql-results+json", "application/sparql-results+xml"})
+    if boolean is not None:
+        assert json.loads(response.data)["boolean"] is boolean
+
+
+def test_update_is_refused_without_change(client):
+    before = count_of(client.get("/sparql", query_string={"query": COUNT}))
+    response = client.post("/sparql/", data=b"update=CLEAR%20ALL", content_type=_FORM)
+    assert response.status_code == 403
+    assert count_of(client.get("/sparql", query_string={"query": COUNT})) == before
+
+
+def test_relative_iris_resolve_against_the_endpoint(client):
+    response = client.post("/sparql", data=b"CONSTRUCT { <s> <p> <o> } WHERE {}", content_type=_DIRECT,
+                           headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200, response.data
+    assert response.data.decode().strip() == "<http://localhost/s> <http://localhost/p> <http://localhost/o> ."
+    response = client.get("/sparql", query_string={"query": "SELECT ?x { BIND(<x> AS ?x) }", "format": "csv"})
+    assert response.data == b"x\r\nhttp://localhost/x\r\n"
+
+
+def test_endpoint_with_and_without_slash_are_the_same(client):
+    for path in ("/sparql", "/sparql/"):
+        assert count_of(client.get(path, query_string={"query": COUNT})) > 0
+    assert client.get("/sparql/", headers={"Accept": "text/turtle"}).status_code == 200  # service description
+
+
+# --- RDF merge: the default graph made of several graphs is a set ----------------------------
+
+
+@pytest.fixture(scope="module")
+def overlapping_graphs(app):
+    """Two named graphs that share at least one triple, and how many they share."""
+    client = app.test_client()
+    query = (
+        "SELECT ?g1 ?g2 (COUNT(*) AS ?n) WHERE { GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o } "
+        "FILTER(STR(?g1) < STR(?g2)) } GROUP BY ?g1 ?g2 ORDER BY DESC(?n) ?g1 ?g2 LIMIT 1"
+    )
+    rows = json.loads(client.get("/sparql", query_string={"query": query}).data)["results"]["bindings"]
+    assert rows, "no two served graphs share a triple"
+    return rows[0]["g1"]["value"], rows[0]["g2"]["value"], int(rows[0]["n"]["value"])
+
+
+def test_several_default_graphs_are_merged_as_a_set(client, overlapping_graphs):
+    g1, g2, shared = overlapping_graphs
+    one, two = (count_of(client.get("/sparql", query_string={"query": COUNT, "default-graph-uri": g})) for g in (g1, g2))
+    both = [("query", COUNT), ("default-graph-uri", g1), ("default-graph-uri", g2)]
+    assert count_of(client.get("/sparql", query_string=both)) == one + two - shared
+    twice = [("query", COUNT), ("default-graph-uri", g1), ("default-graph-uri", g1)]
+    assert count_of(client.get("/sparql", query_string=twice)) == one
+
+
+def test_several_from_clauses_are_merged_as_a_set(client, overlapping_graphs):
+    g1, g2, shared = overlapping_graphs
+    one, two = (count_of(client.get("/sparql", query_string={"query": COUNT, "default-graph-uri": g})) for g in (g1, g2))
+    query = f"PREFIX g: <{g1}> SELECT (COUNT(*) AS ?n) FROM g: FROM <{g2}> WHERE {{ ?s ?p ?o }}"
+    assert count_of(client.get("/sparql", query_string={"query": query})) == one + two - shared
+
+
+def test_merged_graphs_stay_private(client, overlapping_graphs):
+    g1, g2, _ = overlapping_graphs
+    names = set(graph_names(client))
+    client.get("/sparql", query_string=[("query", COUNT), ("default-graph-uri", g1), ("default-graph-uri", g2)])
+    assert set(graph_names(client)) == names
+    query = f"SELECT DISTINCT ?g FROM <{g1}> FROM <{g2}> FROM NAMED <{g1}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    rows = json.loads(client.get("/sparql", query_string={"query": query}).data)["results"]["bindings"]
+    assert [row["g"]["value"] for row in rows] == [g1]
+
+
+# --- bad input is never a 500 (a small fuzz) -------------------------------------------------
+
+BAD_QUERIES = {
+    "random-bytes": b"\x8f\x00{\xff SELECT \xfe",
+    "only-a-comment": b"# nothing but a comment",
+    "blank": b"   \n\t ",
+    "unknown-prefix": b"SELECT * WHERE { ?s nope:p ?o }",
+    "too-deep": b"ASK " + b"{" * 3000 + b"}" * 3000,
+    "bad-regex": b"ASK { FILTER(REGEX('a', '(')) }",
+    "huge-limit": b"SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999",
+    "negative-offset": b"SELECT * WHERE { ?s ?p ?o } OFFSET -1",
+    "literal-subject": b"CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) { (1 2 3) } }",
+    "relative-from": b"SELECT * FROM <rel> FROM <other> WHERE { ?s ?p ?o }",
+    "bad-from": b"SELECT * FROM <http://a> FROM nope:b WHERE { ?s ?p ?o }",
+    "describe": b"DESCRIBE <x>",
+}
+
+
+def test_bad_queries_are_listed():
+    assert BAD_QUERIES
+
+
+@pytest.mark.parametrize("name", sorted(BAD_QUERIES))
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "turtle", "ntriples"])
+def test_bad_query_is_never_a_500(client, name, fmt):
+    for response in (
+        client.post("/sparql", data=BAD_QUERIES[name], content_type=_DIRECT, query_string={"format": fmt}),
+        client.get("/sparql?query=" + quote(BAD_QUERIES[name]) + f"&format={fmt}"),
+    ):
+        assert response.status_code < 500, (response.status_code, response.data)
+        assert response.headers["Content-Type"].endswith("charset=utf-8")
+
+
+def test_too_deep_query_is_a_400_that_says_so(client):
+    response = client.post("/sparql", data=BAD_QUERIES["too-deep"], content_type=_DIRECT)
+    assert response.status_code == 400
+    assert b"levels deep" in response.data
+
+
+@pytest.mark.parametrize("accept", ["", "*", "foo", ";;;", "*/*;q=x", "text/*", "application/*;q=0.1", "\x00"])
+@pytest.mark.parametrize("query", [SELECT, "ASK {}", CONSTRUCT])
+def test_odd_accept_headers(client, accept, query):
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code in (200, 406), (response.status_code, response.data)
+
+
+@pytest.mark.parametrize("fmt", ["junk", "json;x", "\x00", " JSON ", "text/html"])
+def test_format_junk(client, fmt):
+    assert client.get("/sparql", query_string={"query": SELECT, "format": fmt}).status_code in (200, 406)
+    assert client.get("/sparql", query_string={"format": fmt}).status_code in (200, 406)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_ask_in_every_result_format(client, fmt):
+    response = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }", "format": fmt})
+    assert response.status_code == 200
+    assert b"true" in response.data
+
+
+def test_many_parameters(client):
+    many = [("query", "ASK {}")] + [(f"x{i}", "y") for i in range(5000)]
+    assert client.get("/sparql", query_string=many).status_code == 200
+    graphs = [("query", COUNT)] + [("default-graph-uri", f"http://example.org/g{i}") for i in range(2000)]
+    assert count_of(client.get("/sparql", query_string=graphs)) == 0
+
+
+def _call_with_host(app, host: str, **request):
+    """Call the app with a raw ``Host`` header (the test client refuses to send a broken one)."""
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    environ = EnvironBuilder(**request).get_environ()
+    environ["HTTP_HOST"] = host
+    body, status, headers = run_wsgi_app(app.wsgi_app, environ, buffered=True)
+    return int(status.split()[0]), b"".join(body)
+
+
+@pytest.mark.parametrize("host", ["x:99999999", "bad host", "[::1"])
+def test_a_broken_host_header_is_never_a_500(app, host):
+    construct = {"path": "/sparql", "method": "POST", "data": b"CONSTRUCT { <s> <p> <o> } WHERE {}",
+                 "content_type": "application/sparql-query"}
+    status, _ = _call_with_host(app, host, **construct)
+    assert status in (200, 400)
+    status, body = _call_with_host(app, host, path="/sparql", headers={"Accept": "text/turtle"})
+    assert status in (200, 400), body

@@ -276,3 +276,74 @@ def test_a_worker_killed_while_idle_is_replaced(limited_app):
     time.sleep(0.2)
     for _ in range(pool.size + 1):
         assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+def test_query_workers_default(app):
+    from kgserver.app import DEFAULTS
+    from kgserver.web.state import default_query_workers
+
+    assert DEFAULTS["QUERY_WORKERS"] is None
+    assert app.extensions["kgserver"].query_workers == default_query_workers() >= 2
+
+
+def test_bad_limits_are_a_configuration_error():
+    from kgserver.errors import ConfigurationError
+
+    for config in ({"QUERY_WORKERS": 0}, {"QUERY_TIMEOUT": -1}, {"QUERY_WORKERS": "many"}):
+        with pytest.raises(ConfigurationError):
+            create_app({"TESTING": True, **config})
+
+
+# --- the worker pool: a worker's death is always seen ------------------------------------------
+
+
+class _EchoEngine:
+    """A stand-in engine: answers every query at once."""
+
+    def execute(self, request):
+        from kgserver.engine import Answer
+
+        return Answer("text/plain", request.text.encode())
+
+
+def test_a_pool_starting_meanwhile_never_hides_a_dead_worker(monkeypatch):
+    """Another pool's zygote forked while a worker is being spawned must not keep its socket open.
+
+    Otherwise the worker's death shows no end-of-file, the next query is sent to a dead worker
+    and waits for the whole time limit: a 503 for a trivial query (the start-up flake).
+    """
+    import os
+    import signal
+
+    from kgserver.engine import QueryRequest
+    from kgserver.engine import pool as pool_module
+
+    first = pool_module.WorkerPool(_EchoEngine, 1, 2.0).start()
+    second = pool_module.WorkerPool(_EchoEngine, 1, 2.0)
+    sending, real_send_fds = threading.Event(), socket.send_fds
+
+    def slow_send_fds(sock, buffers, fds, *args):
+        sending.set()
+        time.sleep(0.3)  # the other pool forks its zygote now, if it can
+        return real_send_fds(sock, buffers, fds, *args)
+
+    try:
+        monkeypatch.setattr(pool_module.socket, "send_fds", slow_send_fds)
+        spawned = []
+        spawner = threading.Thread(target=lambda: spawned.append(first._spawn()))
+        spawner.start()
+        assert sending.wait(5)
+        second.start()
+        spawner.join()
+        monkeypatch.setattr(pool_module.socket, "send_fds", real_send_fds)
+        worker = spawned[0]
+        os.kill(worker.pid, signal.SIGKILL)
+        time.sleep(0.2)
+        assert not pool_module._alive(worker)  # end-of-file seen: no other process holds its socket
+        first._idle.put(worker)
+        started = time.monotonic()
+        assert first.run(QueryRequest("ASK {}")).body == b"ASK {}"
+        assert time.monotonic() - started < 1.0
+    finally:
+        first.close()
+        second.close()

@@ -14,6 +14,45 @@ def _bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+#: The longest request line (method, URL, version) gunicorn accepts: its own maximum (any
+#: larger value is lowered to this one; only 0, unlimited, goes past it).  Longer queries
+#: go by POST, up to ``MAX_CONTENT_LENGTH``.
+MAX_REQUEST_LINE = 8190
+
+
+def uri_too_long_response(limit: int) -> bytes:
+    """Return the whole HTTP answer to a request line longer than ``limit`` bytes (414)."""
+    body = (
+        f"414 URI Too Long: the request line is longer than {limit} bytes, this server's limit.\n"
+        "Send a long SPARQL query by POST instead: Content-Type application/sparql-query with the "
+        "query as the body, or application/x-www-form-urlencoded with query=...\n"
+    ).encode()
+    head = (
+        "HTTP/1.1 414 URI Too Long\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Access-Control-Allow-Origin: *\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    return head + body
+
+
+def worker_class():
+    """Return gunicorn's threaded worker, answering an over-long request line with a clear 414."""
+    from gunicorn.http.errors import LimitRequestLine
+    from gunicorn.workers.gthread import ThreadWorker
+
+    class QueryServerWorker(ThreadWorker):
+        def handle_error(self, req, client, addr, exc):
+            if not isinstance(exc, LimitRequestLine):
+                return super().handle_error(req, client, addr, exc)
+            self.log.warning("414 URI Too Long from %s: %s", (addr or ("",))[0], exc)
+            try:
+                client.sendall(uri_too_long_response(self.cfg.limit_request_line or MAX_REQUEST_LINE))
+            except OSError:
+                pass
+            return None
+
+    return QueryServerWorker
+
+
 def run_gunicorn(app, *, host: str, port: int, workers: int, threads: int, timeout: float) -> None:
     """Serve a ready Flask app with gunicorn (threaded workers, forked after the graph is loaded).
 
@@ -37,7 +76,7 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, threads: int, timeo
     options = {
         "bind": _bind_address(host, port),
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": worker_class(),
         "threads": threads,
         "timeout": int(timeout) + 30,  # gunicorn's heartbeat; queries are stopped by the pool first
         "graceful_timeout": 10,
@@ -45,7 +84,7 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, threads: int, timeo
         "accesslog": None,  # kgserver logs one line per request itself
         "errorlog": "-",
         "loglevel": "warning",
-        "limit_request_line": 8190,  # the longest GET query URL; longer queries go by POST
+        "limit_request_line": MAX_REQUEST_LINE,  # the longest GET query URL; longer queries go by POST
         "when_ready": when_ready,
         "post_fork": post_fork,
         "worker_exit": worker_exit,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import QueryRefused, ServiceRefused
-from .scan import QueryInfo, scan
+from .errors import QueryRefused, QueryTooDeep, ServiceRefused
+from .scan import MAX_NESTING, QueryInfo, scan
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -28,6 +28,8 @@ class QueryRequest:
     :ivar max_rows: solutions (or triples) kept at most; the rest is cut off.
     :ivar bindings: (variable name, pyoxigraph term) pairs substituted before evaluation
         (named query parameters), never pasted into the text.
+    :ivar base_iri: the IRI relative IRIs of the query resolve against (the endpoint's URL,
+        as the protocol allows); None leaves them unresolved (a relative IRI is then an error).
     """
 
     text: str
@@ -37,6 +39,7 @@ class QueryRequest:
     graph_format: str | None = "turtle"
     max_rows: int = 100_000
     bindings: tuple[tuple[str, object], ...] = ()
+    base_iri: str | None = None
 
     @property
     def has_protocol_dataset(self) -> bool:
@@ -63,8 +66,14 @@ def check_query(text: str) -> QueryInfo:
 
     :raises QueryRefused: for a SPARQL Update (the endpoint is read-only).
     :raises ServiceRefused: for a federated query (``SERVICE``).
+    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`.
     """
     info = scan(text)
+    if info.too_deep:
+        raise QueryTooDeep(
+            f"the query nests {{ }}, ( ) or [ ] more than {MAX_NESTING} levels deep, "
+            "more than this endpoint parses; simplify it"
+        )
     if info.form == "UPDATE":
         raise QueryRefused(
             "SPARQL Update is not allowed: this endpoint is read-only (INSERT, DELETE, LOAD, CLEAR, ... are refused)"

@@ -35,6 +35,14 @@ class QueryRefused(KGError):
     http_status = 403
 
 
+class InvalidQuery(InputError):
+    """The query parses but asks for something impossible (an invalid regular expression, ...)."""
+
+
+class QueryTooDeep(InputError):
+    """The query nests brackets deeper than the endpoint parses (a 400, not a crashed worker)."""
+
+
 class ServiceRefused(InputError):
     """The query uses ``SERVICE``; federated queries are off (no outbound requests)."""
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
+from collections import OrderedDict
+from functools import lru_cache
 from itertools import islice
 
 import pyoxigraph as ox
@@ -19,6 +22,10 @@ _PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.\-]*)?:[\w.\-]*$")
 
 
 _MERGE_NAMED_GRAPHS = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: Name of the private graphs holding the merge of several requested default graphs.
+_MERGE_GRAPH = "urn:x-kgserver:merge:"
+#: Merged default graphs one engine keeps (least recently used dropped first).
+MAX_MERGED_GRAPHS = 16
 
 
 class OxigraphEngine:
@@ -40,6 +47,10 @@ class OxigraphEngine:
     def __init__(self, store: ox.Store):
         store.update(_MERGE_NAMED_GRAPHS)
         self.store = store
+        self._graphs = list(store.named_graphs())
+        self._merges: OrderedDict[tuple[str, ...], tuple[ox.NamedNode, int]] = OrderedDict()
+        self._merged_quads = 0
+        self._quad_budget = len(store)  # merges hold at most as many quads as the store (about twice the data)
 
     def execute(self, request: QueryRequest) -> Answer:
         """Run one query and serialise its answer.
@@ -48,11 +59,17 @@ class OxigraphEngine:
         :raises NotAcceptable: when no requested format fits the query form.
         :raises QueryEvaluationError: when the store fails while evaluating.
         """
-        check_query(request.text)
-        kwargs: dict = {}
+        info = check_query(request.text)
+        kwargs: dict = {"base_iri": request.base_iri}
         if request.has_protocol_dataset:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs or ()]
+            kwargs["default_graph"] = self._default_graph(request.default_graphs or ())
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs or ()]
+        elif info.from_default > 1:
+            graphs = _from_graphs(request.text, request.base_iri)
+            if graphs is not None:
+                kwargs["default_graph"] = self._default_graph(graphs)
+        elif self._merges and not info.from_named and not info.from_default:
+            kwargs["named_graphs"] = self._graphs  # keep the merge graphs out of GRAPH ?g
         if request.bindings:
             kwargs["substitutions"] = {ox.Variable(name): term for name, term in request.bindings}
         try:
@@ -62,6 +79,61 @@ class OxigraphEngine:
             raise syntax_error(str(err), request.text) from None
         except OSError as err:
             raise QueryEvaluationError(f"the query engine failed: {err}") from None
+
+    def _default_graph(self, iris) -> list[ox.NamedNode]:
+        """Return the default graph for ``iris``: one graph, or the RDF merge (a set) of several.
+
+        Oxigraph takes a list of default graphs as their bag union (a triple held by two
+        graphs is matched twice).  The merge is written once into a private graph of this
+        engine's store and kept for later requests (the served data never changes).
+        """
+        unique = tuple(sorted(set(iris)))
+        if len(unique) < 2:
+            return [ox.NamedNode(g) for g in unique]
+        if unique in self._merges:
+            self._merges.move_to_end(unique)
+            return [self._merges[unique][0]]
+        name = ox.NamedNode(_MERGE_GRAPH + hashlib.sha256("\n".join(unique).encode()).hexdigest())
+        quads = [
+            ox.Quad(quad.subject, quad.predicate, quad.object, name)
+            for graph in unique
+            for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        ]
+        # keep at most MAX_MERGED_GRAPHS merges, holding together no more quads than the dataset
+        while self._merges and (
+            len(self._merges) >= MAX_MERGED_GRAPHS or self._merged_quads + len(quads) > self._quad_budget
+        ):
+            _, (old, size) = self._merges.popitem(last=False)
+            self.store.remove_graph(old)
+            self._merged_quads -= size
+        self.store.extend(quads)
+        self._merges[unique] = (name, len(quads))
+        self._merged_quads += len(quads)
+        return [name]
+
+
+@lru_cache(maxsize=256)
+def _from_graphs(text: str, base_iri: str | None) -> tuple[str, ...] | None:
+    """Return the IRIs of the query's ``FROM`` clauses (None when rdflib cannot tell).
+
+    Only queries with several ``FROM`` clauses come here; their text is parsed once by rdflib
+    (a millisecond or two) and remembered.
+    """
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        query = translateQuery(parseQuery(text), base=base_iri)
+    except Exception:  # Oxigraph reports the error, with its position, when it parses the text
+        return None
+    clauses = query.algebra.get("datasetClause") or []
+    graphs = [str(clause["default"]) for clause in clauses if "default" in clause]
+    try:
+        for graph in graphs:
+            ox.NamedNode(graph)
+    except ValueError:  # an IRI rdflib takes and Oxigraph does not: Oxigraph reports it
+        return None
+    return tuple(graphs)
 
 
 _NATIVE_RESULT_FORMATS = {

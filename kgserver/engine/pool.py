@@ -43,6 +43,13 @@ _INHERITED_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGU
 
 _FRAME = struct.Struct("!Q")
 
+#: Held while a socket end meant for another process exists in this one (from ``socketpair``
+#: until it is handed over and closed) and across every fork of a zygote.  Without it, a
+#: zygote forked meanwhile (another pool of the same process starting) would inherit that
+#: end: the worker's death would then never show as end-of-file here, and a query sent to
+#: the dead worker would wait for the whole time limit (a 503 for a trivial query).
+_FORK_LOCK = threading.Lock()
+
 
 def _send(sock: socket.socket, obj) -> None:
     data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
@@ -95,18 +102,19 @@ class WorkerPool:
 
     def start(self) -> WorkerPool:
         """Fork the zygote and the workers; return the pool."""
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        pid = os.fork()
-        if pid == 0:  # the zygote
-            status = 0
-            try:
-                ours.close()
-                _zygote_main(theirs, self._factory, self.timeout)
-            except BaseException:  # never let the zygote run the parent's code
-                status = 1
-            finally:
-                os._exit(status)
-        theirs.close()
+        with _FORK_LOCK:
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            pid = os.fork()
+            if pid == 0:  # the zygote
+                status = 0
+                try:
+                    ours.close()
+                    _zygote_main(theirs, self._factory, self.timeout)
+                except BaseException:  # never let the zygote run the parent's code
+                    status = 1
+                finally:
+                    os._exit(status)
+            theirs.close()
         self._zygote_pid, self._zygote_sock = pid, ours
         self.owner_pid = os.getpid()
         for _ in range(self.size):
@@ -131,12 +139,18 @@ class WorkerPool:
             self._zygote_pid = None
 
     def _spawn(self) -> _Worker:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         with self._spawn_lock:
             if self._zygote_sock is None:
                 raise QueryEvaluationError("the query worker pool is closed")
-            socket.send_fds(self._zygote_sock, [b"F"], [theirs.fileno()])
-            theirs.close()
+            with _FORK_LOCK:
+                ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    socket.send_fds(self._zygote_sock, [b"F"], [theirs.fileno()])
+                except OSError:
+                    ours.close()
+                    raise
+                finally:
+                    theirs.close()
             reply = _recv_exact(self._zygote_sock, 8)
         if reply is None:
             raise QueryEvaluationError("the query worker pool cannot start workers (its zygote process died)")
@@ -158,7 +172,7 @@ class WorkerPool:
         worker = self._acquire(deadline, limit)
         healthy = False
         try:
-            worker.sock.settimeout(None)
+            worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))  # a stuck worker never hangs us
             _send(worker.sock, (request, limit))
             worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))
             ok, payload = _receive(worker.sock)

@@ -7,19 +7,21 @@ rdflib's SPARQL evaluator can fetch the graphs named in ``FROM`` and can call
 
 from __future__ import annotations
 
+import re
+import sys
 from itertools import islice
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.algebra import translateQuery, traverse
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from .. import results
 from . import Answer, QueryRequest, check_query
-from .errors import NotAcceptable, QueryEvaluationError, QuerySyntaxError
+from .errors import InvalidQuery, NotAcceptable, QueryEvaluationError, QuerySyntaxError
 from .oxigraph import _require
 
 
@@ -90,11 +92,13 @@ class RdflibEngine:
         check_query(request.text)
         _safe_settings()
         try:
-            query = translateQuery(parseQuery(request.text))
+            query = translateQuery(parseQuery(request.text), base=request.base_iri)
         except ParseException as err:
             raise QuerySyntaxError(str(err.msg), err.lineno, err.col, err.line) from None
         except Exception as err:  # rdflib reports an unknown prefix, bad IRI, ... as plain exceptions
             raise QuerySyntaxError(str(err)) from None
+        _fill_short_construct_template(query.algebra)
+        traverse(query.algebra, visitPost=_clamp_slice)
         if request.has_protocol_dataset:
             query.algebra["datasetClause"] = [
                 CompValue("DatasetClause", default=URIRef(g)) for g in request.default_graphs or (_NO_GRAPH,)
@@ -105,8 +109,40 @@ class RdflibEngine:
             return _serialise(result, request)
         except (NotAcceptable, QuerySyntaxError):
             raise
+        except re.error as err:  # rdflib compiles REGEX patterns with Python's re, unchecked
+            raise InvalidQuery(f"invalid regular expression in the query: {err}") from None
         except Exception as err:  # an evaluation fault inside rdflib: the server's side
             raise QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}") from None
+
+
+def _fill_short_construct_template(algebra: CompValue) -> None:
+    """Give a ``CONSTRUCT WHERE { ... }`` query its template (the triples of its WHERE).
+
+    rdflib leaves the template of the short form empty and, at evaluation, looks for the
+    triples right under the projection; with ``LIMIT``, ``OFFSET`` or ``ORDER BY`` they are
+    deeper and it fails (TypeError).  The short form's WHERE is one basic graph pattern.
+    """
+    if algebra.name != "ConstructQuery" or algebra.get("template"):
+        return
+    node = algebra.get("p")
+    while isinstance(node, CompValue) and node.name != "BGP":
+        node = node.get("p")
+    algebra["template"] = list(node.get("triples") or []) if isinstance(node, CompValue) else []
+
+
+def _clamp_slice(node) -> None:
+    """Bound ``LIMIT`` and ``OFFSET`` to what Python's ``islice`` takes (larger ones mean "all")."""
+    if isinstance(node, CompValue) and node.name == "Slice":
+        if node.get("length") is not None and node["length"] > sys.maxsize:
+            node["length"] = None
+        if node.get("start") is not None and node["start"] > sys.maxsize:
+            node["start"] = sys.maxsize
+
+
+def _well_formed(triple) -> bool:
+    """Tell whether a CONSTRUCT triple is RDF (a template may bind a literal as subject: it is left out)."""
+    subject, predicate, _ = triple
+    return isinstance(subject, (URIRef, BNode)) and isinstance(predicate, URIRef)
 
 
 def _serialise(result, request: QueryRequest) -> Answer:
@@ -121,7 +157,8 @@ def _serialise(result, request: QueryRequest) -> Answer:
         fmt = _require(request.result_format, "ASK", results.RESULT_FORMATS)
         return Answer(results.RESULT_FORMATS[fmt], results.write_ask(fmt, bool(result.askAnswer)))
     fmt = _require(request.graph_format, "CONSTRUCT or DESCRIBE", results.GRAPH_FORMATS)
-    triples = [ox.Triple(*(_to_ox(t) for t in triple)) for triple in islice(result.graph, request.max_rows + 1)]
+    well_formed = filter(_well_formed, result.graph)
+    triples = [ox.Triple(*(_to_ox(t) for t in triple)) for triple in islice(well_formed, request.max_rows + 1)]
     truncated = len(triples) > request.max_rows
     del triples[request.max_rows :]
     return Answer(results.GRAPH_FORMATS[fmt], results.write_graph(fmt, triples), truncated)

@@ -32,10 +32,35 @@ def _keyword(word: str) -> re.Pattern:
 
 
 _SERVICE = _keyword("SERVICE")
+_FROM = re.compile(r"(?<![\w?$:\-])FROM(?![\w:\-])(\s+NAMED(?![\w:\-]))?", re.IGNORECASE)
 _FIRST_KEYWORD = re.compile(r"(?<![\w?$:\-])([A-Za-z]+)(?![\w:\-])")
 _PROLOGUE_WORDS = {"PREFIX", "BASE"}
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+#: Deepest nesting of brackets a query may have (Oxigraph's parser overflows its stack near 2,500).
+MAX_NESTING = 256
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+#: Deepest nesting of ``{ ( [`` the scan measures exactly; deeper texts are reported as deeper.
+_BRACKETS = re.compile(r"[^{}()\[\]]+")
+_OPEN = "{(["
+
+
+def nesting_depth(bare: str, limit: int) -> int:
+    """Return how deeply ``{``, ``(`` and ``[`` nest in ``bare`` (stops counting past ``limit``)."""
+    if bare.count("{") + bare.count("(") + bare.count("[") <= limit:
+        return limit  # cannot be deeper than the limit: skip the walk (nearly every query)
+    depth = deepest = 0
+    for char in _BRACKETS.sub("", bare):
+        if char in _OPEN:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        else:
+            depth -= 1
+    return deepest
 
 
 @dataclass(frozen=True)
@@ -45,10 +70,17 @@ class QueryInfo:
     :ivar form: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``; ``UPDATE`` for an update;
         None when the text starts with none of them (the engine reports the syntax error).
     :ivar uses_service: a ``SERVICE`` keyword occurs (federated query).
+    :ivar from_default: number of ``FROM`` clauses (graphs merged into the default graph).
+    :ivar from_named: number of ``FROM NAMED`` clauses.
+    :ivar too_deep: the text nests groups, expressions or lists deeper than ``MAX_NESTING``
+        (engines parse recursively: such a text could overflow the parser's stack).
     """
 
     form: str | None
     uses_service: bool
+    from_default: int = 0
+    from_named: int = 0
+    too_deep: bool = False
 
 
 def strip_opaque(text: str) -> str:
@@ -71,4 +103,11 @@ def scan(text: str) -> QueryInfo:
         elif word in _UPDATE_WORDS:
             form = "UPDATE"
         break
-    return QueryInfo(form=form, uses_service=bool(_SERVICE.search(bare)))
+    named = [bool(match.group(1)) for match in _FROM.finditer(bare)]
+    return QueryInfo(
+        form=form,
+        uses_service=bool(_SERVICE.search(bare)),
+        from_default=named.count(False),
+        from_named=named.count(True),
+        too_deep=nesting_depth(bare, MAX_NESTING) > MAX_NESTING,
+    )

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from .. import __version__
 from ..engine import QueryRequest, check_query
 from ..engine.errors import NotAcceptable
-from ..errors import KGError
+from ..errors import InputError, KGError
 from ..namespaces import PREFIXES
 from ..results import GRAPH_FORMATS, RESULT_FORMATS, negotiate
 from . import service_description
@@ -61,7 +61,11 @@ def _common_headers(response: Response) -> Response:
     return response
 
 
-@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+_METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
+
+
+@bp.route("/sparql/", methods=_METHODS)  # the W3C protocol tests write the endpoint with a slash
+@bp.route("/sparql", methods=_METHODS)  # registered first: url_for builds this one
 def endpoint() -> Response:
     """Answer a SPARQL query, or describe the service when the request has none."""
     if request.method == "OPTIONS":
@@ -90,12 +94,21 @@ def endpoint() -> Response:
             result_format=result_format,
             graph_format=graph_format,
             max_rows=int(config.get("MAX_RESULT_ROWS", 100_000)),
+            base_iri=_endpoint_url(),  # relative IRIs in the query resolve against the endpoint
         )
     )
     response = Response(answer.body, content_type=f"{answer.media_type}; charset=utf-8")
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = str(config.get("MAX_RESULT_ROWS"))
     return response
+
+
+def _endpoint_url() -> str | None:
+    """Return the URL the query was sent to (None if the ``Host`` header makes it no URL)."""
+    try:
+        return request.base_url
+    except ValueError:  # e.g. a port out of range: relative IRIs in the query then stay errors
+        return None
 
 
 def _list(formats: dict[str, str]) -> str:
@@ -131,14 +144,17 @@ def _describe(format_param: str | None) -> Response:
 
 
 def _description(media: str) -> bytes:
-    endpoint_url = url_for("sparql.endpoint", _external=True)
+    try:
+        endpoint_url, host_url = url_for("sparql.endpoint", _external=True), request.host_url
+    except ValueError:  # a Host header that is no host (a port out of range, ...)
+        raise InputError(f"the Host header {request.headers.get('Host')!r} is not a valid host") from None
     sizes = _cached("sizes", lambda: service_description.graph_sizes(get_state().store))
     cache = current_app.extensions.setdefault("kgserver.sd", {})
     key = (endpoint_url, media)
     if key not in cache:
         if len(cache) >= 64:  # the URL comes from the Host header: keep the cache bounded
             cache.clear()
-        void_url = request.host_url.rstrip("/") + "/.well-known/void"
+        void_url = host_url.rstrip("/") + "/.well-known/void"
         graph = service_description.describe(endpoint_url, void_url, sizes, "ESS Knowledge Graph SPARQL endpoint")
         cache[key] = graph.serialize(format=service_description.SD_MEDIA_TYPES[media], encoding="utf-8")
     return cache[key]

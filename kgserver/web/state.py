@@ -82,9 +82,14 @@ def init_state(app: Flask) -> None:
     engine = app.config.get("ENGINE", "oxigraph")
     if engine not in ENGINES:
         raise ConfigurationError(f"unknown ENGINE {engine!r}; expected one of {', '.join(ENGINES)}")
-    timeout = float(app.config.get("QUERY_TIMEOUT", 30.0))
-    workers = int(app.config.get("QUERY_WORKERS") or default_query_workers())
-    if timeout <= 0 or workers < 1 or int(app.config.get("MAX_RESULT_ROWS", 1)) < 1:
+    try:
+        timeout = float(app.config.get("QUERY_TIMEOUT", 30.0))
+        workers = app.config.get("QUERY_WORKERS")
+        workers = default_query_workers() if workers is None else int(workers)
+        max_rows = int(app.config.get("MAX_RESULT_ROWS", 1))
+    except (TypeError, ValueError):
+        raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be numbers") from None
+    if timeout <= 0 or workers < 1 or max_rows < 1:
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be positive")
     store = open_store(include_inferred=app.config["INCLUDE_INFERRED"])
     app.extensions["kgserver"] = KGState(
