@@ -28,12 +28,13 @@ class InputError(KGError):
     http_status = 400
 
 
-class RDFSyntaxError(InputError):
-    """An RDF file or document does not parse.
+class LocatedInputError(InputError):
+    """Input is unusable at a known place: the message starts with ``source:line:column``.
 
     :param source: file name (or ``<request>``) the text came from.
-    :param line: 1-based line of the error, when the parser tells it.
-    :param column: 1-based column of the error, when the parser tells it.
+    :param message: what is wrong, kept alone as ``detail``.
+    :param line: 1-based line of the error, when known.
+    :param column: 1-based column of the error, when known.
     """
 
     def __init__(self, source: str, message: str, line: int | None = None, column: int | None = None):
@@ -47,6 +48,10 @@ class RDFSyntaxError(InputError):
             if column is not None:
                 where += f":{column}"
         super().__init__(f"{where}: {message}")
+
+
+class RDFSyntaxError(LocatedInputError):
+    """An RDF file or document does not parse (see :class:`LocatedInputError` for the parameters)."""
 
 
 class UnsafeInputError(InputError):

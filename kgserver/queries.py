@@ -26,22 +26,11 @@ import pyoxigraph as ox
 import yaml
 
 from . import bundle
-from .errors import InputError
+from .errors import InputError, LocatedInputError
+from .params import bind, param_from_spec
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
 _ERROR_POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
-
-#: Parameter types a header may declare -> XSD datatype of the bound literal (None: IRI or plain string).
-PARAM_TYPES = {
-    "iri": None,
-    "string": None,
-    "integer": XSD + "integer",
-    "decimal": XSD + "decimal",
-    "boolean": XSD + "boolean",
-    "date": XSD + "date",
-    "gYear": XSD + "gYear",
-}
 
 
 class QueryNotFoundError(InputError):
@@ -50,25 +39,8 @@ class QueryNotFoundError(InputError):
     http_status = 404
 
 
-class QuerySyntaxError(InputError):
-    """A query (or its ``#+`` header) does not parse.
-
-    :param source: the query's file or name.
-    :param line: 1-based line of the error, when known.
-    :param column: 1-based column of the error, when known.
-    """
-
-    def __init__(self, source: str, message: str, line: int | None = None, column: int | None = None):
-        self.source = source
-        self.line = line
-        self.column = column
-        self.detail = message
-        where = source
-        if line is not None:
-            where += f":{line}"
-            if column is not None:
-                where += f":{column}"
-        super().__init__(f"{where}: {message}")
+class QuerySyntaxError(LocatedInputError):
+    """A query (or its ``#+`` header) does not parse; ``source`` is the query's file or name."""
 
 
 @dataclass(frozen=True)
@@ -195,8 +167,10 @@ def find_query(name_or_path: str) -> NamedQuery:
 def bind_params(query: NamedQuery, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
     """Return typed RDF terms for a query's parameters, from their string values.
 
-    Each value is converted to the type its header declares (``iri``, ``string``, ``integer``,
-    ``decimal``, ``boolean``, ``date``, ``gYear``; a ``lang`` key makes a language-tagged string).
+    Each value is converted to the type its header declares, by :func:`kgserver.params.bind` (the
+    web API's conversion): ``iri`` (absolute, or a prefixed name such as ``esskg:plan/x``),
+    ``string``, ``langString``, ``integer``, ``decimal``, ``double``, ``boolean``, ``date``,
+    ``gYear``; a ``lang`` key makes a language-tagged string.
 
     :raises InputError: for an undeclared parameter or a value that is not of the declared type.
     """
@@ -206,36 +180,8 @@ def bind_params(query: NamedQuery, values: dict[str, str]) -> dict[str, ox.Named
         if name not in declared:
             known = ", ".join(sorted(declared)) or "none"
             raise InputError(f"query {query.name!r} has no parameter {name!r} (its parameters: {known})")
-        spec = declared[name] or {}
-        kind = str(spec.get("type", "string"))
-        if kind not in PARAM_TYPES:
-            raise QuerySyntaxError(str(query.path), f"parameter {name!r} has unknown type {kind!r}")
-        try:
-            if kind == "iri":
-                terms[name] = ox.NamedNode(value)
-            elif kind == "string":
-                lang = spec.get("lang")
-                terms[name] = ox.Literal(value, language=str(lang)) if lang else ox.Literal(value)
-            else:
-                _check_lexical(kind, value)
-                terms[name] = ox.Literal(value, datatype=ox.NamedNode(PARAM_TYPES[kind]))
-        except ValueError as err:
-            raise InputError(f"parameter {name!r}: {value!r} is not a valid {kind}: {err}") from None
+        terms[name] = bind(param_from_spec(declared[name] or {}, name), value)
     return terms
-
-
-_LEXICAL = {
-    "integer": re.compile(r"^[+-]?\d+$"),
-    "decimal": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"),
-    "boolean": re.compile(r"^(true|false|1|0)$"),
-    "date": re.compile(r"^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$"),
-    "gYear": re.compile(r"^-?\d{4,}(Z|[+-]\d{2}:\d{2})?$"),
-}
-
-
-def _check_lexical(kind: str, value: str) -> None:
-    if not _LEXICAL[kind].match(value):
-        raise ValueError(f"expected an xsd:{kind} lexical form")
 
 
 def values_clause(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:

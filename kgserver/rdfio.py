@@ -15,11 +15,13 @@ import uuid
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF
 
 from .bundle import RDF_SUFFIXES
 from .errors import RDFSyntaxError, UnsafeInputError
+from .namespaces import BASE, ID
+from .terms import to_rdflib
 
 #: rdflib format name -> Oxigraph format.
 _OX_FORMATS = {
@@ -52,7 +54,7 @@ _XML_PARAMETER_ENTITY = re.compile(rb"<!ENTITY\s+%", re.IGNORECASE)
 _XML_ENTITY_VALUE = re.compile(rb"<!ENTITY\s+[^\s>]+\s+(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 _PARSER_PREFIX = re.compile(r"^Parser error (at|between) [^:]*: ")
 _PARSER_SUFFIX = re.compile(r" \(line \d+\)$")
-_LOCAL_IMPORT_PREFIXES = ("https://w3id.org/esskg/",)
+_LOCAL_IMPORT_PREFIXES = (BASE,)
 
 
 class _IllTypedLiteralFilter(logging.Filter):
@@ -90,21 +92,6 @@ def format_for_media_type(content_type: str | None) -> str | None:
     if not content_type:
         return None
     return MEDIA_TYPES.get(content_type.split(";")[0].strip().lower())
-
-
-def _to_rdflib(term, bnode_scope: str):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(f"{bnode_scope}{term.value}")
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"unsupported RDF term {term!r}")
 
 
 def _check_safe(data: bytes, fmt: str, source: str) -> None:
@@ -174,7 +161,7 @@ def parse_bytes(data: bytes, fmt: str, source: str = "<input>", base_iri: str | 
         line, column = getattr(err, "lineno", None), getattr(err, "offset", None)
         message = _clean_message(message)
         if "No scheme found" in message:
-            message += " (a relative IRI with no base: declare one, e.g. @base <https://w3id.org/esskg/id/> .)"
+            message += f" (a relative IRI with no base: declare one, e.g. @base <{ID}> .)"
         if line is None and fmt == "xml":
             line, column, xml_message = _xml_position(data)
             if xml_message:
@@ -196,7 +183,7 @@ def parse_bytes(data: bytes, fmt: str, source: str = "<input>", base_iri: str | 
             if iri is None:
                 iri = iris[value] = URIRef(value)
             return iri
-        return _to_rdflib(t, scope)
+        return to_rdflib(t, scope)
 
     for quad in quads:
         add((term(quad.subject), term(quad.predicate), term(quad.object)))

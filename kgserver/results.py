@@ -61,8 +61,8 @@ FORMAT_PARAMETER: dict[str, tuple[str | None, str | None]] = {
     "rdf": (None, "rdfxml"),
 }
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_STRING = PREFIXES["xsd"] + "string"
+_RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
 
 _OX_GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,

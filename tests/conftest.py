@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+
 import pytest
 from click.testing import CliRunner
 
@@ -38,3 +41,33 @@ def client(app):
 @pytest.fixture()
 def runner():
     return CliRunner()
+
+
+@pytest.fixture()
+def listener():
+    """A loopback TCP server that records every connection made to it: yields (its URL, the connections).
+
+    Put its URL in an input that must never make kgserver fetch anything, then assert the list is empty.
+    """
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    connections: list = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            connections.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}", connections
+    stop.set()
+    thread.join(timeout=2)
+    server.close()

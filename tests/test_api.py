@@ -100,6 +100,22 @@ def test_iri_parameter_accepts_prefixed_names(client, synthetic):
     assert plans == {"https://w3id.org/esskg/id/plan/pla-impuls-ess-2016-2019"}
 
 
+def test_string_parameter_the_select_does_not_project(app, client, monkeypatch):
+    """A plain string bound through rdflib (Oxigraph cannot substitute it) matches the plain literal in the data."""
+    query = NamedQuery(
+        name="test-by-notation",
+        text="SELECT ?thing WHERE { ?thing <http://www.w3.org/2004/02/skos/core#notation> ?notation }",
+        params=[Param("notation", "string", "a notation", "08")],
+    )
+    monkeypatch.setitem(app.extensions["kgserver.api"], "queries", {query.name: query})
+    response = client.get("/api/queries/test-by-notation", query_string={"notation": "08"})
+    assert response.status_code == 200, response.data
+    got = {b["thing"]["value"] for b in response.get_json()["results"]["bindings"]}
+    expected = {s["t"].value for s in app.extensions["kgserver"].store.query(
+        'SELECT ?t WHERE { ?t <http://www.w3.org/2004/02/skos/core#notation> "08" }', use_default_graph_as_union=True)}
+    assert got == expected and len(got) == 2
+
+
 @pytest.mark.parametrize("query_string,param", [
     ({"year": "18"}, "year"),
     ({"year": "2018x"}, "year"),
@@ -174,3 +190,18 @@ def test_sparql_examples(client, synthetic):
 def test_api_page_lists_queries(client, synthetic):
     text = client.get("/api/").get_data(as_text=True)
     assert "/api/queries/test-actions-in-year" in text and "openapi.json" in text
+
+
+def test_own_errors_are_mapped_in_every_blueprint(client, synthetic, monkeypatch):
+    """kgserver's errors raised outside the SPARQL blueprint get their own status, not a bare 500."""
+    from kgserver.errors import ConfigurationError, InputError
+    from kgserver.web import api
+
+    for error, status in ((InputError("no such thing"), 400), (ConfigurationError("misconfigured"), 500)):
+        def fail(*args, error=error):
+            raise error
+
+        monkeypatch.setattr(api, "run", fail)
+        response = client.get("/api/queries/test-actions-in-year", query_string={"year": "2018"})
+        assert response.status_code == status
+        assert response.get_data(as_text=True) == f"{error}\n"

@@ -107,6 +107,24 @@ def test_both_engines_report_syntax_errors_with_a_position(engines):
         assert raised.value.column is not None
 
 
+def test_rdflib_engine_unknown_prefix_is_input_but_a_parser_fault_is_ours(engines, monkeypatch):
+    """rdflib's plain ``Exception`` (an unknown prefix) is the client's error; any other is a server fault."""
+    from kgserver.engine import rdflib_engine
+    from kgserver.engine.errors import QueryEvaluationError
+
+    engine = engines[1]
+    with pytest.raises(QuerySyntaxError, match="Unknown namespace prefix"):
+        engine.execute(QueryRequest("SELECT * WHERE { ?s nope:p ?o }"))
+
+    def broken(*args, **kwargs):
+        raise TypeError("a bug in the parser")
+
+    monkeypatch.setattr(rdflib_engine, "translateQuery", broken)
+    with pytest.raises(QueryEvaluationError, match="TypeError: a bug in the parser") as raised:
+        engine.execute(QueryRequest("ASK {}"))
+    assert raised.value.http_status == 500
+
+
 # --- the endpoint on the rdflib engine, and without the inferred graph ------------------------
 
 

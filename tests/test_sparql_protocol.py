@@ -705,16 +705,25 @@ def test_too_deep_query_is_a_400_that_says_so(client):
     assert b"levels deep" in response.data
 
 
-@pytest.mark.parametrize("accept", ["", "*", "foo", ";;;", "*/*;q=x", "text/*", "application/*;q=0.1", "\x00"])
+#: Odd ``Accept`` headers -> status: a media range that matches something is answered, garbage is a 406.
+ODD_ACCEPT = {"": 200, "*": 406, "foo": 406, ";;;": 406, "*/*;q=x": 200, "text/*": 200,
+              "application/*;q=0.1": 200, "\x00": 406}
+
+
+@pytest.mark.parametrize("accept", sorted(ODD_ACCEPT))
 @pytest.mark.parametrize("query", [SELECT, "ASK {}", CONSTRUCT])
 def test_odd_accept_headers(client, accept, query):
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
-    assert response.status_code in (200, 406), (response.status_code, response.data)
+    assert response.status_code == ODD_ACCEPT[accept], (response.status_code, response.data)
 
 
-@pytest.mark.parametrize("fmt", ["junk", "json;x", "\x00", " JSON ", "text/html"])
+#: Odd ``format`` values -> status of a SELECT (the name is trimmed and case-folded; others are a 406).
+FORMAT_JUNK = {"junk": 406, "json;x": 406, "\x00": 406, " JSON ": 200, "text/html": 406}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMAT_JUNK))
 def test_format_junk(client, fmt):
-    assert client.get("/sparql", query_string={"query": SELECT, "format": fmt}).status_code in (200, 406)
+    assert client.get("/sparql", query_string={"query": SELECT, "format": fmt}).status_code == FORMAT_JUNK[fmt]
     assert client.get("/sparql", query_string={"format": fmt}).status_code in (200, 406)
 
 
@@ -742,11 +751,15 @@ def _call_with_host(app, host: str, **request):
     return int(status.split()[0]), b"".join(body)
 
 
-@pytest.mark.parametrize("host", ["x:99999999", "bad host", "[::1"])
+#: Broken ``Host`` headers -> status: a port out of range is a 400; the others are answered.
+BROKEN_HOSTS = {"x:99999999": 400, "bad host": 200, "[::1": 200}
+
+
+@pytest.mark.parametrize("host", sorted(BROKEN_HOSTS))
 def test_a_broken_host_header_is_never_a_500(app, host):
     construct = {"path": "/sparql", "method": "POST", "data": b"CONSTRUCT { <s> <p> <o> } WHERE {}",
                  "content_type": "application/sparql-query"}
     status, _ = _call_with_host(app, host, **construct)
-    assert status in (200, 400)
+    assert status == BROKEN_HOSTS[host]
     status, body = _call_with_host(app, host, path="/sparql", headers={"Accept": "text/turtle"})
-    assert status in (200, 400), body
+    assert status == BROKEN_HOSTS[host], body

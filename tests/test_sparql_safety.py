@@ -69,34 +69,6 @@ def test_update_is_refused_every_way(client, update):
 # --- no outbound requests --------------------------------------------------------------------
 
 
-@pytest.fixture()
-def listener():
-    """A loopback TCP server that records every connection made to it."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    connections: list = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            connections.append(conn)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.getsockname()[1]}"
-    yield url, connections
-    stop.set()
-    thread.join()
-    server.close()
-
-
 def _service_queries(url: str) -> list[str]:
     return [
         f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",

@@ -13,33 +13,6 @@ from kgserver.cli import cli
 
 
 @pytest.fixture()
-def listener():
-    """A local server that counts the connections it receives; its URL is put in the inputs."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    accepted = []
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            accepted.append(conn)
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}", accepted
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
-
-
-@pytest.fixture()
 def no_network(monkeypatch):
     """Record every outgoing connection attempt made through the socket module."""
     attempts = []

@@ -14,18 +14,18 @@ from itertools import islice
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from pyparsing import ParseException
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery, traverse
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from .. import results
+from ..terms import to_ox, to_rdflib
 from . import Answer, QueryRequest, check_query
 from .errors import InvalidQuery, NotAcceptable, QueryEvaluationError, QuerySyntaxError
 from .oxigraph import _require
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: A graph name that never exists: an empty dataset clause still means "no graphs".
 _NO_GRAPH = URIRef("urn:x-kgserver:no-graph")
 
@@ -35,32 +35,9 @@ def _safe_settings() -> None:
     rdflib.plugins.sparql.SPARQL_DEFAULT_GRAPH_UNION = True  # default graph = union of the named graphs
 
 
-def _to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)  # rdflib tells "x" and "x"^^xsd:string apart; RDF 1.1 does not
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 def _to_ox(term):
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported RDF term {term!r}")
+    """Return the pyoxigraph term for an rdflib result term (None for an unbound variable)."""
+    return None if term is None else to_ox(term)
 
 
 class RdflibEngine:
@@ -84,7 +61,7 @@ class RdflibEngine:
             key = graph_name.value
             if key not in graphs:
                 graphs[key] = dataset.graph(URIRef(key))
-            graphs[key].add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
+            graphs[key].add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return cls(dataset)
 
     def execute(self, request: QueryRequest) -> Answer:
@@ -95,8 +72,10 @@ class RdflibEngine:
             query = translateQuery(parseQuery(request.text), base=request.base_iri)
         except ParseException as err:
             raise QuerySyntaxError(str(err.msg), err.lineno, err.col, err.line) from None
-        except Exception as err:  # rdflib reports an unknown prefix, bad IRI, ... as plain exceptions
-            raise QuerySyntaxError(str(err)) from None
+        except Exception as err:
+            if type(err) is Exception or isinstance(err, ValueError):  # rdflib's plain errors: an unknown prefix, ...
+                raise QuerySyntaxError(str(err)) from None
+            raise QueryEvaluationError(f"the query parser failed: {type(err).__name__}: {err}") from None
         _fill_short_construct_template(query.algebra)
         traverse(query.algebra, visitPost=_clamp_slice)
         if request.has_protocol_dataset:
@@ -104,7 +83,7 @@ class RdflibEngine:
                 CompValue("DatasetClause", default=URIRef(g)) for g in request.default_graphs or (_NO_GRAPH,)
             ] + [CompValue("DatasetClause", named=URIRef(g)) for g in request.named_graphs or ()]
         try:
-            bindings = {name: _to_rdflib(term) for name, term in request.bindings}
+            bindings = {name: to_rdflib(term) for name, term in request.bindings}
             result = self.dataset.query(query, initBindings=bindings)
             return _serialise(result, request)
         except (NotAcceptable, QuerySyntaxError):

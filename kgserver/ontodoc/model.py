@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ..namespaces import ESS, ONTOLOGY_IRI, PREFIXES, VANN
 
-DCTERMS_NS = "http://purl.org/dc/terms/"
+DCTERMS_NS = PREFIXES["dcterms"]
 LANGUAGES = ("ca", "es", "en")
 PROPERTY_KINDS = {
     OWL.ObjectProperty: "object",

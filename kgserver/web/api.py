@@ -13,7 +13,6 @@ pattern: ``sh:SPARQLExecutable`` with ``schema:target`` and ``rdfs:comment``).
 
 from __future__ import annotations
 
-import datetime
 import re
 import threading
 from dataclasses import dataclass, field
@@ -23,6 +22,11 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from .. import __version__
 from ..namespaces import PREFIXES
+from ..params import PARAM_TYPES, Param, ParamError, bind, param_from_spec
+from ..queries import NamedQuery as BundledQuery
+from ..queries import load_queries
+from ..results import RESULT_FORMATS
+from ..terms import to_rdflib
 from .conneg import FORMATS
 from .state import get_state
 
@@ -35,52 +39,10 @@ SH = PREFIXES["sh"]
 SCHEMA = PREFIXES["schema"]
 RDFS = PREFIXES["rdfs"]
 
-#: Parameter type -> (JSON Schema for OpenAPI, what a valid value looks like).
-PARAM_TYPES: dict[str, tuple[dict, str]] = {
-    "iri": ({"type": "string", "format": "iri"}, "an absolute IRI, or a prefixed name such as esskg:plan/x"),
-    "string": ({"type": "string"}, "any text"),
-    "langString": ({"type": "string"}, "text, optionally with a language tag: text@ca"),
-    "integer": ({"type": "integer"}, "an integer such as 42"),
-    "decimal": ({"type": "number"}, "a decimal number such as 3.5"),
-    "double": ({"type": "number"}, "a number such as 3.5e2"),
-    "boolean": ({"type": "boolean"}, "true or false"),
-    "date": ({"type": "string", "format": "date"}, "a date YYYY-MM-DD"),
-    "gYear": ({"type": "string", "pattern": "^-?[0-9]{4}$"}, "a year of four digits such as 2018"),
-}
-#: Aliases seen in grlc-style headers -> our type names.
-TYPE_ALIASES = {"uri": "iri", "str": "string", "literal": "string", "int": "integer", "number": "decimal",
-                "float": "double", "bool": "boolean", "year": "gYear", "xsd:gyear": "gYear",
-                "xsd:integer": "integer", "xsd:string": "string", "xsd:date": "date", "rdf:langstring": "langString",
-                "langstring": "langString", "gyear": "gYear"}
-MAX_VALUE_LENGTH = 2000
 RESERVED = {"format"}
 
-RESULT_TYPES = {
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-}
-
-
-class ParamError(Exception):
-    """A request parameter is missing or not valid; the message names it and says why."""
-
-    def __init__(self, param: str, reason: str):
-        super().__init__(f"parameter {param!r}: {reason}")
-        self.param = param
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Param:
-    """One declared parameter of a named query."""
-
-    name: str
-    type: str = "string"
-    description: str = ""
-    example: str | None = None
-    required: bool = True
-    enum: tuple[str, ...] = ()
-    lang: str | None = None
+#: Result formats the API offers -> media type (the endpoint's table, reduced).
+RESULT_TYPES = {key: RESULT_FORMATS[key] for key in ("json", "csv")}
 
 
 @dataclass
@@ -100,56 +62,20 @@ class NamedQuery:
         return "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#+")).strip() + "\n"
 
 
-def _get(obj, *names, default=None):
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if not isinstance(obj, dict) and hasattr(obj, name):
-            return getattr(obj, name)
-    return default
-
-
-def _param(spec, fallback_name: str | None = None) -> Param:
-    name = str(_get(spec, "name", default=fallback_name) or "").lstrip("?$")
-    raw_type = str(_get(spec, "type", "datatype", default="string") or "string")
-    kind = raw_type if raw_type in PARAM_TYPES else TYPE_ALIASES.get(raw_type.lower(), TYPE_ALIASES.get(raw_type, raw_type))
-    if kind.startswith(XSD):
-        kind = TYPE_ALIASES.get("xsd:" + kind[len(XSD):].lower(), "string")
-    enum = _get(spec, "enum", default=()) or ()
-    example = _get(spec, "example", default=None)
-    return Param(name=name, type=kind, description=str(_get(spec, "description", default="") or ""),
-                 example=None if example is None else str(example),
-                 required=bool(_get(spec, "required", default=_get(spec, "default", default=None) is None)),
-                 enum=tuple(str(v) for v in enum), lang=_get(spec, "lang", "language", default=None))
-
-
-def _normalise(item, fallback_name: str | None = None) -> NamedQuery:
-    """Turn whatever :func:`kgserver.queries.load_queries` gives for a query into a :class:`NamedQuery`."""
-    params = _get(item, "params", "parameters", default=None) or []
+def _normalise(query: BundledQuery) -> NamedQuery:
+    """Return the API's view of a bundled named query, its parameters typed as :class:`Param`."""
+    params = query.header.get("params") or []
     if isinstance(params, dict):
-        params = [_param(spec, name) for name, spec in params.items()]
+        params = [param_from_spec(spec or {}, name) for name, spec in params.items()]
     else:
-        params = [_param(spec) for spec in params]
-    tags = _get(item, "tags", default=[]) or []
-    return NamedQuery(
-        name=str(_get(item, "name", "id", default=fallback_name)),
-        text=str(_get(item, "text", "sparql", "query", "body", default="")),
-        summary=str(_get(item, "summary", "title", default="") or ""),
-        description=str(_get(item, "description", default="") or ""),
-        tags=[str(t) for t in tags],
-        params=params,
-    )
+        params = [param_from_spec(spec) for spec in params]
+    return NamedQuery(name=query.name, text=query.text, summary=query.summary,
+                      description=query.description, tags=query.tags, params=params)
 
 
 def load_named_queries() -> dict[str, NamedQuery]:
-    """Return the bundled named queries by name (empty until ``kgserver.queries`` exists)."""
-    try:
-        from ..queries import load_queries
-    except ImportError:
-        return {}
-    loaded = load_queries()
-    items = loaded.items() if isinstance(loaded, dict) else ((None, q) for q in loaded)
-    queries = [_normalise(item, name) for name, item in items]
+    """Return the bundled named queries by name."""
+    queries = [_normalise(query) for query in load_queries()]
     return {q.name: q for q in sorted(queries, key=lambda q: q.name)}
 
 
@@ -166,70 +92,6 @@ def named_queries() -> dict[str, NamedQuery]:
             if cache["queries"] is None:
                 cache["queries"] = load_named_queries()
     return cache["queries"]
-
-
-def bind(param: Param, value: str):
-    """Return the RDF term for one parameter value.
-
-    :raises ParamError: when the value does not fit the parameter's type or enumeration.
-    """
-    if len(value) > MAX_VALUE_LENGTH:
-        raise ParamError(param.name, f"value longer than {MAX_VALUE_LENGTH} characters")
-    if param.enum and value not in param.enum:
-        raise ParamError(param.name, f"{value!r} is not one of {', '.join(param.enum)}")
-    kind = param.type
-
-    def typed(datatype: str) -> ox.Literal:
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
-
-    if kind == "iri":
-        prefix, colon, rest = value.partition(":")
-        if colon and prefix in PREFIXES and not rest.startswith("//"):
-            value = PREFIXES[prefix] + rest
-        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", value):
-            raise ParamError(param.name, f"{value!r} is not an absolute IRI (expected {PARAM_TYPES['iri'][1]})")
-        try:
-            return ox.NamedNode(value)
-        except ValueError as err:
-            raise ParamError(param.name, f"{value!r} is not a valid IRI: {err}") from None
-    if kind == "integer":
-        if not re.fullmatch(r"[+-]?[0-9]+", value):
-            raise ParamError(param.name, f"{value!r} is not an integer")
-        return typed("integer")
-    if kind == "decimal":
-        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", value):
-            raise ParamError(param.name, f"{value!r} is not a decimal number")
-        return typed("decimal")
-    if kind == "double":
-        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|INF|-INF|NaN", value):
-            raise ParamError(param.name, f"{value!r} is not a number")
-        return typed("double")
-    if kind == "boolean":
-        if value not in ("true", "false", "1", "0"):
-            raise ParamError(param.name, f"{value!r} is not a boolean (true or false)")
-        return typed("boolean")
-    if kind == "date":
-        try:
-            datetime.date.fromisoformat(value)
-        except ValueError:
-            raise ParamError(param.name, f"{value!r} is not a date YYYY-MM-DD") from None
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            raise ParamError(param.name, f"{value!r} is not a date YYYY-MM-DD")
-        return typed("date")
-    if kind == "gYear":
-        if not re.fullmatch(r"-?[0-9]{4}", value):
-            raise ParamError(param.name, f"{value!r} is not a year of four digits (xsd:gYear)")
-        return typed("gYear")
-    if kind == "langString":
-        text, at, lang = value.rpartition("@")
-        if at and re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
-            return ox.Literal(text, language=lang.lower())
-        if param.lang:
-            return ox.Literal(value, language=param.lang)
-        raise ParamError(param.name, f"{value!r} has no language tag (expected text@ca)")
-    if kind == "string":
-        return ox.Literal(value, language=param.lang) if param.lang else ox.Literal(value)
-    raise ParamError(param.name, f"the query declares an unknown type {kind!r}")
 
 
 def bindings(query: NamedQuery, args) -> dict[ox.Variable, object]:
@@ -310,20 +172,10 @@ def _rdflib_graph():
     return cache["rdflib"]
 
 
-def _rdflib_term(term):
-    from rdflib import Literal, URIRef
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 def _run_rdflib(query: NamedQuery, substitutions: dict, fmt: str) -> tuple[bytes, str]:
     graph = _rdflib_graph()
     result = graph.query(query.body, initNs=PREFIXES,
-                         initBindings={var.value: _rdflib_term(term) for var, term in substitutions.items()})
+                         initBindings={var.value: to_rdflib(term) for var, term in substitutions.items()})
     if fmt == "csv" and result.type == "SELECT":
         return result.serialize(format="csv"), "text/csv; charset=utf-8"
     if result.type in ("SELECT", "ASK"):

@@ -44,8 +44,9 @@ def _text(message: str, status: int, **headers) -> Response:
     return response
 
 
-@bp.errorhandler(KGError)
+@bp.app_errorhandler(KGError)
 def _kgerror(err: KGError) -> Response:
+    """Answer kgserver's own errors, from any blueprint, with their HTTP status (logging the server's faults)."""
     if err.http_status == 500:
         current_app.logger.error("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
     elif err.http_status > 500:
