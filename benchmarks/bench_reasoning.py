@@ -8,8 +8,9 @@ Methods:
 
 - ``owlrl``: ``owlrl.DeductiveClosure(OWLRL_Semantics)`` on an rdflib graph (the reference),
   then the same junk filter; skipped above ``--owlrl-max`` triples (it needs minutes);
-- ``kgserver``: parse into Oxigraph, run :class:`kgserver.reasoning.engine.Reasoner`, write the
-  inferred graph back into the store (what ``kgserver build`` does);
+- ``kgserver``: parse into Oxigraph, read the triples back, run
+  :class:`kgserver.reasoning.engine.Reasoner` and write the inferred graph as N-Quads to a file
+  (what ``kgserver build`` does); loading that file into the in-memory store is timed apart;
 - ``sparql``: the core rules (subclass, sub-property, inverse, transitive, domain, range) as
   SPARQL ``INSERT`` updates on Oxigraph, repeated until nothing changes (naive iteration);
   skipped above ``--sparql-max`` triples.
@@ -86,12 +87,19 @@ def run_owlrl(data: Path) -> dict:
 
 
 def run_kgserver(data: Path) -> dict:
-    """Materialise with kgserver's reasoner on an in-memory Oxigraph store; return figures."""
+    """Materialise with kgserver's reasoner on an in-memory Oxigraph store; return figures.
+
+    Phases, as ``kgserver build`` runs them: ``read`` the asserted triples out of Oxigraph,
+    ``rules`` (the reasoner and the junk filter), ``serialise`` the inferred graph as N-Quads into a
+    file (what the build appends to ``dataset.nq``); then, apart, ``load`` that file into the
+    in-memory store (what ``open_store()`` does at start-up; the build itself does not: it
+    bulk-loads the on-disk store from ``dataset.nq``).
+    """
     import pyoxigraph as ox
 
-    from kgserver.reasoning.engine import Reasoner
-    from kgserver.reasoning.materialise import iter_store_triples, write_inferred
     from kgserver.rdfio import format_for_path
+    from kgserver.reasoning.engine import Reasoner
+    from kgserver.reasoning.materialise import INFERRED, iter_store_triples
 
     start = time.perf_counter()
     store = ox.Store()
@@ -101,16 +109,26 @@ def run_kgserver(data: Path) -> dict:
         store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(f"urn:schema:{i}"))
     store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:data"))
     loaded = time.perf_counter()
+    cpu = time.process_time()
     triples = list(iter_store_triples(store))
     read = time.perf_counter()
     inference = Reasoner().run(triples)
+    del triples
     reasoned = time.perf_counter()
-    write_inferred(store, inference)
+    dump = data.with_suffix(".inferred.nq")
+    with open(dump, "wb") as handle:
+        for chunk in inference.ntriples_chunks(graph=INFERRED.value):
+            handle.write(chunk)
+    written = time.perf_counter()
+    cpu = time.process_time() - cpu
+    store.load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
     done = time.perf_counter()
+    assert sum(1 for _ in store.quads_for_pattern(None, None, None, INFERRED)) == len(inference)
+    dump.unlink()
     return {"asserted": inference.asserted, "inferred": len(inference), "derived": inference.derived,
             "rounds": inference.rounds, "load_s": loaded - start, "read_s": read - loaded,
-            "reason_s": reasoned - read, "write_s": done - reasoned, "total_s": done - start,
-            "materialise_s": done - loaded}
+            "reason_s": reasoned - read, "serialise_s": written - reasoned, "store_s": done - written,
+            "total_s": done - start, "materialise_s": written - loaded, "materialise_cpu_s": cpu}
 
 
 def run_sparql(data: Path) -> dict:
@@ -203,9 +221,13 @@ def main(argv: list[str] | None = None) -> int:
                 if method == "kgserver":
                     print(f"{'':>20}kgserver phases: read {f['read_s']:.2f} s, rules {f['reason_s']:.2f} s "
                           f"({f['rounds']} rounds, {f['derived']} derived before the junk filter), "
-                          f"write {f['write_s']:.2f} s", flush=True)
-    print("reason s = materialisation after loading (kgserver: read + rules + write of the inferred graph);"
-          " sparql infers the core rules only and keeps no junk filter, so its count differs.")
+                          f"serialise {f['serialise_s']:.2f} s = {f['materialise_s']:.2f} s "
+                          f"(CPU time {f['materialise_cpu_s']:.2f} s); then loading the "
+                          f"inferred graph into the in-memory store {f['store_s']:.2f} s "
+                          f"(read to queryable: {f['materialise_s'] + f['store_s']:.2f} s)", flush=True)
+    print("reason s = materialisation after loading (kgserver: read + rules + the inferred graph written as "
+          "N-Quads, as kgserver build does; loading it into a store is shown apart); sparql infers the core "
+          "rules only and keeps no junk filter, so its count differs.")
     return 0
 
 

@@ -157,7 +157,8 @@ def test_progress_reports_phases_only_when_enabled(tmp_path):
     stream = io.StringIO()
     build(out=tmp_path / "b", progress=Progress(enabled=True, stream=stream))
     lines = stream.getvalue().splitlines()
-    assert [line.split("] ")[1].split(":")[0] for line in lines] == ["parsing", "reasoning", "consistency", "written"]
+    phases = [line.split("] ")[1].split(":")[0] for line in lines]
+    assert phases == ["parsing", "reasoning", "consistency", "dump", "written"]
     quiet = io.StringIO()
     build(out=tmp_path / "c", progress=Progress(stream=quiet))  # a StringIO is not a TTY
     assert quiet.getvalue() == ""

@@ -7,7 +7,8 @@
 - :mod:`.materialise`: the served dataset's inferred graph;
 - :mod:`.build`: ``kgserver build``, reused by content hash;
 - :mod:`.consistency`: contradictions (``check``);
-- :mod:`.explain`: why an inferred triple holds (``explain``).
+- :mod:`.explain`: why an inferred triple holds (``explain``);
+- :mod:`.nogc`: the garbage collector paused while the reasoner makes millions of small objects.
 
 Nothing is imported eagerly here: import the submodule you need.
 """

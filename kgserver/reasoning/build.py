@@ -5,7 +5,8 @@ A build directory holds:
 - ``store/``: an on-disk Oxigraph store (RocksDB) with one named graph per source file and
   the inferred graph; several processes (gunicorn workers) can open it with
   ``Store.read_only`` at the same time;
-- ``dataset.nq``: the same quads as N-Quads, loaded into memory by :func:`kgserver.store.open_store`;
+- ``dataset.nq``: the same quads as N-Quads (the asserted ones, then the inferred graph), loaded
+  into memory by :func:`kgserver.store.open_store`;
 - ``manifest.json``: the kgserver version, the rule-set version, the SHA-256 of every input
   file and its named graph, and counts.
 
@@ -29,14 +30,14 @@ import pyoxigraph as ox
 
 from .. import __version__, dataset
 from ..errors import ConfigurationError, InconsistentGraphError
-from .consistency import Inconsistency, check_triples, reason_for_checks
-from .engine import is_useful
+from .consistency import CHECK_ONLY_TYPES, Inconsistency, check_triples, reason_for_checks
+from .engine import Inference
 from .materialise import INFERRED, iter_store_triples, report, write_inferred
 from .progress import Progress, silent
 from .terms import to_ox
 
 #: Bumped whenever the rules or the junk filter change, so old builds are not reused.
-RULESET_VERSION = "1"
+RULESET_VERSION = "2"
 MANIFEST = "manifest.json"
 STORE_DIR = "store"
 DUMP_FILE = "dataset.nq"
@@ -176,10 +177,21 @@ def build_store(store: ox.Store, sources: list[dataset.Source], progress: Progre
     :raises InconsistentGraphError: naming the contradictions, their resources and files.
     """
     progress = progress or silent()
+    counts, useful = reason_and_check(store, sources, progress)
+    write_inferred(store, useful)
+    return counts
+
+
+def reason_and_check(store: ox.Store, sources: list[dataset.Source],
+                     progress: Progress) -> tuple[dict, Inference]:
+    """Load ``sources`` into ``store`` and return the counts and the useful inferences (not written).
+
+    :raises RDFSyntaxError: if a file is broken.
+    :raises InconsistentGraphError: naming the contradictions, their resources and files.
+    """
     asserted = load_asserted(store, sources, progress)
     triples = list(iter_store_triples(store))
     inference = reason_for_checks(triples)
-    useful = [t for t in inference.triples if is_useful(*t)]
     report(progress, inference)
     problems = check_triples(triples, inference)
     if problems:
@@ -189,9 +201,23 @@ def build_store(store: ox.Store, sources: list[dataset.Source], progress: Progre
         err.inconsistencies = problems
         raise err
     progress("consistency", "no contradiction")
-    write_inferred(store, useful)
-    return {"asserted": asserted, "inferred": len(useful), "derived": inference.derived,
-            "rounds": inference.rounds}
+    useful = inference.without_types(CHECK_ONLY_TYPES)
+    counts = {"asserted": asserted, "inferred": len(useful), "derived": inference.derived,
+              "rounds": inference.rounds}
+    return counts, useful
+
+
+def write_dump(path: Path, store: ox.Store, inferred: Inference) -> None:
+    """Write the asserted quads of ``store`` and the inferred triples (in the inferred graph) as N-Quads.
+
+    The inferred triples go straight from the reasoner to the file: loading them into the
+    in-memory store first, only to dump them again, cost more than the reasoning at 1M triples.
+    One file, one document: a blank node keeps one label in the asserted and the inferred quads.
+    """
+    store.dump(str(path), format=ox.RdfFormat.N_QUADS)
+    with open(path, "ab") as handle:
+        for chunk in inferred.ntriples_chunks(graph=INFERRED.value):
+            handle.write(chunk)
 
 
 def build(sources: list[dataset.Source] | None = None, out: Path | str | None = None, *,
@@ -226,9 +252,10 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         raise ConfigurationError(f"cannot write the build directory {target}: {err.strerror}") from None
     try:
         memory = ox.Store()  # reason in memory, then bulk-load the disk store from the dump:
-        counts = build_store(memory, sources, progress)  # much faster than transactions on RocksDB
-        memory.dump(str(work / DUMP_FILE), format=ox.RdfFormat.N_QUADS)
-        del memory
+        counts, inferred = reason_and_check(memory, sources, progress)  # much faster than RocksDB transactions
+        write_dump(work / DUMP_FILE, memory, inferred)
+        del memory, inferred
+        progress("dump", f"{DUMP_FILE} written")
         disk = ox.Store(str(work / STORE_DIR))
         disk.bulk_load(path=str(work / DUMP_FILE), format=ox.RdfFormat.N_QUADS)
         disk.flush()

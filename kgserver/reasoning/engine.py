@@ -14,13 +14,18 @@ Rules evaluated (names from the OWL 2 RL profile, section 4.3): ``prp-dom``, ``p
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from itertools import chain, compress, count, repeat
+from operator import call, itemgetter, methodcaller
 
 from . import stratified
 from . import vocab as V
+from .nogc import paused_gc
 from .tbox import TBox, compile_tbox
+
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 
 class Inference:
@@ -51,16 +56,73 @@ class Inference:
             self._triples = [(terms[s], terms[p], terms[o]) for p, pairs in self.kept.items() for s, o in pairs]
         return self._triples
 
-    def ntriples_chunks(self) -> Iterator[bytes]:
-        """Yield the new useful triples as N-Triples text (UTF-8), one chunk per predicate."""
+    def ntriples_chunks(self, graph: str | None = None, size: int = 200_000) -> Iterator[bytes]:
+        """Yield the new useful triples as N-Triples text (UTF-8), or as N-Quads in ``graph``.
+
+        :param graph: an IRI: write N-Quads in that named graph instead of N-Triples.
+        :param size: about how many lines one chunk holds (chunks keep memory bounded and let a
+            reader load one while the next is written).
+        """
         terms = self.terms
+        end = f" <{graph}> .\n" if graph else " .\n"
         for p, pairs in self.kept.items():
-            tail = f" {terms[p]} "
-            yield "".join([f"{terms[s]}{tail}{terms[o]} .\n" for s, o in pairs]).encode("utf-8")
+            pairs = list(pairs)
+            for start in range(0, len(pairs), size):
+                with paused_gc():
+                    text = _lines(terms, terms[p], pairs[start:start + size], end).encode("utf-8")
+                yield text
 
     def ntriples(self) -> bytes:
         """Return the new useful triples as N-Triples text (UTF-8)."""
         return b"".join(self.ntriples_chunks())
+
+    def partition_blank(self) -> tuple[Inference, list[tuple[str, str, str]]]:
+        """Return this inference without the triples that name a blank node, and those triples.
+
+        Text loaded into Oxigraph is a document of its own, whose blank nodes get new labels:
+        the triples about the store's blank nodes must be added as terms, not as text.
+        """
+        terms = self.terms
+        blank = set(compress(range(len(terms)), map(methodcaller("startswith", "_:"), terms)))
+        if not blank:
+            return self, []
+        kept: dict[int, set[tuple[int, int]]] = {}
+        triples: list[tuple[str, str, str]] = []
+        for p, pairs in self.kept.items():
+            if blank.isdisjoint(chain.from_iterable(pairs)):
+                kept[p] = pairs
+                continue
+            plain = {(s, o) for s, o in pairs if s not in blank and o not in blank}
+            triples.extend((terms[s], terms[p], terms[o]) for s, o in pairs - plain)
+            if plain:
+                kept[p] = plain
+        return Inference(terms, kept, self.asserted, self.derived, self.rounds, self.tbox), triples
+
+    def without_types(self, classes: frozenset[str]) -> Inference:
+        """Return this inference without the ``rdf:type`` triples to ``classes`` (junk kept for the checks)."""
+        type_ = next((p for p in self.kept if self.terms[p] == V.TYPE), None)
+        drop = {self.terms.index(c) for c in classes if c in self.terms} if type_ is not None else set()
+        kept = dict(self.kept)
+        if drop and any(o in drop for _, o in kept[type_]):
+            kept[type_] = {(s, o) for s, o in kept[type_] if o not in drop}
+            if not kept[type_]:
+                del kept[type_]
+        return Inference(self.terms, kept, self.asserted, self.derived, self.rounds, self.tbox)
+
+
+def _lines(terms: list[str], predicate: str, pairs: list[tuple[int, int]], end: str) -> str:
+    """Return the text of ``pairs`` of ``predicate``: one ``s p o<end>`` line each.
+
+    The pieces are laid out in one list by slice assignment and joined once: no string per
+    line and no Python step per line, which matters for millions of inferred triples.
+    """
+    n = len(pairs)
+    parts: list[str] = [end] * (4 * n)
+    get = terms.__getitem__
+    parts[0::4] = map(get, map(_first, pairs))
+    parts[1::4] = repeat(f" {predicate} ", n)
+    parts[2::4] = map(get, map(_second, pairs))
+    return "".join(parts)
 
 
 def is_useful(s: str, p: str, o: str) -> bool:
@@ -103,20 +165,11 @@ class Reasoner:
         :param keep_types: classes whose inferred instances are returned even though
             :func:`is_useful` would drop them (the consistency check asks for ``owl:Nothing``).
         """
-        ids: dict[str, int] = {}
-        facts: dict[int, set[tuple[int, int]]] = defaultdict(set)
-        get = ids.get
-        for s, p, o in triples:
-            si = get(s)
-            if si is None:
-                si = ids[s] = len(ids)
-            pi = get(p)
-            if pi is None:
-                pi = ids[p] = len(ids)
-            oi = get(o)
-            if oi is None:
-                oi = ids[o] = len(ids)
-            facts[pi].add((si, oi))
+        with paused_gc():
+            return self._run(triples, keep_types)
+
+    def _run(self, triples: Iterable[tuple[str, str, str]], keep_types: frozenset[str]) -> Inference:
+        ids, facts = encode(triples)
         n_asserted = sum(len(v) for v in facts.values())
         terms = list(ids)
         tbox = self.tbox if self.tbox is not None else compile_tbox(_schema_triples(ids, terms, facts))
@@ -129,6 +182,29 @@ class Reasoner:
         kept = _useful_facts(terms, evaluation.new, keep_types)
         derived = sum(len(v) for v in evaluation.new.values())
         return Inference(terms, kept, n_asserted, derived, rounds, tbox)
+
+
+def encode(triples: Iterable[tuple[str, str, str]]) -> tuple[dict[str, int], dict[int, set[tuple[int, int]]]]:
+    """Number the terms of ``triples`` (in order of first use) and group the facts by predicate.
+
+    :returns: term -> id, and predicate id -> the set of (subject id, object id) pairs.
+
+    Every step runs in C (``dict.fromkeys``, ``map``, slices, ``operator.call``): a Python loop
+    over a million triples took several times as long.
+    """
+    flat = list(chain.from_iterable(triples))
+    if len(flat) % 3:
+        raise ValueError("every triple must have three terms")
+    ids = dict(zip(dict.fromkeys(flat), count()))
+    numbers = list(map(ids.__getitem__, flat))
+    del flat
+    predicates = numbers[1::3]
+    grouped: dict[int, list[tuple[int, int]]] = {p: [] for p in dict.fromkeys(predicates)}
+    appenders = {p: pairs.append for p, pairs in grouped.items()}
+    deque(map(call, map(appenders.__getitem__, predicates), zip(numbers[0::3], numbers[2::3])), maxlen=0)
+    facts: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    facts.update((p, set(pairs)) for p, pairs in grouped.items())
+    return ids, facts
 
 
 def _schema_triples(ids: dict[str, int], terms: list[str], facts) -> list[tuple[str, str, str]]:
@@ -149,18 +225,22 @@ def _useful_facts(terms: list[str], new: dict[int, set[tuple[int, int]]],
                   keep_types: frozenset[str]) -> dict[int, set[tuple[int, int]]]:
     """Return the new facts that :func:`is_useful` keeps, deciding per predicate and per class."""
     kept: dict[int, set[tuple[int, int]]] = {}
-    bad_subjects = {i for i, t in enumerate(terms) if t[0] == '"' or t.startswith(V.BUILTIN_PREFIXES)}
+    bad_subjects = _bad_subject_ids(terms)
     for p, pairs in new.items():
         ps = terms[p]
         if ps == V.TYPE:
-            classes = {o for _, o in pairs}
+            classes = set(map(_second, pairs))
             good = {c for c in classes if is_useful("<s>", V.TYPE, terms[c]) or terms[c] in keep_types}
-            chosen = {(s, o) for s, o in pairs if o in good and s not in bad_subjects}
+            if good == classes:
+                bad = None if bad_subjects.isdisjoint(map(_first, pairs)) else {s for s, _ in pairs} & bad_subjects
+                chosen = {(s, o) for s, o in pairs if s not in bad} if bad else pairs
+            else:
+                chosen = {(s, o) for s, o in pairs if o in good and s not in bad_subjects}
         elif ps == V.SAME_AS:
             chosen = {(s, o) for s, o in pairs
                       if s != o and terms[s][0] == "<" and terms[o][0] == "<" and s not in bad_subjects}
         elif is_useful("<s>", ps, "<o>"):
-            bad = {s for s, _ in pairs} & bad_subjects
+            bad = None if bad_subjects.isdisjoint(map(_first, pairs)) else {s for s, _ in pairs} & bad_subjects
             chosen = {(s, o) for s, o in pairs if s not in bad} if bad else pairs
         else:
             continue
@@ -169,13 +249,22 @@ def _useful_facts(terms: list[str], new: dict[int, set[tuple[int, int]]],
     return kept
 
 
+def _bad_subject_ids(terms: list[str]) -> set[int]:
+    """Return the ids of the literals and of the IRIs in the built-in namespaces among ``terms``.
+
+    The scan runs in C (``compress`` over ``map``): it visits every term, a million at 1M triples.
+    """
+    starts = methodcaller("startswith", ('"', *V.BUILTIN_PREFIXES))
+    return set(compress(range(len(terms)), map(starts, terms)))
+
+
 class _Evaluation:
     """One semi-naive evaluation over integer-encoded facts (mutates ``facts``)."""
 
     def __init__(self, ids: dict[str, int], tbox: TBox, facts: dict[int, set[tuple[int, int]]]):
         self.ids = ids
         self.facts = facts
-        self.literal = {i for t, i in ids.items() if t[0] == '"'}
+        self.literal = set(compress(ids.values(), map(methodcaller("startswith", '"'), ids)))
 
         def enc(term: str) -> int:
             i = ids.get(term)

@@ -8,8 +8,9 @@ import pyoxigraph as ox
 
 from ..namespaces import INFERRED_GRAPH
 from .engine import Inference, Reasoner
+from .nogc import paused_gc
 from .progress import Progress, silent
-from .terms import split_ntriples_line
+from .terms import from_nt
 
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 
@@ -20,13 +21,28 @@ def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
     return sorted(graphs, key=lambda g: g.value)
 
 
-def iter_store_triples(store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> Iterator[tuple[str, str, str]]:
-    """Yield the triples of the given named graphs (all asserted ones by default) as N-Triples strings."""
+def iter_store_triples(store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> Iterator[list[str]]:
+    """Yield the triples of the given named graphs (all asserted ones by default) as N-Triples strings.
+
+    Each triple is a ``[subject, predicate, object]`` list of term strings, as Oxigraph writes them.
+    """
     for graph in asserted_graphs(store) if graphs is None else graphs:
-        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
-        for line in text.splitlines():
-            if line:
-                yield split_ntriples_line(line)
+        yield from split_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph))
+
+
+def split_ntriples(data: bytes) -> list[list[str]]:
+    """Split Oxigraph's N-Triples output into ``[subject, predicate, object]`` term strings.
+
+    Oxigraph writes one triple per line, terms separated by one space, each line ending with
+    `` .``; a literal never holds a raw line feed (it is escaped), so `` .\n`` only ends lines
+    and subjects and predicates hold no space. (``str.splitlines`` would also split at the
+    U+2028 or U+0085 a literal may hold raw, so the split is on ``\n`` only.)
+    """
+    lines = data.decode("utf-8").split(" .\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    with paused_gc():  # a million small lists: see .nogc
+        return [line.split(" ", 2) for line in lines]
 
 
 def ntriples_text(triples: list[tuple[str, str, str]]) -> bytes:
@@ -37,12 +53,23 @@ def ntriples_text(triples: list[tuple[str, str, str]]) -> bytes:
 def write_inferred(store: ox.Store, inferred: Inference | list[tuple[str, str, str]]) -> None:
     """Replace the store's inferred graph with the inferred triples (an :class:`Inference` or term-string triples)."""
     store.clear_graph(INFERRED)
-    chunks = inferred.ntriples_chunks() if isinstance(inferred, Inference) else [ntriples_text(inferred)]
-    for text in chunks:  # one predicate at a time: the text of 2M triples would take ~300 MB at once
+    if isinstance(inferred, Inference):
+        plain, blank = inferred.partition_blank()
+        chunks = plain.ntriples_chunks()
+    else:
+        blank = [t for t in inferred if t[0][0] == "_" or t[2][0] == "_"]
+        chunks = [ntriples_text([t for t in inferred if t[0][0] != "_" and t[2][0] != "_"])]
+    for text in chunks:  # 200,000 triples at a time: the text of 2.5M triples would take ~350 MB at once
         if text:
-            # lenient: the text is made of terms Oxigraph itself wrote; a plain load is faster
-            # than bulk_load into a store that already holds data (measured, docs/reasoning.md)
+            # lenient: the text is made of terms Oxigraph itself wrote; a plain load into an
+            # in-memory store is faster than bulk_load (measured, docs/reasoning.md)
             store.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=INFERRED, lenient=True)
+    # loaded text would give these blank nodes new labels: add them as terms
+    store.extend(ox.Quad(_term(s), _term(p), _term(o), INFERRED) for s, p, o in blank)
+
+
+def _term(text: str):
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else from_nt(text)
 
 
 def materialise(store: ox.Store, progress: Progress | None = None) -> Inference:

@@ -21,10 +21,13 @@ in far fewer set operations.
 from __future__ import annotations
 
 from collections import defaultdict
-
-from . import vocab as V
+from itertools import repeat
+from operator import itemgetter
 
 _DONE = object()
+_first = itemgetter(0)
+_second = itemgetter(1)
+_swap = itemgetter(1, 0)
 
 
 def applies(evaluation) -> bool:
@@ -109,6 +112,13 @@ def _reach_by_search(succ: dict[int, list[int]]) -> dict[int, set[int]]:
     return reach
 
 
+def _flipped(pairs: set[tuple[int, int]], literal: set[int]) -> set[tuple[int, int]]:
+    """Return the ``(o, s)`` of the pairs whose object is not a literal (in C when none is)."""
+    if literal and not literal.isdisjoint(map(_second, pairs)):
+        return {(o, s) for s, o in pairs if o not in literal}
+    return set(map(_swap, pairs))
+
+
 def run(evaluation) -> int:
     """Evaluate to the fixed point; fill ``evaluation.new``; return the number of passes."""
     facts = evaluation.facts
@@ -136,7 +146,7 @@ def run(evaluation) -> int:
         for q, flip in table.get(p, ()):
             if flip:
                 if flipped is None:
-                    flipped = {(o, s) for s, o in pairs if o not in literal}
+                    flipped = _flipped(pairs, literal)
                 changed = add(q, flipped)
             else:
                 changed = add(q, pairs)
@@ -173,12 +183,14 @@ def run(evaluation) -> int:
     types: set[tuple[int, int]] = set()
     for p, classes in evaluation.domains.items():
         if classes and facts.get(p):
-            subjects = {s for s, _ in facts[p]}
-            types.update((s, c) for c in classes for s in subjects)
+            subjects = set(map(_first, facts[p]))
+            for c in classes:
+                types.update(zip(subjects, repeat(c)))
     for p, classes in evaluation.ranges.items():
         if classes and facts.get(p):
-            objects = {o for _, o in facts[p] if o not in literal}
-            types.update((o, c) for c in classes for o in objects)
+            objects = set(map(_second, facts[p])) - literal
+            for c in classes:
+                types.update(zip(objects, repeat(c)))
     types |= facts.get(type_, set())
     superclasses = evaluation.superclasses
     by_class: dict[int, list[int]] = defaultdict(list)

@@ -63,12 +63,3 @@ def to_rdflib(term):
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
-
-def split_ntriples_line(line: str) -> tuple[str, str, str]:
-    """Split one line of Oxigraph's N-Triples output into its three term strings.
-
-    Subjects and predicates never contain a space in N-Triples, and Oxigraph ends every
-    line with `` .``, so two splits are enough.
-    """
-    s, p, rest = line.split(" ", 2)
-    return s, p, rest[:-2]
