@@ -100,7 +100,7 @@ def run_check(store: ox.Store, check: Check, focus_filter=None) -> list[Finding]
             continue
         messages = check.messages
         if extra:
-            values = _Blank({name: ox_n3(row[name]).strip('"') if row[name] is not None else "?" for name in extra})
+            values = _Blank({name: _placeholder(row[name]) for name in extra})
             messages = {lang: text.format_map(values) for lang, text in check.messages.items()}
         findings.append(
             Finding(
@@ -114,3 +114,12 @@ def run_check(store: ox.Store, check: Check, focus_filter=None) -> list[Finding]
             )
         )
     return findings
+
+
+def _placeholder(term) -> str:
+    """Return a term as a message shows it: a literal's lexical form, anything else in short Turtle."""
+    if term is None:
+        return "?"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return ox_n3(term)

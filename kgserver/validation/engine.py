@@ -299,6 +299,13 @@ def validate_graphs(
     reasoning_findings = [f for f in _consistency(store, keep_focus) if scope.keeps(f)] if consistency else []
     timings["consistency"] = time.perf_counter() - t
 
+    # a contradiction on a resource the contribution only links to (an existing plan made a territory
+    # by ess:withinTerritory's range) is a consequence of a wrong link that a finding already names
+    linked_wrongly = {f.value for f in shacl_findings + check_findings if f.severity == "Violation"}
+    reasoning_findings = [
+        f for f in reasoning_findings
+        if scope.everything or f.focus in scope.described or f.focus not in linked_wrongly
+    ]
     # a fallback check (generic, from the ontology's ranges) repeating what a shape said adds nothing
     said = {(f.severity, f.focus, f.path, f.value) for f in shacl_findings}
     extra = [f for f in check_findings + vocab_findings + reasoning_findings
