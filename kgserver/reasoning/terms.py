@@ -1,28 +1,18 @@
-"""Convert RDF terms between rdflib, pyoxigraph and N-Triples strings (the reasoner's currency)."""
+"""Convert RDF terms to and from N-Triples strings (the reasoner's currency).
+
+The rdflib <-> pyoxigraph conversion itself is :mod:`kgserver.terms`; ``to_ox`` is re-exported here.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from ..terms import to_ox
+from ..terms import to_rdflib as _to_rdflib
 
-
-def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """Return the pyoxigraph term for an rdflib term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype and str(term.datatype) != _XSD_STRING:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported RDF term {term!r}")
+__all__ = ["from_nt", "to_nt", "to_ox", "to_rdflib"]
 
 
 def to_nt(term) -> str:
@@ -53,13 +43,4 @@ def to_rdflib(term):
     """Return the rdflib term for a pyoxigraph term or an N-Triples string."""
     if isinstance(term, str):
         term = from_nt(term)
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
+    return _to_rdflib(term)
