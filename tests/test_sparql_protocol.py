@@ -751,8 +751,10 @@ def _call_with_host(app, host: str, **request):
     return int(status.split()[0]), b"".join(body)
 
 
-#: Broken ``Host`` headers -> status: a port out of range is a 400; the others are answered.
-BROKEN_HOSTS = {"x:99999999": 400, "bad host": 200, "[::1": 200}
+#: Broken ``Host`` headers -> status.  None of them makes a URL (whatever the Werkzeug version: up to
+#: 3.1.8 it raises for a port out of range, later it answers an empty host), so relative IRIs in a query
+#: cannot resolve and the service description has no endpoint URL: 400, as RFC 9112 asks for an invalid Host.
+BROKEN_HOSTS = {"x:99999999": 400, "bad host": 400, "[::1": 400}
 
 
 @pytest.mark.parametrize("host", sorted(BROKEN_HOSTS))

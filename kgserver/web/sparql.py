@@ -107,9 +107,18 @@ def endpoint() -> Response:
 def _endpoint_url() -> str | None:
     """Return the URL the query was sent to (None if the ``Host`` header makes it no URL)."""
     try:
-        return request.base_url
+        return request.base_url if _valid_host() else None
     except ValueError:  # e.g. a port out of range: relative IRIs in the query then stay errors
         return None
+
+
+def _valid_host() -> bool:
+    """Tell whether the request's ``Host`` makes a URL.
+
+    Werkzeug up to 3.1.8 raises ``ValueError`` for a host such as ``x:99999999``; 3.1.9 and later
+    answer an empty host instead.  Both mean the same here.
+    """
+    return bool(request.host)
 
 
 def _list(formats: dict[str, str]) -> str:
@@ -146,6 +155,8 @@ def _describe(format_param: str | None) -> Response:
 
 def _description(media: str) -> bytes:
     try:
+        if not _valid_host():
+            raise ValueError("no host")
         endpoint_url, host_url = url_for("sparql.endpoint", _external=True), request.host_url
     except ValueError:  # a Host header that is no host (a port out of range, ...)
         raise InputError(f"the Host header {request.headers.get('Host')!r} is not a valid host") from None
