@@ -333,6 +333,7 @@ class _Evaluation:
         self.svf_by_filler: dict[int, list[tuple[int, int]]] = defaultdict(list)  # D -> (p, R)
         self.avf_by_prop: dict[int, list[tuple[int, int]]] = defaultdict(list)  # p -> (R, D)
         self.avf_by_class: dict[int, list[tuple[int, int]]] = defaultdict(list)  # R -> (p, D)
+        self.datatype_fillers: set[int] = set()
         for r in tbox.restrictions:
             node, prop = enc(r.node), enc(r.on_property)
             if r.has_value is not None:
@@ -347,6 +348,8 @@ class _Evaluation:
                 filler = enc(r.all_values_from)
                 self.avf_by_prop[prop].append((node, filler))
                 self.avf_by_class[node].append((prop, filler))
+                if r.all_values_from.startswith(V.BUILTIN_PREFIXES):
+                    self.datatype_fillers.add(filler)  # cls-avf never types a literal: see stratified
         # indexes: successors and predecessors for the properties that take part in joins
         joined = set(self.transitive) | set(self.svf_by_prop) | set(self.avf_by_prop)
         self.succ: dict[int, dict[int, set[int]]] = {p: defaultdict(set) for p in joined}
