@@ -430,3 +430,44 @@ def test_explain_command_errors(runner, cli_build, args, code, message):
     result = runner.invoke(cli, ["explain", *args])
     assert result.exit_code == code, result.output
     assert message in result.output
+
+
+INERT_FIXTURE = """
+@prefix : <https://example.org/t#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+:Red owl:equivalentClass [ a owl:Restriction ; owl:onProperty :colour ; owl:hasValue :red ] .
+:Dated rdfs:subClassOf [ a owl:Restriction ; owl:onProperty :year ; owl:allValuesFrom xsd:gYear ] .
+:Both owl:intersectionOf ( :Red :Dated ) .
+:a a :Thing ; :year "2020"^^xsd:gYear ; :partOf :b .
+"""
+
+
+@pytest.mark.parametrize("extra, stratified_used", [
+    ("", True),                     # nothing reaches the restrictions: as if they were not there
+    (":c a :Dated .", True),        # an allValuesFrom a datatype never types anything
+    (":c :colour :red .", False),   # cls-hv2 can fire
+    (":c a :Red .", False),         # cls-hv1 can fire
+])
+def test_stratified_evaluation_kept_when_class_expressions_cannot_fire(monkeypatch, extra, stratified_used):
+    from kgserver.reasoning import stratified
+
+    calls = []
+    run = stratified.run
+    monkeypatch.setattr(stratified, "run", lambda evaluation: calls.append(1) or run(evaluation))
+    graph = Graph().parse(data=INERT_FIXTURE + extra, format="turtle")
+    triples = list(iter_graph_triples(graph))
+    inferred = set(Reasoner().run(triples).triples)
+    assert bool(calls) is stratified_used
+    assert inferred == set(Reasoner(strategy="general").run(triples).triples) == owlrl_inferred(graph)
+
+
+def test_bundled_graph_uses_the_stratified_evaluation(monkeypatch, bundled_graph):
+    from kgserver.reasoning import stratified
+
+    calls = []
+    run = stratified.run
+    monkeypatch.setattr(stratified, "run", lambda evaluation: calls.append(1) or run(evaluation))
+    Reasoner().run(list(iter_graph_triples(bundled_graph)))
+    assert calls, "an import's class expressions sent the bundled graph to the slower general loop"
