@@ -82,6 +82,15 @@ def test_imports_only_name_vocabularies_kept_here():
             assert str(imported) in listed, (path, imported)
 
 
+def test_an_import_of_anything_else_is_still_refused():
+    from kgserver.errors import UnsafeInputError
+
+    for iri in ("http://purl.org/dc/terms/x", "http://example.org/onto"):
+        data = f"<https://w3id.org/esskg/id/x> <{OWL.imports}> <{iri}> .\n".encode()
+        with pytest.raises(UnsafeInputError, match="owl:imports"):
+            parse_bytes(data, "nt")
+
+
 @pytest.mark.parametrize("row", OFFICIAL, ids=[r["file"] for r in OFFICIAL])
 def test_official_copy_is_unchanged(row):
     """The bytes are those of the publisher's file: its Git blob id is the one SOURCES.md records."""
