@@ -55,6 +55,12 @@ _XML_ENTITY_VALUE = re.compile(rb"<!ENTITY\s+[^\s>]+\s+(\"[^\"]*\"|'[^']*')", re
 _PARSER_PREFIX = re.compile(r"^Parser error (at|between) [^:]*: ")
 _PARSER_SUFFIX = re.compile(r" \(line \d+\)$")
 _LOCAL_IMPORT_PREFIXES = (BASE,)
+#: Ontologies of which ontology/imports holds the copy or our declarations (ontology/imports/SOURCES.md):
+#: an official file that imports one of them (DCAT 3 imports DCTERMS, SKOS and PROV-O) asks for nothing
+#: kgserver lacks.  Exact IRIs, not prefixes.
+_LOCAL_IMPORTS = frozenset({
+    "http://purl.org/dc/terms/", "http://www.w3.org/2004/02/skos/core", "http://www.w3.org/ns/prov-o#",
+})
 
 
 class _IllTypedLiteralFilter(logging.Filter):
@@ -188,7 +194,7 @@ def parse_bytes(data: bytes, fmt: str, source: str = "<input>", base_iri: str | 
     for quad in quads:
         add((term(quad.subject), term(quad.predicate), term(quad.object)))
     for imported in graph.objects(None, OWL.imports):
-        if not str(imported).startswith(_LOCAL_IMPORT_PREFIXES):
+        if not str(imported).startswith(_LOCAL_IMPORT_PREFIXES) and str(imported) not in _LOCAL_IMPORTS:
             raise UnsafeInputError(
                 f"{source}: owl:imports <{imported}> refused; kgserver never fetches imports from the network "
                 "(external vocabularies are kept as local copies in ontology/imports)"

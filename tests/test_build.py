@@ -158,7 +158,7 @@ def test_progress_reports_phases_only_when_enabled(tmp_path):
     build(out=tmp_path / "b", progress=Progress(enabled=True, stream=stream))
     lines = stream.getvalue().splitlines()
     phases = [line.split("] ")[1].split(":")[0] for line in lines]
-    assert phases == ["parsing", "reasoning", "consistency", "dump", "written"]
+    assert phases == ["parsing", "reasoning", "consistency", "dump", "never-checks", "written"]
     quiet = io.StringIO()
     build(out=tmp_path / "c", progress=Progress(stream=quiet))  # a StringIO is not a TTY
     assert quiet.getvalue() == ""

@@ -33,11 +33,12 @@ from ..errors import ConfigurationError, InconsistentGraphError
 from .consistency import CHECK_ONLY_TYPES, Inconsistency, check_triples, reason_for_checks
 from .engine import Inference
 from .materialise import INFERRED, iter_store_triples, report, write_inferred
+from .never import ensure_sound
 from .progress import Progress, silent
 from .terms import to_ox
 
 #: Bumped whenever the rules or the junk filter change, so old builds are not reused.
-RULESET_VERSION = "2"
+RULESET_VERSION = "3"
 MANIFEST = "manifest.json"
 STORE_DIR = "store"
 DUMP_FILE = "dataset.nq"
@@ -175,10 +176,12 @@ def build_store(store: ox.Store, sources: list[dataset.Source], progress: Progre
     :returns: counts (``asserted``, ``inferred``, ``derived``, ``rounds``).
     :raises RDFSyntaxError: if a file is broken.
     :raises InconsistentGraphError: naming the contradictions, their resources and files.
+    :raises UnsoundGraphError: naming the never-checks that found rows.
     """
     progress = progress or silent()
     counts, useful = reason_and_check(store, sources, progress)
     write_inferred(store, useful)
+    ensure_sound(store)
     return counts
 
 
@@ -231,6 +234,7 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         by default, whether ``sources`` was None.
     :raises RDFSyntaxError: if a file is broken (nothing is written).
     :raises InconsistentGraphError: if the graph is inconsistent (nothing is written).
+    :raises UnsoundGraphError: if a never-check (``ontology/checks/never/``) finds rows (nothing is written).
     :raises ConfigurationError: if the build directory cannot be written.
     """
     progress = progress or silent()
@@ -259,6 +263,8 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         disk = ox.Store(str(work / STORE_DIR))
         disk.bulk_load(path=str(work / DUMP_FILE), format=ox.RdfFormat.N_QUADS)
         disk.flush()
+        ensure_sound(disk)  # the served graph, asserted + inferred: an unsound build is never written
+        progress("never-checks", "none holds")
         del disk
         manifest = {**identity, "counts": counts, "inferred_graph": INFERRED.value,
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
