@@ -319,3 +319,84 @@ def test_a_pool_starting_meanwhile_never_hides_a_dead_worker(monkeypatch):
     finally:
         first.close()
         second.close()
+
+
+# --- SERVICE decided by structure, and no network in the query workers -------------------------
+
+
+def _bypasses(url: str) -> list[str]:
+    """Texts a lexical scan can misread: ``<`` taken for an IRI, ``#`` for a comment, escapes."""
+    return [
+        f"SELECT * WHERE {{ FILTER(1<2)SERVICE#>\n<{url}/x>{{?s ?p ?o}} }}",
+        f"SELECT * WHERE {{ FILTER(1<2)\\u0053ERVICE#>\n<{url}/x>{{?s ?p ?o}} }}",
+        f"SELECT * WHERE {{ FILTER(?x<'a')SERVICE #'>\n<{url}/x>{{?s ?p ?o}} }}",
+    ]
+
+
+def test_service_is_refused_by_its_parsed_form(client, listener):
+    url, connections = listener
+    for query in _bypasses(url):
+        response = client.get("/sparql", query_string={"query": query})
+        assert response.status_code == 400, (query, response.data)
+        assert b"SERVICE" in response.data
+    time.sleep(0.3)
+    assert connections == []
+
+
+class _UncheckedEngine:
+    """An engine that runs any text on Oxigraph without the endpoint's checks (the worst parser gap)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def execute(self, request):
+        from kgserver.engine import Answer
+
+        try:
+            result = self.store.query(request.text)
+            return Answer("text/plain", repr(list(result)).encode())
+        except Exception as err:  # what Oxigraph says when SERVICE cannot connect
+            return Answer("text/plain", f"{type(err).__name__}: {err}".encode())
+
+
+def test_query_workers_cannot_reach_the_network(listener):
+    """Even a SERVICE clause that reaches Oxigraph unchecked makes no connection."""
+    import pyoxigraph as ox
+
+    from kgserver.engine import QueryRequest
+    from kgserver.engine.pool import WorkerPool
+
+    url, connections = listener
+    pool = WorkerPool(lambda: _UncheckedEngine(ox.Store()), 1, 10.0).start()
+    try:
+        assert pool.isolated
+        answer = pool.run(QueryRequest(f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}"))
+    finally:
+        pool.close()
+    assert b"ermission" in answer.body or b"not permitted" in answer.body, answer.body
+    time.sleep(0.3)
+    assert connections == []
+
+
+def test_isolation_blocks_inet_sockets_and_keeps_unix_ones():
+    from kgserver.engine import isolation
+
+    assert isolation.supported() is None
+    assert isolation.probe() is None
+
+
+def test_pool_without_isolation_only_when_asked(monkeypatch):
+    import pyoxigraph as ox
+
+    from kgserver.engine import isolation
+    from kgserver.engine.pool import WorkerPool
+    from kgserver.errors import ConfigurationError
+
+    monkeypatch.setattr(isolation, "supported", lambda: "no seccomp here (test)")
+    with pytest.raises(ConfigurationError, match="QUERY_ISOLATION=off"):
+        WorkerPool(lambda: _UncheckedEngine(ox.Store()), 1, 5.0).start()
+    pool = WorkerPool(lambda: _UncheckedEngine(ox.Store()), 1, 5.0, isolation="off").start()
+    try:
+        assert not pool.isolated
+    finally:
+        pool.close()

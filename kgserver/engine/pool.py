@@ -11,6 +11,11 @@ replacement therefore never copies a multi-threaded process, and never pays the
 engine's start-up cost again.  A worker serves many queries: the per-query cost is
 one round trip over a socket pair (tens of microseconds), no fork per query.
 
+The zygote takes the network away from itself before it builds the engine
+(:mod:`kgserver.engine.isolation`): every worker inherits a seccomp filter that
+refuses network sockets, so no query can ever make a request to another server.
+The pool refuses to start when that fails, unless ``isolation`` is ``"off"``.
+
 If the web process dies, the workers and the zygote see their socket close and
 exit; a worker stuck in a query also kills itself (``SIGALRM``) shortly after the
 time limit, so nothing outlives the server for long.
@@ -29,8 +34,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from ..errors import KGError
-from . import Answer, QueryRequest
+from ..errors import ConfigurationError, KGError
+from . import Answer, QueryRequest, isolation as _isolation
 from .errors import EndpointBusy, QueryEvaluationError, QueryTimeout
 
 log = logging.getLogger(__name__)
@@ -83,11 +88,19 @@ class WorkerPool:
         engine needs an ``execute(QueryRequest) -> Answer`` method.
     :param size: number of worker processes (queries running at the same time).
     :param timeout: seconds a query may run (waiting for a free worker included).
+    :param isolation: ``"seccomp"`` (workers cannot open network sockets; the pool does not
+        start where that fails) or ``"off"`` (explicitly run without it).
     """
 
-    def __init__(self, engine_factory: Callable[[], object], size: int, timeout: float):
+    def __init__(
+        self, engine_factory: Callable[[], object], size: int, timeout: float, isolation: str = "seccomp"
+    ):
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
+        if isolation not in _isolation.MODES:
+            raise ConfigurationError(f"QUERY_ISOLATION must be one of {', '.join(_isolation.MODES)}, not {isolation!r}")
+        self.isolation = isolation
+        self.isolated = False
         self.size = size
         self.timeout = float(timeout)
         self._factory = engine_factory
@@ -109,7 +122,7 @@ class WorkerPool:
                 status = 0
                 try:
                     ours.close()
-                    _zygote_main(theirs, self._factory, self.timeout)
+                    _zygote_main(theirs, self._factory, self.timeout, self.isolation)
                 except BaseException:  # never let the zygote run the parent's code
                     status = 1
                 finally:
@@ -117,6 +130,18 @@ class WorkerPool:
             theirs.close()
         self._zygote_pid, self._zygote_sock = pid, ours
         self.owner_pid = os.getpid()
+        try:
+            failure = _receive(ours)  # None once the zygote has taken the network away from itself
+        except (EOFError, OSError):
+            failure = "the zygote process died while starting"
+        self.isolated = failure is None and self.isolation == "seccomp"
+        if failure is not None and self.isolation == "seccomp":
+            self.close()
+            raise ConfigurationError(
+                f"query workers cannot be isolated from the network ({failure}); refusing to run queries. "
+                "Set QUERY_ISOLATION=off (KGSERVER_QUERY_ISOLATION=off) only if this host cannot use "
+                "seccomp and its network is otherwise closed to the query workers (see docs/security.md)"
+            )
         for _ in range(self.size):
             self._idle.put(self._spawn())
         return self
@@ -227,9 +252,22 @@ def _reset_signals() -> None:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
-def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float) -> None:
+def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float, isolation: str) -> None:
     _reset_signals()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
+    failure = None
+    if isolation == "seccomp":
+        try:
+            _isolation.close_network_sockets(keep={sock.fileno()})
+            _isolation.isolate()
+        except OSError as err:
+            failure = str(err)
+    _send(sock, failure)
+    if failure is not None:
+        return
+    from . import structure
+
+    structure.preload()  # the SERVICE check's parser, imported once for every worker
     engine = factory()
     while True:
         try:

@@ -41,6 +41,7 @@ class KGState:
     quad_count: int = 0
     query_timeout: float = 30.0
     query_workers: int = 2
+    query_isolation: str = "seccomp"
     _pool: object = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -55,7 +56,9 @@ class KGState:
                 from ..engine.pool import WorkerPool
 
                 store, engine = self.store, self.engine
-                pool = WorkerPool(lambda: make_engine(engine, store), self.query_workers, self.query_timeout)
+                pool = WorkerPool(
+                    lambda: make_engine(engine, store), self.query_workers, self.query_timeout, self.query_isolation
+                )
                 self._pool = pool.start()
         return pool
 
@@ -99,6 +102,7 @@ def init_state(app: Flask) -> None:
         quad_count=len(store),
         query_timeout=timeout,
         query_workers=workers,
+        query_isolation=str(app.config.get("QUERY_ISOLATION", "seccomp")),
     )
 
 
