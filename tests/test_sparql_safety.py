@@ -400,3 +400,71 @@ def test_pool_without_isolation_only_when_asked(monkeypatch):
         assert not pool.isolated
     finally:
         pool.close()
+
+
+# --- no quadratic work on input ------------------------------------------------------------------
+
+#: Inputs built to make a backtracking scan go over the text again from every position.
+_WORST_QUERIES = [
+    "SELECT * WHERE { FILTER(?o = '" + "\\'" * 150_000,
+    'SELECT * WHERE { FILTER(?o = """' + '\\"' * 150_000,
+    "SELECT * WHERE { " + "<a" * 150_000,
+    "SELECT * WHERE { " + "(" * 100_000 + "<a#" * 20_000,
+    "SELECT * WHERE { " + "'" + "<" * 200_000,
+]
+_WORST_XML = [
+    b"<?xml version='1.0'?>" + b"<!ENTITY " * 400_000,
+    b"<!DOCTYPE " * 400_000,
+    b"<!DOCTYPE r [" + b"<!ENTITY a 'x'>" * 200_000,
+]
+
+_RUN_WORST = """
+import sys
+from kgserver.engine.scan import scan
+from kgserver.errors import KGError
+from kgserver.rdfio import parse_bytes
+import tests.test_sparql_safety as cases
+for text in cases._WORST_QUERIES:
+    info = scan(text)
+    print("scan", len(text), info.too_deep, flush=True)
+for body in cases._WORST_XML:
+    try:
+        parse_bytes(body, "xml")
+        print("xml accepted", len(body), flush=True)
+    except KGError as err:
+        print("xml refused", len(body), type(err).__name__, flush=True)
+"""
+
+
+def test_worst_case_inputs_take_linear_work():
+    """Scan and RDF/XML check finish on worst-case texts of a few hundred KB (quadratic: hours)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN_WORST], capture_output=True, text=True, timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(_WORST_QUERIES) + len(_WORST_XML), lines
+    assert lines[3].endswith("True")  # 100,000 nested brackets are seen, IRI-looking text or not
+    assert all(line.startswith("xml refused") for line in lines[len(_WORST_QUERIES):]), lines
+
+
+def test_nesting_hidden_from_a_lexical_scan_is_counted(client):
+    hidden = "SELECT * WHERE { " + " FILTER(?x<1#>)\n" * 300 + "}"  # '#>' is a comment to the engine
+    quoted = "SELECT * WHERE { " + "<< " * 300 + "}"
+    for query in (hidden, quoted):
+        response = client.get("/sparql", query_string={"query": query}) if len(query) < 6000 else client.post(
+            "/sparql", data=query.encode(), content_type="application/sparql-query"
+        )
+        assert response.status_code == 400, response.data
+        assert b"levels deep" in response.data
+
+
+def test_escape_past_the_last_code_point_is_a_400(client):
+    response = client.get("/sparql", query_string={"query": 'SELECT * WHERE { BIND("\\U00110000" AS ?x) }'})
+    assert response.status_code == 400
+    assert b"names no Unicode character" in response.data
