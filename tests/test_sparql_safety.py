@@ -187,6 +187,7 @@ def test_timeout_stops_the_query_and_others_are_served(limited_app):
     thread.start()
     time.sleep(0.1)
     fast = limited_app.test_client()
+    fast.environ_base["REMOTE_ADDR"] = "127.0.0.2"  # another client: the slow one holds its own share only
     answered = 0
     while thread.is_alive():
         started = time.monotonic()
@@ -218,8 +219,9 @@ def test_busy_pool_answers_503(limited_app):
     from kgserver.engine.errors import EndpointBusy
 
     pool = limited_app.extensions["kgserver"].pool()
-    threads = [threading.Thread(target=lambda: limited_app.test_client().get(
-        "/sparql", query_string={"query": PATHOLOGICAL})) for _ in range(pool.size)]
+    threads = [threading.Thread(target=lambda i=i: limited_app.test_client().get(  # one client each
+        "/sparql", query_string={"query": PATHOLOGICAL}, environ_base={"REMOTE_ADDR": f"127.0.0.{10 + i}"}))
+        for i in range(pool.size)]
     for thread in threads:
         thread.start()
     time.sleep(0.2)

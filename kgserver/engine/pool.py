@@ -36,7 +36,7 @@ from collections.abc import Callable
 
 from ..errors import ConfigurationError, KGError
 from . import Answer, QueryRequest, isolation as _isolation
-from .errors import EndpointBusy, QueryEvaluationError, QueryTimeout
+from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,8 @@ class WorkerPool:
         self._zygote_sock: socket.socket | None = None
         self.owner_pid: int | None = None
         self.replaced = 0
+        self._clients: dict[str, int] = {}
+        self._clients_changed = threading.Condition()
 
     # --- life cycle --------------------------------------------------------------------
 
@@ -184,24 +186,74 @@ class WorkerPool:
 
     # --- running queries ---------------------------------------------------------------
 
-    def run(self, request: QueryRequest, timeout: float | None = None) -> Answer:
-        """Run one query in a worker and return its answer.
+    def run(
+        self,
+        request: QueryRequest | object,
+        timeout: float | None = None,
+        client: str | None = None,
+        gone: Callable[[], bool] | None = None,
+    ) -> Answer:
+        """Run one query (or job) in a worker and return its answer.
 
+        :param request: a :class:`QueryRequest` (run by the engine), or a picklable job with a
+            ``run(engine) -> Answer`` method (a validation, a named query), run in the worker
+            under the same time limit; a worker that ran a job is replaced afterwards (its memory
+            goes back to the system).
         :param timeout: seconds allowed, waiting for a free worker included (the pool's by default).
+        :param client: who asks (an address): a client holds at most :attr:`share` workers at
+            once, its further requests wait for its own, so one client cannot starve the others.
+        :param gone: tells whether the client has gone away: the work is then stopped (the
+            worker killed and replaced) and :class:`ClientGone` raised.
         :raises QueryTimeout: when the query ran out of time (its worker is killed and replaced).
-        :raises EndpointBusy: when every worker stayed busy for the whole time limit.
+        :raises EndpointBusy: when every worker (or the client's share) stayed busy for the whole time limit.
         :raises KGError: whatever the engine raised (syntax error, not acceptable, ...).
         """
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
+        self._enter(client, deadline, limit)
+        try:
+            return self._run(request, limit, deadline, gone)
+        finally:
+            self._leave(client)
+
+    @property
+    def share(self) -> int:
+        """Return how many workers one client may hold at once (all but one, at least one)."""
+        return max(1, self.size - 1)
+
+    def _enter(self, client: str | None, deadline: float, limit: float) -> None:
+        if client is None:
+            return
+        with self._clients_changed:
+            while self._clients.get(client, 0) >= self.share:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise EndpointBusy(
+                        f"this client already runs {self.share} queries at once, its share of the "
+                        f"{self.size} query workers, and none ended within {limit:g} s; try again later"
+                    )
+                self._clients_changed.wait(left)
+            self._clients[client] = self._clients.get(client, 0) + 1
+
+    def _leave(self, client: str | None) -> None:
+        if client is None:
+            return
+        with self._clients_changed:
+            count = self._clients.pop(client, 1) - 1
+            if count > 0:
+                self._clients[client] = count
+            self._clients_changed.notify_all()
+
+    def _run(self, request, limit: float, deadline: float, gone) -> Answer:
         worker = self._acquire(deadline, limit)
         healthy = False
         try:
             worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))  # a stuck worker never hangs us
             _send(worker.sock, (request, limit))
+            _wait_readable(worker.sock, deadline, gone)
             worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))
             ok, payload = _receive(worker.sock)
-            healthy = True
+            healthy = isinstance(request, QueryRequest)  # a job's worker is replaced: its memory is freed
         except TimeoutError:
             raise QueryTimeout(
                 f"the query was stopped after {limit:g} s, the time limit of this endpoint "
@@ -301,13 +353,35 @@ def _worker_main(sock: socket.socket, engine) -> None:
             return
         signal.setitimer(signal.ITIMER_REAL, limit + SELF_KILL_GRACE)
         try:
-            reply = (True, engine.execute(request))
+            reply = (True, engine.execute(request) if isinstance(request, QueryRequest) else request.run(engine))
         except KGError as err:
             reply = (False, err)
         except Exception as err:  # a bug in an engine: report it as a server fault, keep serving
             reply = (False, QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}"))
         signal.setitimer(signal.ITIMER_REAL, 0)
         _send(sock, reply)
+
+
+#: Seconds between two looks at whether the client is still there, while its query runs.
+GONE_POLL = 0.25
+
+
+def _wait_readable(sock: socket.socket, deadline: float, gone: Callable[[], bool] | None) -> None:
+    """Wait until the worker answers; raise ClientGone as soon as the client has left, TimeoutError at the deadline."""
+    if gone is None:
+        return  # the blocking receive waits, up to the deadline
+    import selectors
+
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_READ)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if selector.select(min(left, GONE_POLL)):
+                return
+            if gone():
+                raise ClientGone("the client closed its connection; its query was stopped")
 
 
 def _recv_exact(sock: socket.socket, size: int) -> bytes | bytearray | None:

@@ -19,6 +19,7 @@ from ..namespaces import PREFIXES
 from ..results import negotiate
 from . import service_description
 from .access_log import init_access_log
+from .hardening import client_of, init_hardening
 from .protocol import read_request
 from .state import get_state
 
@@ -34,8 +35,9 @@ _HTML = ("text/html", "application/xhtml+xml")
 
 
 def init_app(app: Flask) -> None:
-    """Install the request log on the whole application."""
+    """Install the request log and the hardening (headers, proxy trust) on the whole application."""
     init_access_log(app)
+    init_hardening(app)
 
 
 def _text(message: str, status: int, **headers) -> Response:
@@ -93,7 +95,8 @@ def endpoint() -> Response:
             graph_format=graph_format,
             max_rows=int(config.get("MAX_RESULT_ROWS", 100_000)),
             base_iri=_endpoint_url(),  # relative IRIs in the query resolve against the endpoint
-        )
+        ),
+        **client_of(request),
     )
     response = Response(answer.body, content_type=f"{answer.media_type}; charset=utf-8")
     if answer.truncated:

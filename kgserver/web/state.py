@@ -62,9 +62,9 @@ class KGState:
                 self._pool = pool.start()
         return pool
 
-    def run_query(self, request: QueryRequest) -> Answer:
-        """Run one query in the worker pool, within the time limit."""
-        return self.pool().run(request)
+    def run_query(self, request: QueryRequest, client: str | None = None, gone=None) -> Answer:
+        """Run one query (or job) in the worker pool, within the time limit and the client's share."""
+        return self.pool().run(request, client=client, gone=gone)
 
     def close(self) -> None:
         """Stop this process's query workers."""
