@@ -80,6 +80,16 @@ class OxigraphEngine:
         except OSError as err:
             raise QueryEvaluationError(f"the query engine failed: {err}") from None
 
+    def query(self, text: str, **kwargs):
+        """Run ``text`` with pyoxigraph's own options over the served dataset (default graph: the merge).
+
+        For callers that need what :meth:`execute` does not offer (``prefixes``, raw results);
+        the engine's private merge graphs stay out of ``GRAPH ?g``.
+        """
+        if self._merges:
+            kwargs.setdefault("named_graphs", self._graphs)
+        return self.store.query(text, **kwargs)
+
     def _default_graph(self, iris) -> list[ox.NamedNode]:
         """Return the default graph for ``iris``: one graph, or the RDF merge (a set) of several.
 

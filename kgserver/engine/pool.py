@@ -27,6 +27,7 @@ import logging
 import os
 import pickle
 import queue
+import resource
 import signal
 import socket
 import struct
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 #: Seconds a worker keeps running past the time limit before it kills itself.
 SELF_KILL_GRACE = 5
+#: Peak memory (bytes) past which a worker exits after its answer, to be replaced by a fresh one.
+MAX_WORKER_RSS = 1024 * 1024 * 1024
 
 _INHERITED_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGTTIN", "SIGTTOU")
 
@@ -197,8 +200,8 @@ class WorkerPool:
 
         :param request: a :class:`QueryRequest` (run by the engine), or a picklable job with a
             ``run(engine) -> Answer`` method (a validation, a named query), run in the worker
-            under the same time limit; a worker that ran a job is replaced afterwards (its memory
-            goes back to the system).
+            under the same time limit; a worker whose peak memory passed :data:`MAX_WORKER_RSS`
+            exits after answering, and is replaced (its memory goes back to the system).
         :param timeout: seconds allowed, waiting for a free worker included (the pool's by default).
         :param client: who asks (an address): a client holds at most :attr:`share` workers at
             once, its further requests wait for its own, so one client cannot starve the others.
@@ -253,7 +256,7 @@ class WorkerPool:
             _wait_readable(worker.sock, deadline, gone)
             worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))
             ok, payload = _receive(worker.sock)
-            healthy = isinstance(request, QueryRequest)  # a job's worker is replaced: its memory is freed
+            healthy = True
         except TimeoutError:
             raise QueryTimeout(
                 f"the query was stopped after {limit:g} s, the time limit of this endpoint "
@@ -360,6 +363,8 @@ def _worker_main(sock: socket.socket, engine) -> None:
             reply = (False, QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}"))
         signal.setitimer(signal.ITIMER_REAL, 0)
         _send(sock, reply)
+        if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > MAX_WORKER_RSS:
+            return  # a big validation or result grew this process: a fresh one replaces it
 
 
 #: Seconds between two looks at whether the client is still there, while its query runs.

@@ -62,9 +62,10 @@ class KGState:
                 self._pool = pool.start()
         return pool
 
-    def run_query(self, request: QueryRequest, client: str | None = None, gone=None) -> Answer:
+    def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
+                  gone=None) -> Answer:
         """Run one query (or job) in the worker pool, within the time limit and the client's share."""
-        return self.pool().run(request, client=client, gone=gone)
+        return self.pool().run(request, timeout=timeout, client=client, gone=gone)
 
     def close(self) -> None:
         """Stop this process's query workers."""
