@@ -470,3 +470,12 @@ def test_escape_past_the_last_code_point_is_a_400(client):
     response = client.get("/sparql", query_string={"query": 'SELECT * WHERE { BIND("\\U00110000" AS ?x) }'})
     assert response.status_code == 400
     assert b"names no Unicode character" in response.data
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_row_limit_stops_the_evaluation(limited, fmt):
+    """A result of 100 million rows (cross product) is cut at the limit instead of being built: 200, not 503."""
+    query = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?h { ?a ?b ?c } }"
+    response = limited.get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200, response.data
+    assert response.headers["KGServer-Results-Truncated"] == "5"
