@@ -225,6 +225,8 @@ def parse_bytes(data: bytes, fmt: str, source: str = "<input>", base_iri: str | 
         return to_rdflib(t, scope)
 
     for quad in quads:
+        if type(quad.object) is ox.Triple or type(quad.subject) is ox.Triple:
+            raise _triple_term_refused(data, source)
         add((term(quad.subject), term(quad.predicate), term(quad.object)))
     for imported in graph.objects(None, OWL.imports):
         if not str(imported).startswith(_LOCAL_IMPORT_PREFIXES):
@@ -233,6 +235,23 @@ def parse_bytes(data: bytes, fmt: str, source: str = "<input>", base_iri: str | 
                 "(external vocabularies are kept as local copies in ontology/imports)"
             )
     return graph
+
+
+def _triple_term_refused(data: bytes, source: str) -> RDFSyntaxError:
+    """Return the error for RDF 1.2 triple terms, placed at the first ``<<`` or ``{|`` when there is one."""
+    found = [i for i in (data.find(b"<<"), data.find(b"{|")) if i >= 0]
+    line = column = None
+    if found:
+        at = min(found)
+        line = data.count(b"\n", 0, at) + 1
+        column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+    return RDFSyntaxError(
+        source,
+        "RDF 1.2 triple terms (<<( s p o )>>, << s p o >> or {| |} annotations) are not supported: "
+        "the ESS graph states facts about resources only; state the fact itself, or describe it with a resource",
+        line,
+        column,
+    )
 
 
 def parse_file(path: Path | str, fmt: str | None = None, base_iri: str | None = None) -> Graph:

@@ -826,7 +826,7 @@ def test_one_client_holds_at_most_its_share_of_query_workers():
     store = ox.Store()
     store.extend(ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal(i), ox.NamedNode("http://e/g"))
                  for i in range(300))
-    pool = WorkerPool(lambda: OxigraphEngine(store), 3, 2.0).start()
+    pool = WorkerPool(lambda: OxigraphEngine(store), 4, 2.0).start()
     try:
         assert pool.share == 2
         greedy = [threading.Thread(target=lambda: pytest.raises(Exception, pool.run, QueryRequest(slow), client="a"))

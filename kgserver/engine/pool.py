@@ -221,8 +221,8 @@ class WorkerPool:
 
     @property
     def share(self) -> int:
-        """Return how many workers one client may hold at once (all but one, at least one)."""
-        return max(1, self.size - 1)
+        """Return how many workers one client may hold at once (half of them, at least one)."""
+        return max(1, self.size // 2)
 
     def _enter(self, client: str | None, deadline: float, limit: float) -> None:
         if client is None:

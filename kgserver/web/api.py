@@ -24,7 +24,7 @@ from .. import __version__
 from ..namespaces import PREFIXES
 from ..params import PARAM_TYPES, Param, ParamError, bind, param_from_spec
 from ..queries import NamedQuery as BundledQuery
-from ..queries import load_queries
+from ..queries import QuerySyntaxError, check_parses, load_queries
 from ..results import RESULT_FORMATS
 from ..terms import to_rdflib
 from ..engine import Answer
@@ -76,14 +76,23 @@ def _normalise(query: BundledQuery) -> NamedQuery:
 
 
 def load_named_queries() -> dict[str, NamedQuery]:
-    """Return the bundled named queries by name."""
-    queries = [_normalise(query) for query in load_queries()]
+    """Return the bundled named queries by name.
+
+    :raises QuerySyntaxError: (file:line:column) for a query whose header or SPARQL is broken.
+    """
+    queries = []
+    for bundled in load_queries():
+        check_parses(bundled, PREFIXES)
+        try:
+            queries.append(_normalise(bundled))
+        except ParamError as err:
+            raise QuerySyntaxError(str(bundled.path), f"invalid #+ params: {err}", 1, 1) from None
     return {q.name: q for q in sorted(queries, key=lambda q: q.name)}
 
 
 def init_app(app) -> None:
-    """Give the application its lazily filled cache of named queries."""
-    app.extensions[_EXT] = {"lock": threading.Lock(), "queries": None, "rdflib": None}
+    """Load the named queries once, at start-up: a broken query file stops the server with its file:line."""
+    app.extensions[_EXT] = {"lock": threading.Lock(), "queries": load_named_queries()}
 
 
 def named_queries() -> dict[str, NamedQuery]:

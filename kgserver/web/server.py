@@ -104,8 +104,8 @@ def make_server(app, settings: ServerSettings, *, threads: int, sock: socket.soc
         """Waitress's own answers (400 for a bad chunk size, 413, 431) with ``nosniff`` as well."""
 
         def execute(self):
-            super().execute()
             self.response_headers.append(("X-Content-Type-Options", "nosniff"))
+            super().execute()
 
     class Channel(HTTPChannel):
         error_task_class = ServerErrorTask
@@ -117,7 +117,7 @@ def make_server(app, settings: ServerSettings, *, threads: int, sock: socket.soc
                 return super().received(data)
             if self.request is None and self.request_started is None:
                 self.request_started, self.line_checked = time.monotonic(), False
-            if not self.line_checked and self._line_too_long(data):
+            if not self.line_checked and not self.requests and self._line_too_long(data):
                 return False
             handled = super().received(data)
             if self.request is None:
