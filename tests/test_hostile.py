@@ -18,9 +18,9 @@ import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
+from test_serve import free_port, stop_server
 
 pytestmark = pytest.mark.server
 
@@ -73,9 +73,7 @@ def canary():
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """Start ``kgserver serve`` with short limits; yield (host, port, log path)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     log_path = tmp_path_factory.mktemp("hostile") / "server.log"
     env = {
         **os.environ,
@@ -104,12 +102,7 @@ def live(tmp_path_factory):
             raise RuntimeError(f"kgserver serve did not start: {log_path.read_text()}")
         time.sleep(0.2)
     yield "127.0.0.1", port, log_path
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_server(process)
 
 
 def request(port, method, path, body=None, headers=None, source="127.0.0.1", timeout=ANSWER):

@@ -67,8 +67,3 @@ def refuse_service(text: str) -> None:
 def preload() -> None:
     """Import the checking parser now (in the zygote) rather than in each worker's first check."""
     import rdflib.plugins.sparql.parser  # noqa: F401
-
-
-def parse_tree_has_service(tree) -> bool:
-    """Tell whether an rdflib parse tree (``parseQuery``'s result) holds a ``SERVICE`` clause."""
-    return _contains_service(tree)
