@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 #: Seconds a worker keeps running past the time limit before it kills itself.
 SELF_KILL_GRACE = 5
+#: How much lower than the web process's the query workers' CPU priority is (``nice``).
+WORKER_NICENESS = 10
 #: Peak memory (bytes) past which a worker exits after its answer, to be replaced by a fresh one.
 MAX_WORKER_RSS = 1024 * 1024 * 1024
 
@@ -320,6 +322,10 @@ def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: fl
     _send(sock, failure)
     if failure is not None:
         return
+    try:
+        os.nice(WORKER_NICENESS)  # the web process (health, dispatch, other answers) goes first on the CPU
+    except OSError:
+        pass
     from . import structure
 
     structure.preload()  # the SERVICE check's parser, imported once for every worker
