@@ -412,3 +412,29 @@ def test_a_broken_named_query_stops_serve_with_file_and_line(runner, tmp_path, m
     assert result.exit_code == 2, result.output
     assert f"{broken}:3:" in result.output or f"{broken}:4:" in result.output, result.output
     assert started == []
+
+
+def test_rdf12_triple_terms_are_refused_with_file_and_line(runner, tmp_path, monkeypatch):
+    """In a contribution (``validate``) and in a data file (``serve``): exit 2, file:line, no traceback."""
+    from kgserver import dataset
+    from kgserver.cli import cli
+    from kgserver.web import server as server_module
+
+    starred = tmp_path / "starred.ttl"
+    starred.write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:b <<( ex:c ex:d ex:e )>> .\n", encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(starred)])
+    assert result.exit_code == 2, result.output
+    assert f"{starred}:3:" in result.output and "triple terms" in result.output
+    assert "Traceback" not in result.output
+
+    good = dataset.bundled_sources()[0]
+    monkeypatch.setattr(
+        dataset, "bundled_sources", lambda **_: [good, dataset.Source(starred, dataset.graph_iri_for(starred, "data"))]
+    )
+    monkeypatch.setenv("KGSERVER_BUILD_DIR", str(tmp_path / "build"))
+    started = []
+    monkeypatch.setattr(server_module, "run_server", lambda *a, **k: started.append(a))
+    result = runner.invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code == 2, result.output
+    assert f"{starred}:3:" in result.output
+    assert started == []
