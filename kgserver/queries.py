@@ -246,7 +246,11 @@ def run_query(
     :param source: name used in error messages.
     :param union: query the union of the named graphs as the default graph (what the endpoint does).
     :raises QuerySyntaxError: with line and column when the query does not parse.
+    :raises ServiceRefused: for ``SERVICE`` (nothing is ever fetched), QueryRefused for an update.
     """
+    from .engine import check_query
+
+    check_query(text)  # no SERVICE, no update, no nesting that would overflow the parser: here too
     if bindings:
         text = text.rstrip() + "\n" + values_clause(bindings)
     try:
