@@ -195,11 +195,11 @@ def test_texts_built_to_be_worst_cases_are_answered_and_health_stays_up(live):
     ]
     outcomes = []
 
-    def send(ctype, body):
+    def send(ctype, body, source):
         path = "/validate" if ctype == "application/rdf+xml" else "/sparql"
-        outcomes.append(request(port, "POST", path, body, {"Content-Type": ctype})[0])
+        outcomes.append(request(port, "POST", path, body, {"Content-Type": ctype}, source=source)[0])
 
-    threads = [threading.Thread(target=send, args=case) for case in bodies]
+    threads = [threading.Thread(target=send, args=(*case, f"127.0.0.{20 + i}")) for i, case in enumerate(bodies)]
     for thread in threads:
         thread.start()
     health = [request(port, "GET", "/health")[0] for _ in range(5)]

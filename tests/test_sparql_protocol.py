@@ -828,7 +828,7 @@ def test_one_client_holds_at_most_its_share_of_query_workers():
                  for i in range(300))
     pool = WorkerPool(lambda: OxigraphEngine(store), 4, 2.0).start()
     try:
-        assert pool.share == 2
+        assert pool.shares.share == 2
         greedy = [threading.Thread(target=lambda: pytest.raises(Exception, pool.run, QueryRequest(slow), client="a"))
                   for _ in range(2)]
         for thread in greedy:

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from ..errors import ConfigurationError, KGError
 from . import Answer, QueryRequest, isolation as _isolation
 from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout
+from .shares import ClientShares
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,7 @@ class WorkerPool:
         self._zygote_sock: socket.socket | None = None
         self.owner_pid: int | None = None
         self.replaced = 0
-        self._clients: dict[str, int] = {}
-        self._clients_changed = threading.Condition()
+        self.shares = ClientShares(max(1, size // 2), size)
 
     # --- life cycle --------------------------------------------------------------------
 
@@ -205,8 +205,9 @@ class WorkerPool:
             under the same time limit; a worker whose peak memory passed :data:`MAX_WORKER_RSS`
             exits after answering, and is replaced (its memory goes back to the system).
         :param timeout: seconds allowed, waiting for a free worker included (the pool's by default).
-        :param client: who asks (an address): a client holds at most :attr:`share` workers at
-            once, its further requests wait for its own, so one client cannot starve the others.
+        :param client: who asks (an address): a client holds at most half of the workers at
+            once (:class:`~kgserver.engine.shares.ClientShares`), its further requests wait for its
+            own, so one client cannot starve the others.
         :param gone: tells whether the client has gone away: the work is then stopped (the
             worker killed and replaced) and :class:`ClientGone` raised.
         :raises QueryTimeout: when the query ran out of time (its worker is killed and replaced).
@@ -215,39 +216,8 @@ class WorkerPool:
         """
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        self._enter(client, deadline, limit)
-        try:
+        with self.shares.hold(client, deadline, limit):
             return self._run(request, limit, deadline, gone)
-        finally:
-            self._leave(client)
-
-    @property
-    def share(self) -> int:
-        """Return how many workers one client may hold at once (half of them, at least one)."""
-        return max(1, self.size // 2)
-
-    def _enter(self, client: str | None, deadline: float, limit: float) -> None:
-        if client is None:
-            return
-        with self._clients_changed:
-            while self._clients.get(client, 0) >= self.share:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise EndpointBusy(
-                        f"this client already runs {self.share} queries at once, its share of the "
-                        f"{self.size} query workers, and none ended within {limit:g} s; try again later"
-                    )
-                self._clients_changed.wait(left)
-            self._clients[client] = self._clients.get(client, 0) + 1
-
-    def _leave(self, client: str | None) -> None:
-        if client is None:
-            return
-        with self._clients_changed:
-            count = self._clients.pop(client, 1) - 1
-            if count > 0:
-                self._clients[client] = count
-            self._clients_changed.notify_all()
 
     def _run(self, request, limit: float, deadline: float, gone) -> Answer:
         worker = self._acquire(deadline, limit)

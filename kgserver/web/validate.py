@@ -127,10 +127,12 @@ class ValidateJob:
     def run(self, engine=None) -> Answer:
         """Parse and validate the document; return the report (HTML or JSON)."""
         from ..validation.contribution import load_document
+
+        contribution = load_document(self.data, self.fmt, name="<request>")  # a bad document fails fast
         from ..validation.engine import validate_graphs
         from ..validation.render import to_html, to_json
 
-        report = validate_graphs(load_document(self.data, self.fmt, name="<request>"))
+        report = validate_graphs(contribution)
         if self.html:
             return Answer("text/html", to_html(report, self.lang, self.strict).encode("utf-8"))
         return Answer("application/json", to_json(report, self.lang, self.strict).encode("utf-8"))
