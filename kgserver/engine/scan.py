@@ -16,6 +16,7 @@ sockets at all (:mod:`kgserver.engine.isolation`).
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from dataclasses import dataclass
 
 from .errors import QuerySyntaxError
@@ -32,17 +33,19 @@ _TOKEN = re.compile(
     r"|'(?:[^'\\\n\r]|\\.)*+'?"
     r"|<[^<>\"'{}|^`\\\x00-\x20]*+>"
     r"|#[^\n\r]*+)"
-    r"|(?P<code>[^\"'<#]++|<<|<)",
+    r"|(?P<code>(?:[^\"'<#]++|<(?![^<>\"'{}|^`\\\x00-\x20]*+>))++)",
     re.DOTALL,
 )
 _WORD = re.compile(r"(?<![\w?$:\-])([A-Za-z]+)(?![\w:\-])")
+_SERVICE = re.compile(r"(?<![\w?$:\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w?$:\-])FROM(?![\w:\-])(\s++NAMED(?![\w:\-]))?", re.IGNORECASE)
 _PROLOGUE_WORDS = {"PREFIX", "BASE"}
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 #: Deepest nesting of brackets a query may have (Oxigraph's parser overflows its stack near 2,500).
 MAX_NESTING = 256
-_OPENERS = re.compile(r"[{(\[]|<<")
 _BRACKET = re.compile(r"[{(\[]|<<|[})\]]|>>")
+_DELTA = {"{": 1, "(": 1, "[": 1, "<<": 1, "}": -1, ")": -1, "]": -1, ">>": -1}
 
 
 def expand_escapes(text: str) -> str:
@@ -100,6 +103,16 @@ def strip_opaque(text: str) -> str:
     return "".join(token if is_code else " " for is_code, token in _tokens(expand_escapes(text)))
 
 
+def _levels(depth: int, text: str) -> tuple[int, int]:
+    """Return the deepest and the final level of the brackets of ``text``, starting at ``depth`` (C loops)."""
+    brackets = _BRACKET.findall(text)
+    if not brackets:
+        return depth, depth
+    return max(accumulate(map(_DELTA.__getitem__, brackets), initial=depth)), depth + sum(
+        map(_DELTA.__getitem__, brackets)
+    )
+
+
 def nesting_bound(text: str, limit: int) -> int:
     """Return an upper bound of how deeply brackets and ``<< >>`` nest in ``text`` (stops past ``limit``).
 
@@ -110,23 +123,21 @@ def nesting_bound(text: str, limit: int) -> int:
     taken for the start of an IRI, or a closing bracket inside a string, can only raise
     the bound, never hide an opening bracket.
     """
-    openers = len(_OPENERS.findall(text))
+    openers = text.count("{") + text.count("(") + text.count("[") + text.count("<<")
     if openers <= limit:
         return openers  # cannot nest deeper than it opens (nearly every query)
     depth = deepest = 0
     floor = None  # depth at the start of an ambiguous region running to the end of the line
     for is_code, token in _tokens(text):
         start = depth
-        for bracket in _BRACKET.finditer(token):
-            if floor is not None and is_code and "\n" in token[: bracket.start()]:
-                depth, floor = max(depth, floor), None
-            if bracket.group() in ("{", "(", "[", "<<"):
-                depth += 1
-                deepest = max(deepest, depth)
-            else:
-                depth -= 1
-        if floor is not None and is_code and "\n" in token:
+        if is_code and floor is not None and "\n" in token:
+            head, tail = token.split("\n", 1)
+            peak, depth = _levels(depth, head)
             depth, floor = max(depth, floor), None
+            deepest = max(deepest, peak)
+            token = tail
+        peak, depth = _levels(depth, token)
+        deepest = max(deepest, peak)
         if not is_code:
             depth = max(depth, start)
             if token.startswith("<") and "#" in token and floor is None:
@@ -144,8 +155,8 @@ def scan(text: str) -> QueryInfo:
     text = expand_escapes(text)
     bare = "".join(token if is_code else " " for is_code, token in _tokens(text))
     form = None
-    words = [match.group(1).upper() for match in _WORD.finditer(bare)]
-    for word in words:
+    for match in _WORD.finditer(bare):  # the first keyword after the prologue
+        word = match.group(1).upper()
         if word in _PROLOGUE_WORDS:
             continue
         if word in _QUERY_FORMS:
@@ -153,16 +164,12 @@ def scan(text: str) -> QueryInfo:
         elif word in _UPDATE_WORDS:
             form = "UPDATE"
         break
-    from_default = from_named = 0
-    for index, word in enumerate(words):
-        if word == "FROM":
-            if index + 1 < len(words) and words[index + 1] == "NAMED":
-                from_named += 1
-            else:
-                from_default += 1
+    folded = bare.casefold()  # the keyword searches below run only where their word occurs
+    named = [bool(match.group(1)) for match in _FROM.finditer(bare)] if "from" in folded else []
+    from_default, from_named = named.count(False), named.count(True)
     return QueryInfo(
         form=form,
-        uses_service="SERVICE" in words,
+        uses_service="service" in folded and bool(_SERVICE.search(bare)),
         mentions_service="service" in text.casefold(),
         from_default=from_default,
         from_named=from_named,
