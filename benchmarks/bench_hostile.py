@@ -4,6 +4,7 @@ One command, prints figures (it is not a test)::
 
     python benchmarks/bench_hostile.py                  # 60 s, 40 slow clients, 4 runaway queries
     python benchmarks/bench_hostile.py --duration 10 --slow 40 --runaway 4 --query-workers 3
+    python benchmarks/bench_hostile.py --duration 20 --server gunicorn   # the server used before, to compare
 
 It starts ``kgserver serve`` on a free loopback port and, for ``--duration`` seconds, runs at once:
 ``--slow`` clients trickling a request header a byte every 0.5 s (reconnecting when cut off),
@@ -50,9 +51,19 @@ def request(port, method, path, body=None, headers=None, source="127.0.0.1", tim
         conn.close()
 
 
+#: ``--server gunicorn``: the same app under gunicorn's threaded worker (32 threads), for comparison.
+_GUNICORN = (
+    "import sys; from kgserver.app import create_app; from kgserver.commands.serve import run_gunicorn; "
+    "app = create_app({'QUERY_TIMEOUT': float(sys.argv[2]), 'QUERY_WORKERS': int(sys.argv[3])}); "
+    "run_gunicorn(app, host='127.0.0.1', port=int(sys.argv[1]), workers=1, threads=32, timeout=float(sys.argv[2]))"
+)
+
+
 def start(port: int, args, log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "kgserver", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--timeout", str(args.timeout), "--query-workers", str(args.query_workers)]
+    if args.server == "gunicorn":
+        command = [sys.executable, "-c", _GUNICORN, str(port), str(args.timeout), str(args.query_workers)]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -84,6 +95,8 @@ def main() -> None:
     parser.add_argument("--query-workers", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=10, help="the server's query time limit (s)")
     parser.add_argument("--validate-triples", type=int, default=20_000, help="size of the /validate document")
+    parser.add_argument("--server", choices=("kgserver", "gunicorn"), default="kgserver",
+                        help="kgserver serve (waitress), or the app under gunicorn gthread for comparison")
     args = parser.parse_args()
 
     port = free_port()
@@ -158,7 +171,7 @@ def main() -> None:
     process.terminate()
     process.wait(timeout=30)
 
-    print(f"{args.duration:g} s, {args.slow} slow clients, {args.runaway} runaway-query clients, "
+    print(f"server {args.server}: {args.duration:g} s, {args.slow} slow clients, {args.runaway} runaway-query clients, "
           f"1 /validate client ({len(body):,} bytes), {args.query_workers} query workers, "
           f"time limit {args.timeout:g} s")
     print(f"GET /health          {percentiles(latencies['health'])}")
