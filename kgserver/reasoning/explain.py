@@ -303,7 +303,7 @@ def explain(store: ox.Store, s, p, o) -> Explanation | None:
     """
     triple = tuple(t if isinstance(t, str) else to_nt(t) for t in (s, p, o))
     kinds = [type(from_nt(t)) for t in triple]  # raises ValueError on a malformed term
-    if kinds[0] is ox.Literal or kinds[1] is not ox.NamedNode:
+    if kinds[0] not in (ox.NamedNode, ox.BlankNode) or kinds[1] is not ox.NamedNode or kinds[2] is ox.Triple:
         raise ValueError("the subject must be an IRI or blank node and the predicate an IRI")
     return explainer_for(store).explain(triple)
 

@@ -41,6 +41,7 @@ class KGState:
     quad_count: int = 0
     query_timeout: float = 30.0
     query_workers: int = 2
+    query_isolation: str = "seccomp"
     _pool: object = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -55,13 +56,16 @@ class KGState:
                 from ..engine.pool import WorkerPool
 
                 store, engine = self.store, self.engine
-                pool = WorkerPool(lambda: make_engine(engine, store), self.query_workers, self.query_timeout)
+                pool = WorkerPool(
+                    lambda: make_engine(engine, store), self.query_workers, self.query_timeout, self.query_isolation
+                )
                 self._pool = pool.start()
         return pool
 
-    def run_query(self, request: QueryRequest) -> Answer:
-        """Run one query in the worker pool, within the time limit."""
-        return self.pool().run(request)
+    def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
+                  gone=None) -> Answer:
+        """Run one query (or job) in the worker pool, within the time limit and the client's share."""
+        return self.pool().run(request, timeout=timeout, client=client, gone=gone)
 
     def close(self) -> None:
         """Stop this process's query workers."""
@@ -99,6 +103,7 @@ def init_state(app: Flask) -> None:
         quad_count=len(store),
         query_timeout=timeout,
         query_workers=workers,
+        query_isolation=str(app.config.get("QUERY_ISOLATION", "seccomp")),
     )
 
 
