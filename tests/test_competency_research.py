@@ -34,12 +34,12 @@ EXPECTED: dict[str, tuple[dict[str, str], list[str], list[tuple[str | None, ...]
         (ID + "territory/can-batllo", "Can Batlló"), (ID + "territory/hostafrancs", "Hostafrancs"),
         (ID + "territory/sants", "Sants"), (ID + "territory/la-bordeta", "la Bordeta")]),
     # The City Council: 000 ("oferir serveis a l'Ajuntament"), 001 ("Ajuntament de Barcelona", measure 12),
-    # 002 ("Pla de Barris de l'Ajuntament", "Àrees de l'Ajuntament") and 003, whose plan it issues (read, noted).
+    # 002 ("Pla de Barris de l'Ajuntament", "Àrees de l'Ajuntament"); 003 never names it.
     # AESCAT: 000 (finances ètiques) and 004 (relacions amb l'ecosistema). CONFCOOP (000) = Confederació de
     # Cooperatives de Catalunya (004), and "la xarxa de municipis per l'ESS" (001, measure 16) = XMESS (004):
-    # identities of ours, noted on the entities.
+    # identities of ours (skos:exactMatch in the editorial identity graph).
     "entities-in-several-documents": ({}, ["entity", "label", "documents"], [
-        (ID + "entity/ajuntament-de-barcelona", "Ajuntament de Barcelona", "4"),
+        (ID + "entity/ajuntament-de-barcelona", "Ajuntament de Barcelona", "3"),
         (ID + "entity/aescat", "AESCAT", "2"),
         (ID + "entity/confederacio-de-cooperatives-de-catalunya", "Confederació de Cooperatives de Catalunya", "2"),
         (ID + "entity/xmess", "Xarxa de Municipis per l'Economia Social i Solidària", "2")]),
