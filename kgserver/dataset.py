@@ -24,6 +24,8 @@ from . import bundle
 from .namespaces import GRAPH
 from .rdfio import parse_file
 
+#: Named graph of data/dataset.ttl, the DCAT/VoID description.
+DESCRIPTION_GRAPH = GRAPH["dataset"]
 #: data/ sub-folder -> the graph kind its files are loaded into.
 DATA_FOLDERS = {"sources": "source", "editorial": "editorial"}
 
@@ -58,7 +60,7 @@ def is_source_graph(iri) -> bool:
 
 def is_data_graph(iri) -> bool:
     """Tell whether ``iri`` names a graph of data/ (source, editorial or the dataset description)."""
-    return str(iri).startswith((str(GRAPH["source/"]), str(GRAPH["editorial/"]))) or str(iri) == str(GRAPH["dataset"])
+    return str(iri).startswith((str(GRAPH["source/"]), str(GRAPH["editorial/"]))) or str(iri) == str(DESCRIPTION_GRAPH)
 
 
 def data_graph_iri(path: Path) -> URIRef:
@@ -68,7 +70,7 @@ def data_graph_iri(path: Path) -> URIRef:
     """
     relative = path.relative_to(bundle.part_dir("data"))
     if relative.parts == ("dataset.ttl",):
-        return GRAPH["dataset"]
+        return DESCRIPTION_GRAPH
     kind = DATA_FOLDERS.get(relative.parts[0]) if len(relative.parts) == 2 else None
     if kind is None:
         raise ValueError(f"{path}: data files live in data/sources/, data/editorial/ or are data/dataset.ttl")
