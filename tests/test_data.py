@@ -15,7 +15,7 @@ from kgserver.rdfio import parse_file
 DATA_FILES = bundle.rdf_files("data", recursive=True)
 #: IRI kinds of docs/conventions.md (plus the dataset description's own resources).
 KINDS = {"plan", "section", "line", "goal", "objective", "challenge", "work-area", "measure", "action", "project",
-         "entity", "territory", "document", "concept", "scheme", "dataset", "anchor"}
+         "entity", "territory", "document", "concept", "scheme", "dataset", "anchor", "potential-action"}
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SEED_FILES = {"000_52e5810ead1f9967.txt", "001_560c0459b0e214a1.txt", "002_dc757e58d821a821.txt",
               "003_e2fd3e892dd17280.txt", "004_c5e0cc50c8f0c8f7.txt"}

@@ -104,3 +104,14 @@ def test_what_a_document_does_not_say_is_not_in_its_graph(source_graphs):
     assert (ID["territory/barcelona"], None, None) not in graph("estrategia-ess-2030-taules-intercooperacio")
     # the XMESS work area "Relacions amb l'ecosistema" writes the Confederació's name, never "CONFCOOP"
     assert Literal("CONFCOOP") not in set(graph("xmess-pla-treball-2024").objects())
+
+
+def test_a_resource_page_shows_its_passages_and_the_graph_of_each_fact(client):
+    response = client.get("/id/project/coopolis.html")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    # 002 line 55 and 003 line 7 name Coòpolis; the page quotes both with their lines
+    assert 'class="passage"' in html and "pla-impuls-ess-2016-2019-territorialitzacio</a>,\n      line 55" in html
+    assert "pde-sants-montjuic-linia-08</a>,\n      line 7" in html
+    assert "source/pde-sants-montjuic-linia-08</a> <span class=\"kind\">(source)</span>" in html
+    assert "editorial/translations</a> <span class=\"kind\">(editorial)</span>" in html
