@@ -57,7 +57,7 @@ EXPECTED: dict[str, tuple[dict[str, str], list[str], list[tuple[str | None, ...]
         ["object", "graph", "kind", "document", "basis", "references", "notes", "subject", "predicate"],
         [("2018", GRAPH_NS + "source/pde-sants-montjuic-linia-08", "stated", ID + "document/pde-sants-montjuic-linia-08",
           "Exactly the statements of the source document (file 003_e2fd3e892dd17280.txt in data/sources/text/), with its "
-          "Catalan wording; no translation, reading, identity or outside knowledge.", None, None)]),
+          "Catalan wording; no translation, reading, identity or outside knowledge.", "", "")]),
     "xmess-work-area-task-counts": ({}, ["label", "tasks", "withSubItems"], [
         ("Acollida i cura de membres", "2", "12"), ("Assessoraments i mentories", "5", "10"),
         ("Comissions, Assemblees i Trobada d’electes", "4", "6"), ("Comunicació", "2", "12"),
