@@ -20,6 +20,7 @@ BLUEPRINTS: list[str] = [
     "kgserver.web.api",
     "kgserver.web.dumps",
     "kgserver.web.validate",
+    "kgserver.web.provenance",
 ]
 
 DEFAULTS = {

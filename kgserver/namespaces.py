@@ -28,6 +28,7 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = Namespace("https://schema.org/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 #: Prefix map used for Turtle output, the query UI and query headers.
 PREFIXES: dict[str, str] = {
@@ -53,6 +54,7 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
     "schema": str(SCHEMA),
     "bibo": str(BIBO),
+    "oa": str(OA),
 }
 
 

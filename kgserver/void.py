@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .dataset import DESCRIPTION_GRAPH
 from .export import DUMP_FORMATS, dump_name
-from .namespaces import BASE, DCAT, ESS, GRAPH, INFERRED_GRAPH, PREFIXES, VOID
+from .namespaces import BASE, DCAT, ESS, INFERRED_GRAPH, PREFIXES, VOID
 
 #: Path (relative to the server root) of the VoID description (RFC 5785 well-known URI, VoID §7.2).
 VOID_PATH = "/.well-known/void"
@@ -21,7 +22,7 @@ VOID_PATH = "/.well-known/void"
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
-_METADATA_GRAPH = ox.NamedNode(str(GRAPH["data/dataset"]))
+_METADATA_GRAPH = ox.NamedNode(str(DESCRIPTION_GRAPH))
 
 
 def void_path() -> str:

@@ -20,6 +20,8 @@ from kgserver.queries import find_query, run_named_query
 from kgserver.store import open_store
 
 ID = "https://w3id.org/esskg/id/"
+ESS_NS = "https://w3id.org/esskg/ontology#"
+GRAPH_NS = "https://w3id.org/esskg/graph/"
 
 #: name -> (parameters, variables, rows), rows as the values of the projected variables, in order.
 EXPECTED: dict[str, tuple[dict[str, str], list[str], list[tuple[str | None, ...]]]] = {
@@ -34,18 +36,28 @@ EXPECTED: dict[str, tuple[dict[str, str], list[str], list[tuple[str | None, ...]
         (ID + "territory/can-batllo", "Can Batlló"), (ID + "territory/hostafrancs", "Hostafrancs"),
         (ID + "territory/sants", "Sants"), (ID + "territory/la-bordeta", "la Bordeta")]),
     # The City Council: 000 ("oferir serveis a l'Ajuntament"), 001 ("Ajuntament de Barcelona", measure 12),
-    # 002 ("Pla de Barris de l'Ajuntament", "Àrees de l'Ajuntament") and 003, whose plan it issues (read, noted).
+    # 002 ("Pla de Barris de l'Ajuntament", "Àrees de l'Ajuntament"); 003 never names it.
     # AESCAT: 000 (finances ètiques) and 004 (relacions amb l'ecosistema). CONFCOOP (000) = Confederació de
     # Cooperatives de Catalunya (004), and "la xarxa de municipis per l'ESS" (001, measure 16) = XMESS (004):
-    # identities of ours, noted on the entities.
+    # identities of ours (skos:exactMatch in the editorial identity graph). Coòpolis: 002 (measure 31) and 003
+    # ("Coòpolis, l'Ateneu Cooperatiu de Barcelona"), a project that is also an organisation.
     "entities-in-several-documents": ({}, ["entity", "label", "documents"], [
-        (ID + "entity/ajuntament-de-barcelona", "Ajuntament de Barcelona", "4"),
+        (ID + "entity/ajuntament-de-barcelona", "Ajuntament de Barcelona", "3"),
         (ID + "entity/aescat", "AESCAT", "2"),
         (ID + "entity/confederacio-de-cooperatives-de-catalunya", "Confederació de Cooperatives de Catalunya", "2"),
+        (ID + "project/coopolis", "Coòpolis", "2"),
         (ID + "entity/xmess", "Xarxa de Municipis per l'Economia Social i Solidària", "2")]),
     # 004, bullets "•" under each left-column heading, then their "o" / "▪" / indented "•" sub-items:
     # Acollida 2 (+4 +6), Assessoraments 5 (+5), Comissions 4 (+2), Comunicació 2 (+6, of which the campaign
     # +2, +2), GT 8 (+1 +1 +3), Jornades 3 (+3, of which "Màxim de 3 jornades" +3), Relacions 4 (+2).
+    # 003, lines 121-123: "Promoció de la coproducció ... a partir de Coòpolis" / "2018Mesura plurianual 2018-2021":
+    # the seventh measure ("la mesura 8.7"), stated by that document alone.
+    "statement-provenance": (
+        {"subject": ID + "measure/pde-sants-montjuic-08-7", "predicate": ESS_NS + "startYear"},
+        ["object", "graph", "kind", "document", "basis", "references", "notes", "subject", "predicate"],
+        [("2018", GRAPH_NS + "source/pde-sants-montjuic-linia-08", "stated", ID + "document/pde-sants-montjuic-linia-08",
+          "Exactly the statements of the source document (file 003_e2fd3e892dd17280.txt in data/sources/text/), with its "
+          "Catalan wording; no translation, reading, identity or outside knowledge.", "", "")]),
     "xmess-work-area-task-counts": ({}, ["label", "tasks", "withSubItems"], [
         ("Acollida i cura de membres", "2", "12"), ("Assessoraments i mentories", "5", "10"),
         ("Comissions, Assemblees i Trobada d’electes", "4", "6"), ("Comunicació", "2", "12"),
@@ -109,6 +121,9 @@ OTHER_PARAMETERS = [
      [(ID + "plan/pde-sants-montjuic", "Pla de Desenvolupament Econòmic de Sants-Montjuïc")]),
     # Within la Bordeta: only the site of Can Batlló.
     ("territories-within", {"territory": ID + "territory/la-bordeta"}, [(ID + "territory/can-batllo", "Can Batlló")]),
+    # That Sants lies in Sants-Montjuïc is outside knowledge (003 names Sants, never its district).
+    ("statement-provenance", {"subject": ID + "territory/sants", "predicate": ESS_NS + "withinTerritory"}, [
+        (ID + "territory/sants-montjuic", GRAPH_NS + "editorial/external", "editorial", None)]),
     # Social currency: 001 measure 17 "Acompanyar la creació d'una moneda social"; 004 active GT "Monedes Locals i Socials".
     ("theme-across-documents", {"theme": ID + "concept/theme/monedes-locals-i-socials"}, [
         (ID + "document/pla-impuls-ess-2016-2019-intercooperacio", ID + "measure/pla-impuls-ess-2016-2019-17"),

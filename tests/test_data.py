@@ -1,4 +1,4 @@
-"""The data files (data/*.ttl): they parse, follow docs/conventions.md and keep the sources' facts."""
+"""The data files (data/**/*.ttl): they parse, follow docs/conventions.md and keep the sources' facts."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import pytest
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from kgserver import bundle
+from kgserver import bundle, dataset
 from kgserver.namespaces import ESS, ID, ORG
 from kgserver.rdfio import parse_file
 
 DATA_FILES = bundle.rdf_files("data", recursive=True)
 #: IRI kinds of docs/conventions.md (plus the dataset description's own resources).
 KINDS = {"plan", "section", "line", "goal", "objective", "challenge", "work-area", "measure", "action", "project",
-         "entity", "territory", "document", "concept", "scheme", "dataset"}
+         "entity", "territory", "document", "concept", "scheme", "dataset", "anchor", "potential-action"}
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SEED_FILES = {"000_52e5810ead1f9967.txt", "001_560c0459b0e214a1.txt", "002_dc757e58d821a821.txt",
               "003_e2fd3e892dd17280.txt", "004_c5e0cc50c8f0c8f7.txt"}
@@ -36,8 +36,12 @@ def labels(graph, subject, lang="ca"):
     return [str(o) for o in graph.objects(subject, RDFS.label) if isinstance(o, Literal) and o.language == lang]
 
 
+def pref_labels(graph, subject, lang="ca"):
+    return [str(o) for o in graph.objects(subject, SKOS.prefLabel) if isinstance(o, Literal) and o.language == lang]
+
+
 def label_of(graph, subject):
-    (label,) = labels(graph, subject)
+    (label,) = pref_labels(graph, subject)
     return label
 
 
@@ -48,7 +52,7 @@ def data_graph(bundled_graphs):
 
     union = Graph()
     for iri, graph in bundled_graphs.items():
-        if "/graph/data/" in str(iri):
+        if dataset.is_data_graph(iri):
             union += graph
     return union
 
@@ -70,17 +74,29 @@ def test_file_uses_only_the_project_prefixes(path):
         assert PREFIXES.get(prefix) == iri, f"{path.name}: prefix {prefix}: is not the project's"
 
 
-def test_every_resource_has_one_ess_type_a_catalan_label_and_a_source(data_graph):
+def test_every_resource_has_a_type_and_one_preferred_label_per_language(data_graph):
     subjects = described(data_graph)
     assert len(subjects) > 250
     for s in subjects:
-        assert len(ess_types(data_graph, s)) == 1, s
-        assert len(labels(data_graph, s, "ca")) == 1, s
-        assert set(data_graph.objects(s, ESS.sourceDocument)), s
+        assert ess_types(data_graph, s), s
+        for lang in ("ca", "es", "en"):
+            assert len(pref_labels(data_graph, s, lang)) == 1, (s, lang)
+
+
+def test_a_resource_no_document_names_lives_in_editorial_graphs_only(bundled_graphs):
+    named = set()
+    for iri, graph in bundled_graphs.items():
+        if dataset.is_source_graph(iri):
+            named |= set(graph.subjects())
+    for district in ("ciutat-vella", "eixample", "les-corts", "sarria-sant-gervasi", "gracia", "horta-guinardo",
+                     "sant-andreu", "sant-marti", "sants-montjuic"):
+        assert ID[f"territory/{district}"] not in named, district
 
 
 def test_iris_follow_the_conventions(data_graph):
     for s in {s for s in data_graph.subjects() if isinstance(s, URIRef)}:
+        if dataset.is_data_graph(s):  # the dataset description describes its named graphs
+            continue
         assert str(s).startswith(str(ID)), s
         kind, _, rest = str(s)[len(str(ID)):].partition("/")
         assert kind in KINDS, s
@@ -178,26 +194,37 @@ def test_impulse_plan_measures_and_the_gap_at_30(data_graph):
     assert any("30" in str(n) for n in data_graph.objects(section, SKOS.editorialNote))
 
 
-def test_district_line_08_has_nine_measures_with_periods(data_graph):
+def test_district_line_08_has_eight_measures_as_its_cross_reference_says(data_graph):
     line = ID["line/pde-sants-montjuic-08"]
     measures = list(data_graph.objects(line, ESS.hasMeasure))
     periods = sorted((str(data_graph.value(m, ESS.startYear)), str(data_graph.value(m, ESS.endYear))) for m in measures)
-    # 003: six measures "Mesura plurianual 2017-2021" (the glued pair counted as two), three 2018-2021.
-    assert periods == [("2017", "2021")] * 6 + [("2018", "2021")] * 3
+    # 003: five labels followed by "Mesura plurianual 2017-2021" (the glued label is one), three by 2018-2021.
+    assert periods == [("2017", "2021")] * 5 + [("2018", "2021")] * 3
     nou_barris = [m for m in measures if data_graph.value(m, ESS.appliesTo) == ID["territory/nou-barris"]]
     assert len(nou_barris) == 1 and data_graph.value(nou_barris[0], SKOS.editorialNote) is not None
+    assert label_of(data_graph, nou_barris[0]).endswith("a Nou BarrisAccions d’acompanyament, formació i de "
+                                                          "sensibilització a persones i iniciatives")
+    # "allò que es detalla a la mesura 8.7": the measure about Coòpolis is the seventh
+    (m87,) = data_graph.subjects(SKOS.notation, Literal("8.7"))
+    assert label_of(data_graph, m87).endswith("a partir de Coòpolis")
 
 
-def test_one_resource_per_real_thing(data_graph):
+def test_identities_are_editorial_and_each_document_keeps_its_wording(bundled_graphs, data_graph):
     coopolis = ID["project/coopolis"]
     assert set(data_graph.objects(coopolis, ESS.sourceDocument)) == {
         ID["document/pla-impuls-ess-2016-2019-territorialitzacio"], ID["document/pde-sants-montjuic-linia-08"]}
-    xmess = ID["entity/xmess"]
-    assert (ID["action/pla-impuls-ess-2016-2019-16-1"], ESS.mentions, xmess) in data_graph
+    identity = bundled_graphs[dataset.editorial_graph("identity")]
+    xmess, xarxa = ID["entity/xmess"], ID["entity/xarxa-de-municipis-per-l-ess"]
+    assert (ID["action/pla-impuls-ess-2016-2019-16-1"], ESS.mentions, xarxa) in data_graph
+    assert (xarxa, SKOS.exactMatch, xmess) in identity
     assert (None, ORG.unitOf, xmess) in data_graph
-    confcoop = ID["entity/confederacio-de-cooperatives-de-catalunya"]
-    assert str(data_graph.value(confcoop, ESS.acronym)) == "CONFCOOP"
-    assert data_graph.value(confcoop, ESS.expansionIsInferred) == Literal(True)
+    confcoop, confederacio = ID["entity/confcoop"], ID["entity/confederacio-de-cooperatives-de-catalunya"]
+    assert (confcoop, SKOS.exactMatch, confederacio) in identity
+    xmess_plan = bundled_graphs[dataset.source_graph("xmess-pla-treball-2024")]
+    assert confcoop not in set(xmess_plan.subjects()) | set(xmess_plan.objects())
+    assert xmess_plan.value(confederacio, ESS.acronym) is None
+    city = bundled_graphs[dataset.source_graph("estrategia-ess-2030-taules-intercooperacio")]
+    assert confederacio not in set(city.subjects()) | set(city.objects())
     cel = ID["project/comunitats-energetiques-locals"]
     assert len(set(data_graph.objects(cel, ESS.sourceDocument))) == 2
 
@@ -233,11 +260,17 @@ def test_dataset_description(data_graph):
     assert langs == ["ca", "en", "es"]
 
 
-def test_every_resource_has_spanish_and_english_labels(data_graph):
-    # @es/@en labels are editorial translations (see the dataset's note); each resource has one of each
+def test_translations_are_marked_and_kept_apart(bundled_graphs, data_graph):
+    # @es/@en labels are editorial translations: in their own graph, and marked with ess:translatedLabel
+    translations = bundled_graphs[dataset.editorial_graph("translations")]
     subjects = described(data_graph) + sorted(data_graph.subjects(RDF.type, ESS.SourceDocument))
     for s in subjects:
-        assert labels(data_graph, s, "es") and labels(data_graph, s, "en"), s
+        for lang in ("es", "en"):
+            (label,) = pref_labels(translations, s, lang)
+            assert (s, ESS.translatedLabel, Literal(label, lang=lang)) in translations, s
+    for iri, graph in bundled_graphs.items():
+        if dataset.is_source_graph(iri):
+            assert not [o for o in graph.objects() if isinstance(o, Literal) and o.language in ("es", "en")], iri
 
 
 def test_dataset_says_translations_are_editorial(data_graph):

@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.namespace import RDFS
 
 from .. import bundle
-from ..dataset import bundled_sources
+from ..dataset import bundled_sources, is_data_graph
 from ..rdfio import parse_file
 
 
@@ -55,7 +55,7 @@ def build_context() -> BundleContext:
     data: dict[Path, Graph] = {}
     for source in bundled_sources():
         graph = parse_file(source.path)
-        if "/graph/data/" in str(source.graph_iri):
+        if is_data_graph(source.graph_iri):
             data[source.path.resolve()] = graph
         else:
             ontology += graph

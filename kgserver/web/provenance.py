@@ -1,0 +1,100 @@
+"""Show on a resource page where its sources quote it and which named graph holds each of its facts.
+
+A template global, ``provenance(iri)``, read by ``templates/pages/provenance.html``: the passages of the
+anchors graph (``data/editorial/anchors.ttl``: W3C Web Annotation selectors) whose body is the resource, and
+the resource's asserted statements grouped by named graph (source document or editorial kind).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint
+
+from ..dataset import editorial_graph, is_source_graph
+from ..namespaces import INFERRED_GRAPH, OA, PREFIXES
+from .state import get_state
+
+bp = Blueprint("provenance", __name__)
+
+_ANCHORS = ox.NamedNode(str(editorial_graph("anchors")))
+_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_RDF_VALUE = ox.NamedNode(PREFIXES["rdf"] + "value")
+_OA = {name: ox.NamedNode(str(OA[name])) for name in (
+    "hasBody", "hasTarget", "hasSource", "hasSelector", "exact", "start", "TextQuoteSelector", "FragmentSelector")}
+
+
+@dataclass
+class Passage:
+    """A quote of the resource in one source document, with its 1-based line range."""
+
+    document: str
+    exact: str
+    first_line: int
+    last_line: int
+
+
+@dataclass
+class GraphFacts:
+    """The statements about the resource that one named graph holds."""
+
+    graph: str
+    kind: str  # "source", "editorial" or "other"
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Provenance:
+    passages: list[Passage]
+    graphs: list[GraphFacts]
+
+
+def _one(store: ox.Store, subject, predicate, graph=_ANCHORS):
+    return next((q.object for q in store.quads_for_pattern(subject, predicate, None, graph)), None)
+
+
+def passages(store: ox.Store, node: ox.NamedNode) -> list[Passage]:
+    """Return the passages that quote ``node``, sorted by document and line."""
+    found = []
+    for quad in store.quads_for_pattern(None, _OA["hasBody"], node, _ANCHORS):
+        target = _one(store, quad.subject, _OA["hasTarget"])
+        document = _one(store, target, _OA["hasSource"]) if target is not None else None
+        exact, lines = None, None
+        for sel in store.quads_for_pattern(target, _OA["hasSelector"], None, _ANCHORS):
+            kind = _one(store, sel.object, _RDF_TYPE)
+            if kind == _OA["TextQuoteSelector"]:
+                exact = _one(store, sel.object, _OA["exact"])
+            elif kind == _OA["FragmentSelector"]:
+                lines = _one(store, sel.object, _RDF_VALUE)
+        match = re.fullmatch(r"line=(\d+),(\d+)", lines.value) if lines is not None else None
+        if document is None or exact is None or match is None:
+            continue
+        found.append(Passage(document.value, exact.value, int(match.group(1)) + 1, int(match.group(2))))
+    return sorted(found, key=lambda p: (p.document, p.first_line))
+
+
+def graph_facts(store: ox.Store, node: ox.NamedNode) -> list[GraphFacts]:
+    """Return the asserted statements about ``node`` grouped by named graph (inferred ones left out)."""
+    by_graph: dict[str, GraphFacts] = {}
+    for quad in store.quads_for_pattern(node, None, None, None):
+        if not isinstance(quad.graph_name, ox.NamedNode) or quad.graph_name == _INFERRED:
+            continue
+        iri = quad.graph_name.value
+        kind = "source" if is_source_graph(iri) else "editorial" if "/graph/editorial/" in iri else "other"
+        entry = by_graph.setdefault(iri, GraphFacts(iri, kind))
+        entry.facts.append((quad.predicate.value, quad.object.value))
+    order = {"source": 0, "editorial": 1, "other": 2}
+    for entry in by_graph.values():
+        entry.facts.sort()
+    return sorted(by_graph.values(), key=lambda g: (order[g.kind], g.graph))
+
+
+@bp.app_template_global("provenance")
+def provenance(iri: str) -> Provenance:
+    """Return the passages and the per-graph statements of the resource ``iri`` (template global)."""
+    store = get_state().store
+    node = ox.NamedNode(iri)
+    return Provenance(passages(store, node), graph_facts(store, node))
