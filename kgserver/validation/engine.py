@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF
 
 from ..namespaces import GRAPH
 from .checks import bundled_checks, run_check
@@ -32,7 +32,7 @@ from .contribution import ContributedFile
 from .oxterms import to_quads
 from .report import Finding, Report
 from .shapes import shape_index, shapes_graph
-from .terms import n3, render_path
+from .terms import n3
 from .vocabulary import unknown_terms
 
 log = logging.getLogger(__name__)
@@ -107,37 +107,10 @@ def _neighbourhood(contribution: list[ContributedFile], base: list[Graph], conte
 
 
 def run_shacl(data: Graph) -> list[Finding]:
-    """Validate ``data`` with the bundled shapes and return one finding per SHACL result."""
-    from pyshacl import validate
+    """Validate ``data`` with the bundled shapes on pyshacl and return one finding per SHACL result."""
+    from .standalone import run_pyshacl
 
-    _, results, _ = validate(
-        data,
-        shacl_graph=shapes_graph(),
-        inference="none",
-        advanced=False,
-        allow_warnings=True,
-    )
-    index = shape_index()
-    findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        shape = results.value(result, SH.sourceShape)
-        info = index.get(shape)
-        severity = results.value(result, SH.resultSeverity)
-        messages = dict(info.messages) if info and info.messages else {}
-        if not messages:
-            messages = {"en": str(results.value(result, SH.resultMessage) or "SHACL constraint not met")}
-        path = info.path if info and info.path else render_path(results, results.value(result, SH.resultPath))
-        findings.append(
-            Finding(
-                severity=str(severity).split("#")[-1] if severity is not None else "Violation",
-                focus=n3(results.value(result, SH.focusNode)),
-                path=path,
-                value=n3(results.value(result, SH.value)),
-                messages=messages,
-                source=info.iri if info else n3(shape),
-            )
-        )
-    return findings
+    return run_pyshacl(data, shapes_graph(), shape_index())
 
 
 def _consistency(store: ox.Store, keep) -> list[Finding]:
@@ -211,8 +184,9 @@ def validate_graphs(
         bundled data itself and reports every finding.
     :param context: the ontology and bundled data (the cached bundle by default).
     :param consistency: also run the reasoner's consistency check, when it is available.
-    :param shacl_engine: ``pyshacl``, ``sparql`` (the shapes compiled to SPARQL, see
-        :mod:`.sparql_shacl`), or ``auto``: pyshacl up to :data:`PYSHACL_LIMIT` triples.
+    :param shacl_engine: ``pyshacl``, ``fast`` (the shapes compiled to SPARQL, see
+        :mod:`.sparql_shacl`; ``sparql`` is its former name), or ``auto``: pyshacl up to
+        :data:`PYSHACL_LIMIT` triples.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -259,7 +233,8 @@ def validate_graphs(
     #    the same shapes compiled to SPARQL and run on the store
     t = time.perf_counter()
     if shacl_engine == "auto":
-        shacl_engine = "pyshacl" if report.triples <= PYSHACL_LIMIT else "sparql"
+        shacl_engine = "pyshacl" if report.triples <= PYSHACL_LIMIT else "fast"
+    shacl_engine = "fast" if shacl_engine == "sparql" else shacl_engine
     shacl_graphs = [ox.NamedNode(str(g)) for g in (DATA_GRAPH, CONTRIBUTION_GRAPH, SUBCLASS_GRAPH)]
     if shacl_engine == "pyshacl":
         shacl_data = data if contribution is None else _neighbourhood(contribution, [g for _, g in base], context)
@@ -269,13 +244,13 @@ def validate_graphs(
             from .sparql_shacl import run_compiled
 
             log.warning("pyshacl failed (%s: %s); using the shapes compiled to SPARQL", type(err).__name__, err)
-            raw, shacl_engine = run_compiled(store, shacl_graphs), "sparql"
-    elif shacl_engine == "sparql":
+            raw, shacl_engine = run_compiled(store, shacl_graphs), "fast"
+    elif shacl_engine == "fast":
         from .sparql_shacl import run_compiled
 
         raw = run_compiled(store, shacl_graphs)
     else:
-        raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or sparql")
+        raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or fast")
     shacl_findings = [f for f in raw if scope.keeps(f)]
     timings[f"shacl ({shacl_engine})"] = time.perf_counter() - t
 

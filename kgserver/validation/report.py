@@ -28,6 +28,7 @@ class Finding:
     :param source: the shape or check that found it (prefixed name or check file name).
     :param file: the file where the focus node is described (``None`` if unknown).
     :param fallback: reported only if no shape already reported the same focus, path and value.
+    :param component: the SHACL constraint component (``sh:MinCountConstraintComponent``), for shapes.
     """
 
     severity: str
@@ -38,6 +39,7 @@ class Finding:
     source: str
     file: str | None = None
     fallback: bool = False
+    component: str = ""
 
     def message(self, lang: str = "en") -> str:
         """Return the message in ``lang``, falling back to English, then to any language."""
@@ -45,7 +47,7 @@ class Finding:
 
     def key(self) -> tuple:
         """Return what makes two findings the same problem (used to drop duplicates)."""
-        return (self.severity, self.focus, self.path, self.value, self.source)
+        return (self.severity, self.focus, self.path, self.value, self.source, self.component)
 
     def sort_key(self) -> tuple:
         return (self.file or "", self.focus, SEVERITIES.index(self.severity), self.path, self.value, self.source)
@@ -60,6 +62,7 @@ class Finding:
             "severity": self.severity,
             "message": self.message(lang),
             "source": self.source,
+            "component": self.component or None,
         }
 
 

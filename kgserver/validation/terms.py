@@ -64,6 +64,8 @@ def render_path(graph: Graph, path) -> str:
         return ""
     if isinstance(path, URIRef):
         return n3(path)
+    if graph.value(path, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")) is not None:
+        return "/".join(_group(graph, p) for p in Collection(graph, path))  # a list is a sequence, first
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
         return "^" + _group(graph, inverse)
@@ -74,8 +76,6 @@ def render_path(graph: Graph, path) -> str:
         inner = graph.value(path, predicate)
         if inner is not None:
             return _group(graph, inner) + suffix
-    if graph.value(path, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")) is not None:
-        return "/".join(_group(graph, p) for p in Collection(graph, path))
     return n3(path)
 
 
