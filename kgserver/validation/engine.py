@@ -55,6 +55,7 @@ class _Scope:
     def __init__(self):
         self.described: dict[str, str] = {}  # focus (n3) -> file describing it
         self.referenced: dict[str, str] = {}  # IRI (n3) linked to by the contribution -> file
+        self.lines: dict[str, int] = {}  # focus (n3) -> line of its description in its file
         self.everything = False
 
     def file_of(self, focus: str) -> str | None:
@@ -211,6 +212,14 @@ def validate_graphs(
     else:
         for item in contribution:
             _describe(scope.described, item.graph, item.name)
+            if item.path is not None:
+                from ..rdfio import format_for_path
+                from .lines import subject_lines
+
+                fmt = format_for_path(item.path)
+                iri_base = item.path.as_uri() if fmt == "json-ld" else None
+                for focus, line in subject_lines(item.path, fmt, iri_base).items():
+                    scope.lines.setdefault(focus, line)
         for item in contribution:
             for obj in item.graph.objects(unique=True):
                 if isinstance(obj, URIRef):
@@ -286,7 +295,9 @@ def validate_graphs(
     extra = [f for f in check_findings + vocab_findings + reasoning_findings
              if not (f.fallback and (f.severity, f.focus, f.path, f.value) in said)]
     located = [_with_file(f, scope) for f in shacl_findings + extra]
-    report.add(located)
+    from .hints import did_you_mean, group_by_cause
+
+    report.add(group_by_cause(did_you_mean(located, store, context.ontology)))
     report.timings = timings
     return report
 
@@ -294,7 +305,9 @@ def validate_graphs(
 def _with_file(finding: Finding, scope: _Scope) -> Finding:
     from dataclasses import replace
 
-    return replace(finding, file=scope.file_of(finding.focus))
+    file = scope.file_of(finding.focus)
+    line = scope.lines.get(finding.focus) if file == scope.described.get(finding.focus) else None
+    return replace(finding, file=file, line=line)
 
 
 def validate_paths(paths: Iterable | None = None, **options) -> Report:

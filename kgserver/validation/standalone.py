@@ -38,7 +38,8 @@ def run_pyshacl(data: Graph, shapes: Graph, index: dict[object, ShapeInfo]) -> l
     _, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=False,
                              allow_warnings=True, allow_infos=True)
     findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # the report's own results: not those nested under sh:detail (what made an sh:node fail)
+    for result in results.objects(results.value(predicate=RDF.type, object=SH.ValidationReport), SH.result):
         shape = results.value(result, SH.sourceShape)
         info = index.get(shape)
         severity = results.value(result, SH.resultSeverity)

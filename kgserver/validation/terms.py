@@ -53,8 +53,13 @@ def n3(term) -> str:
     return str(term)
 
 
+#: Characters a report shows escaped: controls, and the bidirectional ones that would reorder the line.
+_INVISIBLE = {c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+_INVISIBLE[ord("\n")] = "\\n"
+
+
 def _escape(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    text = text.replace("\\", "\\\\").replace('"', '\\"').translate(_INVISIBLE)
     return text if len(text) <= 120 else text[:117] + "..."
 
 
