@@ -351,13 +351,25 @@ class Compiler:
                   for s in g.subjects(p, None)}
         shapes |= {s for s in g.subjects(RDF.type, RDFS.Class) if (s, RDF.type, SH.NodeShape) in g
                    or (s, RDF.type, SH.PropertyShape) in g}
+        # a property shape shared by several node shapes (labels, provenance) runs once, on the union
+        # of their focus nodes, not once per node shape: same results, a fraction of the queries
+        shared: dict = {}
         for shape in sorted(shapes, key=str):
             targets = self.targets(shape)
-            if targets:
+            if not targets:
+                continue
+            if g.value(shape, SH.path) is None and not self.deactivated(shape):
+                self.report(shape, targets, queries, (), with_properties=False)
+                for child in g.objects(shape, SH.property):
+                    shared.setdefault(child, []).append(targets)
+            else:
                 self.report(shape, targets, queries, ())
+        for child, patterns in sorted(shared.items(), key=lambda item: str(item[0])):
+            self.report(child, " UNION ".join(f"{{ {p} }}" for p in dict.fromkeys(patterns)), queries, ())
         return queries
 
-    def report(self, shape, focus_pattern: str, queries: list[Query], stack, outers: str = "") -> None:
+    def report(self, shape, focus_pattern: str, queries: list[Query], stack, outers: str = "",
+               with_properties: bool = True) -> None:
         """Add the queries reporting the results of ``shape`` on the focus nodes ``focus_pattern`` binds."""
         if shape in stack:
             raise ConfigurationError(f"the shape {shape} refers to itself (recursive shapes are not supported)")
@@ -370,9 +382,10 @@ class Compiler:
         for parameter, pattern, value, rpath, extra in self.violations(shape, "?focus", stack, focus_pattern, True):
             select = "?focus" + (f" ({value} AS ?value)" if value else "") + (f" ({rpath} AS ?rpath)" if rpath else "")
             select += f" {extra} {outers}"
-            text = f"SELECT DISTINCT {select} WHERE {{ {{ {focus_pattern} }} {pattern} }}"
+            grouped = pattern.startswith("{ SELECT ?focus (COUNT")  # already joins the focus nodes
+            text = f"SELECT DISTINCT {select} WHERE {{ {'' if grouped else '{ ' + focus_pattern + ' }'} {pattern} }}"
             queries.append(Query(shape, component(parameter), severity, path_node, text, value is not None))
-        for nested in g.objects(shape, SH.property):
+        for nested in g.objects(shape, SH.property) if with_properties else ():
             if path_node is None:
                 self.report(nested, focus_pattern, queries, (*stack, shape), outers)
             else:  # the value nodes are the focus nodes, each once per focus node it is a value of
