@@ -37,7 +37,7 @@ from ..validation.render import FORMATS
 def validate(paths, lang, fmt, strict, engine, shapes, no_bundle, output):
     """Validate RDF files or folders against the ESS shapes, with the graph they join.
 
-    PATHS are Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML files, or folders searched
+    PATHS are Turtle, N3, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML files, or folders searched
     for them.  They are checked together with the ontology and the bundled data, so links to
     existing resources count, and only problems of the resources they describe are reported:
     SHACL shapes (shapes/*.ttl), whole-graph checks (shapes/checks/*.rq: years within the
