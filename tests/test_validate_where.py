@@ -103,3 +103,22 @@ def test_progress_only_on_a_terminal(monkeypatch):
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert _progress() is None
+
+
+def test_trig_lines_inside_a_graph(runner, tmp_path):
+    document = tmp_path / "c.trig"
+    document.write_text("""@base <https://w3id.org/esskg/id/> .
+@prefix ess: <https://w3id.org/esskg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/esskg/graph/x> {
+    <entity/a> a ess:Organization ;
+        rdfs:label "Entitat A"@ca .
+
+    <entity/b> a ess:Organisation ;
+        rdfs:label "Entitat B"@ca .
+}
+""", encoding="utf-8")
+    report = _json(runner, document)
+    typo = [f for f in report["findings"] if f["value"] == "ess:Organisation"]
+    assert typo and {f["line"] for f in typo} == {8}
+    assert "Did you mean ess:Organization?" in typo[0]["message"]

@@ -1,9 +1,10 @@
 """Find the line where each subject is described in an RDF file, so that findings say ``file:line``.
 
 The parsers keep no positions, so the file is read once more, line by line (linear, no regular
-expression that can backtrack): in N-Triples and N-Quads every statement is one line; in Turtle and
-TriG a subject's block starts at a line whose first character begins a term (``<iri>``,
-``prefix:name``, ``_:b``), after ``@prefix`` / ``@base`` (or ``PREFIX`` / ``BASE``) declarations.  In
+expression that can backtrack): in N-Triples and N-Quads every statement is one line; in Turtle, N3
+and TriG a subject's block starts at the first term of a line after a line that ended a statement
+(``.``) or opened or closed a graph (``{``, ``}``), outside ``[ ]``, with the ``@prefix`` / ``@base``
+(or ``PREFIX`` / ``BASE``) declarations applied.  In
 JSON-LD a node's line is that of its ``"@id"`` when the value is an absolute IRI or a prefixed name
 of the context's simple prefixes.  RDF/XML: the line of ``rdf:about="…"``.  A subject described in
 several places gets its first line.
@@ -74,22 +75,29 @@ def subject_lines(path: Path, fmt: str, base: str | None = None) -> dict[str, in
     lines: dict[str, int] = {}
     prefixes: dict[str, str] = {}
     statement_per_line = fmt in ("nt", "nquads")
-    depth = 0  # inside [ ... ] or ( ... ) spanning lines, a line start is no subject
+    depth = 0  # inside [ ... ] spanning lines, a line start is no subject
+    expect_subject = True  # after ".", "{" or "}" (TriG graphs), the next term is a subject
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip() if statement_per_line else raw
-        if not line or line[0] in " \t#":
-            depth += raw.count("[") - raw.count("]") if not statement_per_line else 0
+        line = raw.strip()
+        if not line or line[0] == "#":
             continue
-        if not statement_per_line and line[0] in "@PBpb" and line.split(None, 1)[0].lower() in (
-                "@prefix", "prefix", "@base", "base"):
-            base = _declaration(line, prefixes, base) or base
-            continue
-        if depth <= 0 and line[0] not in "[(])}":
+        if statement_per_line:
             iri = _expand(_token(line), prefixes, base)
             if iri is not None:
                 lines.setdefault(n3(URIRef(iri)), number)
-        if not statement_per_line:
-            depth += raw.count("[") - raw.count("]")
+            continue
+        if line[0] in "@PBpb" and line.split(None, 1)[0].lower() in ("@prefix", "prefix", "@base", "base"):
+            base = _declaration(line, prefixes, base) or base
+            continue
+        if line.startswith(("GRAPH ", "graph ")):
+            line = line.split(None, 1)[1] if " " in line else line
+        if expect_subject and depth <= 0 and line[0] not in "[(])}{":
+            iri = _expand(_token(line), prefixes, base)
+            if iri is not None:
+                lines.setdefault(n3(URIRef(iri)), number)
+        depth += raw.count("[") - raw.count("]")
+        code = line.split(" #", 1)[0].rstrip()
+        expect_subject = code.endswith((".", "{", "}")) and not code.endswith("..")
     return lines
 
 
