@@ -88,6 +88,7 @@ class Query:
     path: object  # the shape's sh:path node (rdflib), None for a node shape
     text: str
     has_value: bool
+    has_path: bool = False  # sh:closed: the result path is the offending predicate, ``?rpath``
 
     @property
     def component_iri(self):
@@ -295,8 +296,7 @@ class Compiler:
         if wanted <= 0:
             return "FILTER(false)" if at_least else ""
         names = [self.var("d") for _ in range(wanted)]
-        parts = [values.replace(v, name).replace(f"BIND({focus} AS {name})", f"BIND({focus} AS {name})")
-                 + f" FILTER({test.replace(v, name)})" for name in names]
+        parts = [values.replace(v, name) + f" FILTER({test.replace(v, name)})" for name in names]
         distinct = " && ".join(f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1:])
         exists = "EXISTS { " + " ".join(parts) + (f" FILTER({distinct})" if distinct else "") + " }"
         return f"FILTER({'!' if at_least else ''}{exists})"
@@ -384,7 +384,8 @@ class Compiler:
             select += f" {extra} {outers}"
             grouped = pattern.startswith("{ SELECT ?focus (COUNT")  # already joins the focus nodes
             text = f"SELECT DISTINCT {select} WHERE {{ {'' if grouped else '{ ' + focus_pattern + ' }'} {pattern} }}"
-            queries.append(Query(shape, component(parameter), severity, path_node, text, value is not None))
+            queries.append(Query(shape, component(parameter), severity, path_node, text, value is not None,
+                                 rpath is not None))
         for nested in g.objects(shape, SH.property) if with_properties else ():
             if path_node is None:
                 self.report(nested, focus_pattern, queries, (*stack, shape), outers)

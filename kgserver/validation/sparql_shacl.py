@@ -42,9 +42,7 @@ def run_compiled(store: ox.Store, default_graph: list, shapes: Graph | None = No
         component = n3(query.component_iri)
         for row in store.query(query.text, default_graph=default_graph):
             value = row["value"] if query.has_value else None
-            path = info.path if query.path is not None else ""
-            if query.text.startswith("SELECT DISTINCT ?focus") and "AS ?rpath" in query.text.split("WHERE")[0]:
-                path = ox_n3(row["rpath"])
+            path = ox_n3(row["rpath"]) if query.has_path else info.path if query.path is not None else ""
             messages = dict(info.messages) or {"en": f"SHACL constraint not met ({component})"}
             findings.append(Finding(_severity(query), ox_n3(row["focus"]), path, ox_n3(value), messages,
                                     info.iri, component=component))
