@@ -122,3 +122,30 @@ def test_trig_lines_inside_a_graph(runner, tmp_path):
     typo = [f for f in report["findings"] if f["value"] == "ess:Organisation"]
     assert typo and {f["line"] for f in typo} == {8}
     assert "Did you mean ess:Organization?" in typo[0]["message"]
+
+
+def test_progress_on_a_terminal(monkeypatch):
+    import io
+    import sys
+
+    from kgserver.commands.validate import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    show = _progress()
+    show(1, 2)
+    show(2, 2)
+    assert terminal.getvalue() == "\rvalidating: 1/2 constraints\rvalidating: 2/2 constraints\n"
+
+
+def test_progress_reaches_the_fast_engine(tmp_path):
+    from kgserver.validation.engine import validate_paths
+
+    calls = []
+    document = CASES / "b74-plan-and-superclass" / "contribution.ttl"
+    validate_paths([document], shacl_engine="fast", consistency=False, progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1][0] == calls[-1][1] > 100

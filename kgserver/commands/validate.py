@@ -60,7 +60,7 @@ def validate(paths, lang, fmt, strict, engine, shapes, no_bundle, output):
             raise click.UsageError("--no-bundle needs at least one PATH to validate")
         report = validate_standalone(paths, shapes, shacl_engine=engine, progress=_progress())
     else:
-        report = validate_paths(paths, shacl_engine=engine)
+        report = validate_paths(paths, shacl_engine=engine, progress=_progress())
     click.echo(render(report, fmt, lang, strict), file=output, color=None if fmt == "text" else False)
     raise SystemExit(report.exit_code(strict))
 

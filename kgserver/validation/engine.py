@@ -178,6 +178,7 @@ def validate_graphs(
     context: BundleContext | None = None,
     consistency: bool = True,
     shacl_engine: str = "auto",
+    progress=None,
 ) -> Report:
     """Validate a contribution with the graph it joins, or the bundled graph alone.
 
@@ -188,6 +189,7 @@ def validate_graphs(
     :param shacl_engine: ``pyshacl``, ``fast`` (the shapes compiled to SPARQL, see
         :mod:`.sparql_shacl`; ``sparql`` is its former name), or ``auto``: pyshacl up to
         :data:`PYSHACL_LIMIT` triples.
+    :param progress: called with (done, total) as the fast engine's queries run, if given.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -257,7 +259,7 @@ def validate_graphs(
     elif shacl_engine == "fast":
         from .sparql_shacl import run_compiled
 
-        raw = run_compiled(store, shacl_graphs)
+        raw = run_compiled(store, shacl_graphs, progress=progress)
     else:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or fast")
     shacl_findings = [f for f in raw if scope.keeps(f)]
