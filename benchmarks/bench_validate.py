@@ -14,7 +14,16 @@ Goals on the project's 2-core machine: the contribution under 1 s, the 100k grap
 2. *Whole graph*: ``benchmarks/synthetic.py`` writes 100k triples with the shape of the real
    data; they are validated as one contribution (SHACL engine ``auto`` picks the shapes compiled
    to SPARQL above 20k triples; pyshacl is timed on the same graph for comparison).
-3. ``--compare-sparql N``: the year-within-period rule three ways on an N-triple synthetic graph:
+3. ``--large N [--large ...]``: a synthetic contribution of N triples (700,000 is the size of a
+   30 MB Turtle plan; 1,000,000 the graph goal) through ``kgserver validate --format json`` in a
+   child process, with the fast engine: wall time and peak memory (RSS) of the process, and the
+   file size.  pyshacl on the same input can take a quarter of an hour, so it runs on at most
+   ``--pyshacl-cap`` triples (the first ones of the same file; 0 skips it) and prints what it ran on.
+4. ``--worst N``: every whole-graph check on an input built to be its worst case with N of each
+   thing (N measures numbered alike under one section, N duplicate labels, a chain of N sub-items,
+   a chain of N territories): seconds and rows per check.  A check that compares every pair would
+   take 16 times longer at 4N than at N; the linear ones take about 4 times longer.
+5. ``--compare-sparql N``: the year-within-period rule three ways on an N-triple synthetic graph:
    a pyshacl SPARQL constraint attached to every action, the same attached to each plan, and the
    whole-graph query ``shapes/checks/year-within-period.rq`` on Oxigraph.
 """
@@ -22,6 +31,7 @@ Goals on the project's 2-core machine: the contribution under 1 s, the 100k grap
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -92,7 +102,7 @@ def bench_contribution(tmp: Path) -> None:
     wall, _ = timed(subprocess.run, [sys.executable, "-m", "kgserver", "validate", str(path)],
                     cwd=ROOT, capture_output=True, check=False)
     print(f"  kgserver validate (whole process, wall): {wall:.2f} s")
-    for engine in ("pyshacl", "sparql"):
+    for engine in ("pyshacl", "fast"):
         seconds = statistics.median(timed(validate_paths, [path], shacl_engine=engine)[0] for _ in range(3))
         print(f"  SHACL engine {engine}: {seconds:.2f} s (median of 3)")
 
@@ -115,6 +125,67 @@ def bench_whole_graph(tmp: Path, n_triples: int) -> None:
     print(f"  kgserver validate --format json (whole process, wall): {wall:.2f} s")
     seconds, _ = timed(validate_graphs, contribution, shacl_engine="pyshacl")
     print(f"  same graph with SHACL engine pyshacl: {seconds:.2f} s")
+
+
+def _child(args: list[str]) -> tuple[float, int, int, float]:
+    """Run ``python -m kgserver ARGS``; return wall seconds, exit code, the child's peak RSS in MB and its
+    CPU seconds (user + system: what the wall time would be on an idle core, the machine being shared)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds, done = timed(subprocess.run, [sys.executable, "-m", "kgserver", *args], cwd=ROOT,
+                          capture_output=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, done.returncode, after.ru_maxrss // 1024, cpu
+
+
+def bench_large(tmp: Path, n_triples: int, pyshacl_cap: int) -> None:
+    from synthetic import write_ntriples
+
+    path = write_ntriples(tmp / f"large-{n_triples}.nt", n_triples)
+    size = path.stat().st_size / 1e6
+    load = os.getloadavg()[0]
+    print(f"large input: {n_triples} synthetic triples ({size:.0f} MB of N-Triples; load average {load:.1f})")
+    seconds, code, peak, cpu = _child(["validate", "--shacl-engine", "fast", "--format", "json", str(path)])
+    print(f"  kgserver validate --shacl-engine fast: {seconds:.1f} s wall, {cpu:.1f} s CPU, exit {code}, "
+          f"peak RSS {peak} MB")
+    if pyshacl_cap:
+        cap = min(pyshacl_cap, n_triples)
+        capped = write_ntriples(tmp / f"capped-{cap}.nt", cap)
+        seconds, code, peak, cpu = _child(["validate", "--shacl-engine", "pyshacl", "--format", "json", str(capped)])
+        note = "the whole input" if cap == n_triples else f"the first {cap} triples only (--pyshacl-cap)"
+        print(f"  kgserver validate --shacl-engine pyshacl on {note}: {seconds:.1f} s wall, {cpu:.1f} s CPU, "
+              f"exit {code} (peak RSS of any child so far: {peak} MB)")
+
+
+def bench_worst(n: int) -> None:
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kgserver.validation.checks import bundled_checks, run_check
+    from kgserver.validation.context import bundle_context
+    from kgserver.validation.engine import CONTRIBUTION_GRAPH, ONTOLOGY_GRAPH
+    from kgserver.validation.oxterms import to_quads
+
+    lines = [HEAD, '<plan/w> a ess:ImpulsePlan ; rdfs:label "W"@ca ; ess:startYear "2020"^^xsd:gYear ; '
+             'ess:endYear "2021"^^xsd:gYear ; ess:hasSection <section/w> .',
+             '<section/w> a ess:PlanSection ; rdfs:label "S"@ca .']
+    for i in range(n):
+        lines.append(f'<section/w> ess:hasMeasure <measure/w-{i}> . <measure/w-{i}> a ess:Measure ; '
+                     f'skos:notation "1" ; rdfs:label "Mesura"@ca ; ess:hasAction <action/w-{i}> .')
+        lines.append(f'<action/w-{i}> a ess:Action ; rdfs:label "Acció"@ca ; ess:activeYear "2030"^^xsd:gYear ; '
+                     f'ess:hasSubItem <action/w-{i + 1}> .')
+        lines.append(f'<territory/w-{i}> a ess:Neighbourhood ; rdfs:label "Barri"@ca ; '
+                     f'ess:withinTerritory <territory/w-{i + 1}> .')
+    graph = Graph().parse(data="\n".join(lines), format="turtle")
+    store = ox.Store()
+    store.bulk_extend(to_quads(bundle_context().ontology, ONTOLOGY_GRAPH))
+    store.bulk_extend(to_quads(graph, CONTRIBUTION_GRAPH))
+    print(f"worst cases: {n} of each ({len(graph)} triples)")
+    for check in bundled_checks():
+        seconds, rows = timed(run_check, store, check)
+        print(f"  {check.name:28} {seconds:6.2f} s {len(rows):7d} rows")
 
 
 SPARQL_RULE = """
@@ -167,9 +238,21 @@ def main(argv=None) -> int:
     parser.add_argument("--triples", type=int, default=100_000, help="size of the synthetic whole graph")
     parser.add_argument("--compare-sparql", type=int, metavar="N", help="also compare SPARQL constraints on N triples")
     parser.add_argument("--skip-whole", action="store_true", help="only the contribution")
+    parser.add_argument("--skip-contribution", action="store_true", help="not the 1,000-triple contribution")
+    parser.add_argument("--worst", type=int, action="append", default=[], metavar="N",
+                        help="every whole-graph check on worst-case inputs of N of each thing (repeatable)")
+    parser.add_argument("--large", type=int, action="append", default=[], metavar="N",
+                        help="validate an N-triple synthetic contribution in a child process (repeatable)")
+    parser.add_argument("--pyshacl-cap", type=int, default=100_000, metavar="N",
+                        help="with --large, run pyshacl on at most N triples (0: not at all)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        bench_contribution(Path(tmp))
+        if not args.skip_contribution:
+            bench_contribution(Path(tmp))
+        for n in args.worst:
+            bench_worst(n)
+        for n_triples in args.large:
+            bench_large(Path(tmp), n_triples, args.pyshacl_cap)
         if not args.skip_whole:
             bench_whole_graph(Path(tmp), args.triples)
         if args.compare_sparql:

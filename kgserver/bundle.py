@@ -14,6 +14,7 @@ PARTS = ("ontology", "data", "shapes", "queries")
 #: File suffixes read as RDF, with the rdflib parser name for each.
 RDF_SUFFIXES = {
     ".ttl": "turtle",
+    ".n3": "n3",
     ".nt": "nt",
     ".nq": "nquads",
     ".trig": "trig",

@@ -70,3 +70,65 @@ def test_valid_example(folder, base_quads):
 def test_invalid_example(folder, base_quads):
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     assert _rows(folder, "invalid.ttl", base_quads) == {(r["focus"], r["path"], r["value"]) for r in expected["results"]}
+
+
+# Worst cases (issue 14): inputs built so that a check comparing every pair, or following a path from
+# every resource to itself, would do millions of steps.  The checks group or use linear-time cycle
+# detection instead; these tests assert what they return on 4,000 resources (no wall-clock assert:
+# a quadratic check would still pass them, slowly, and benchmarks/bench_validate.py prints the time).
+WORST = 4000
+
+
+def _store_with(base_quads, turtle: str) -> ox.Store:
+    from rdflib import Graph
+
+    store = ox.Store()
+    store.bulk_extend(base_quads)
+    store.bulk_extend(to_quads(Graph().parse(data=turtle, format="turtle"), CONTRIBUTION_GRAPH))
+    return store
+
+
+_HEAD = """@base <https://w3id.org/esskg/id/> .
+@prefix ess: <https://w3id.org/esskg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+"""
+
+
+def _check(name: str):
+    return next(c for c in bundled_checks() if c.name == name)
+
+
+def test_measure_numbers_worst_case(base_quads):
+    lines = [_HEAD, "<section/base> ess:hasMeasure " + " , ".join(f"<measure/w-{i}>" for i in range(WORST)) + " ."]
+    lines += [f'<measure/w-{i}> a ess:Measure ; skos:notation "1" .' for i in range(WORST)]
+    findings = run_check(_store_with(base_quads, "\n".join(lines)), _check("measure-number-unique"))
+    # every measure numbered "1" (the 4,000 and the base's measure/base-1) is reported once, naming another
+    assert len(findings) == WORST + 1
+    assert len({f.focus for f in findings}) == WORST + 1
+    for finding in findings:
+        other = finding.messages["en"].split("), ")[1].split(",")[0]
+        assert other != finding.focus and other.startswith("esskg:measure/")
+
+
+def test_cycles_worst_case(base_quads):
+    # a chain of 4,000 sub-items, closed into a cycle only over its last three links
+    chain = [f"<action/w-{i}> ess:hasSubItem <action/w-{i + 1}> ." for i in range(WORST)]
+    chain.append(f"<action/w-{WORST}> ess:hasSubItem <action/w-{WORST - 2}> .")
+    territories = [f"<territory/w-{i}> ess:withinTerritory <territory/w-{i + 1}> ." for i in range(WORST)]
+    store = _store_with(base_quads, _HEAD + "\n".join(chain + territories))
+    structure = {(f.focus, f.value) for f in run_check(store, _check("structure-cycle"))}
+    assert structure == {
+        (f"esskg:action/w-{WORST - 2}", f"esskg:action/w-{WORST - 1}"),
+        (f"esskg:action/w-{WORST - 1}", f"esskg:action/w-{WORST}"),
+        (f"esskg:action/w-{WORST}", f"esskg:action/w-{WORST - 2}"),
+    }
+    assert run_check(store, _check("territory-cycle")) == []
+
+
+def test_components_of_a_long_chain():
+    from kgserver.validation.cycles import on_cycle
+
+    edges = [(i, i + 1) for i in range(100_000)] + [(100_000, 50_000), (7, 7)]
+    flags = on_cycle(edges)
+    assert [e for e, kept in zip(edges, flags) if kept] == [(i, i + 1) for i in range(50_000, 100_000)] + [
+        (100_000, 50_000), (7, 7)]

@@ -257,8 +257,11 @@ def test_text_report_groups_by_file_and_resource(runner, tmp_path):
     result = run(runner, write(tmp_path, CASES["typo-in-class"][0]))
     lines = result.output.splitlines()
     assert lines[0] == str(tmp_path / "contribution.ttl")
-    assert "  esskg:measure/pla-exemple-ess-2025-2027-1" in lines
-    assert all(re.match(r"^(  \S|    \S|        \S)", line) for line in lines[1:-2] if line)
+    # the resource, with the line its description starts on
+    assert any(re.fullmatch(r"  esskg:measure/pla-exemple-ess-2025-2027-1  \(.*contribution\.ttl:\d+\)", line)
+               for line in lines)
+    # findings under their resource; those that follow from the typo one step further in
+    assert all(re.match(r"^(  \S|    \S|      \S|        \S|          \S)", line) for line in lines[1:-2] if line)
 
 
 @pytest.mark.parametrize("engine", ["pyshacl", "sparql"])

@@ -22,25 +22,58 @@ from ..validation.render import FORMATS
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: grouped by file and resource; json; junit: JUnit XML for CI systems.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on violations.")
-@click.option("--engine", type=click.Choice(["auto", "pyshacl", "sparql"]), default="auto", show_default=True,
-              help="SHACL engine: pyshacl, the shapes compiled to SPARQL on Oxigraph (same findings, faster), "
-                   "or auto (pyshacl up to 20,000 triples).")
+@click.option("--shacl-engine", "--engine", "engine", type=click.Choice(["auto", "pyshacl", "fast", "sparql"]),
+              default="auto", show_default=True,
+              help="SHACL engine: pyshacl; fast: the shapes compiled to SPARQL on Oxigraph (same findings, "
+                   "refuses by name what it does not support; 'sparql' is its former name); "
+                   "auto: pyshacl up to 20,000 triples.")
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(path_type=str),
+              help="Validate against these shapes files (or folders) instead; needs --no-bundle.")
+@click.option("--no-bundle", is_flag=True,
+              help="Leave out the ontology, the bundled data, the whole-graph checks and the consistency "
+                   "check: plain SHACL of PATHS against --shapes, as pyshacl's command line.")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="Write the report to this file instead of standard output.")
-def validate(paths, lang, fmt, strict, engine, output):
+def validate(paths, lang, fmt, strict, engine, shapes, no_bundle, output):
     """Validate RDF files or folders against the ESS shapes, with the graph they join.
 
-    PATHS are Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML files, or folders searched
+    PATHS are Turtle, N3, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML files, or folders searched
     for them.  They are checked together with the ontology and the bundled data, so links to
     existing resources count, and only problems of the resources they describe are reported:
     SHACL shapes (shapes/*.ttl), whole-graph checks (shapes/checks/*.rq: years within the
     plan's period, unique measure numbers, duplicates, dangling links, undeclared terms...)
     and OWL consistency.  Syntax errors are reported first, with file:line:column, and nothing
     is validated then.  With no PATH, the bundled graph itself is validated.
+
+    With --shapes SHAPES --no-bundle, PATHS are validated against SHAPES alone (any data, any
+    SHACL Core shapes), with the same reports and exit codes.
     """
     from ..validation.engine import validate_paths
     from ..validation.render import render
 
-    report = validate_paths(paths, shacl_engine=engine)
+    if bool(shapes) != no_bundle:
+        raise click.UsageError("--shapes and --no-bundle go together (plain SHACL of PATHS against SHAPES)")
+    if no_bundle:
+        from ..validation.standalone import validate_standalone
+
+        if not paths:
+            raise click.UsageError("--no-bundle needs at least one PATH to validate")
+        report = validate_standalone(paths, shapes, shacl_engine=engine, progress=_progress())
+    else:
+        report = validate_paths(paths, shacl_engine=engine, progress=_progress())
     click.echo(render(report, fmt, lang, strict), file=output, color=None if fmt == "text" else False)
     raise SystemExit(report.exit_code(strict))
+
+
+def _progress():
+    """Return a callback showing (done, total) on standard error, if it is a terminal; else None."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\rvalidating: {done}/{total} constraints" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+    return show

@@ -3,10 +3,12 @@
 - :mod:`.engine`: ``validate_paths(paths)`` and ``validate_graphs(contribution)`` -> :class:`.report.Report`;
 - :mod:`.contribution`: reading files, folders and HTTP bodies, all or nothing;
 - :mod:`.context`: the graph a contribution joins (ontology and bundled data), parsed once;
-- :mod:`.shapes`, :mod:`.sparql_shacl`: the bundled shapes (``shapes/*.ttl``), and the same compiled
-  to SPARQL for large graphs;
-- :mod:`.checks`: the whole-graph checks (``shapes/checks/*.rq``); :mod:`.vocabulary`: the terms of
-  reused vocabularies;
+- :mod:`.shapes`: the bundled shapes (``shapes/*.ttl``); :mod:`.shacl_compiler`, :mod:`.sparql_shacl`:
+  any SHACL Core shapes compiled to SPARQL and run on Oxigraph (the ``fast`` engine);
+- :mod:`.standalone`: any data against any shapes (``--shapes --no-bundle``), and pyshacl's results as findings;
+- :mod:`.checks`: the whole-graph checks (``shapes/checks/*.rq``; :mod:`.cycles` for the cycle ones);
+  :mod:`.vocabulary`: the terms of reused vocabularies;
+- :mod:`.lines`, :mod:`.hints`: the line of each finding, "did you mean", causes before effects;
 - :mod:`.report`, :mod:`.render`: findings, and the report as text, JSON, JUnit XML or HTML.
 
 Nothing heavy is imported here (pyshacl loads only when a validation runs).

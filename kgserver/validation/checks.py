@@ -4,8 +4,10 @@ Each check is a ``shapes/checks/*.rq`` file: a ``#+`` YAML header (as grlc's nam
 queries) with ``summary``, ``severity`` and ``message`` (ca, es, en; ``{name}`` in a message is
 replaced by the row's value of ``?name``, for variables the query selects besides ``?focus
 ?path ?value``, such as the period a year falls outside of), and optionally
-``fallback: true`` (the row is dropped when a shape already reported the same value), on
-top of a SELECT query.  A row is a finding; no rows means the graph passes the check.  One
+``fallback: true`` (the row is dropped when a shape already reported the same value), or
+``cycle: true`` (the query returns links as ``?from ?to`` too, and only the rows whose link lies on
+a cycle are kept: see :mod:`.cycles`, linear where a property path from each node to itself is
+quadratic), on top of a SELECT query.  A row is a finding; no rows means the graph passes the check.  One
 query over the whole graph is far faster than the same rule as a pyshacl SPARQL
 constraint run per focus node (see docs/validation.md for the figures).
 """
@@ -21,6 +23,7 @@ import yaml
 
 from .. import bundle
 from ..errors import ConfigurationError
+from .cycles import on_cycle
 from .oxterms import ox_n3
 from .report import SEVERITIES, Finding
 
@@ -35,6 +38,7 @@ class Check:
     messages: dict[str, str]
     query: str
     fallback: bool = False
+    cycle: bool = False
 
 
 def check_files() -> list[Path]:
@@ -64,6 +68,7 @@ def parse_check(path: Path) -> Check:
         messages={str(k): str(v).strip() for k, v in messages.items()},
         query=text,
         fallback=bool(meta.get("fallback", False)),
+        cycle=bool(meta.get("cycle", False)),
     )
 
 
@@ -91,7 +96,11 @@ def run_check(store: ox.Store, check: Check, focus_filter=None) -> list[Finding]
         rows = store.query(check.query, use_default_graph_as_union=True)
     except SyntaxError as err:
         raise ConfigurationError(f"shapes/checks/{check.name}.rq is not valid SPARQL: {err}") from None
-    extra = [v.value for v in rows.variables if v.value not in ("focus", "path", "value")]
+    own = ("focus", "path", "value", "from", "to") if check.cycle else ("focus", "path", "value")
+    extra = [v.value for v in rows.variables if v.value not in own]
+    if check.cycle:
+        rows = list(rows)
+        rows = [row for row, kept in zip(rows, on_cycle([(row["from"], row["to"]) for row in rows])) if kept]
     for row in rows:
         if row["focus"] is None:
             continue

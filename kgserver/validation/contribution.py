@@ -44,12 +44,14 @@ def expand_paths(paths) -> list[Path]:
     return list(unique.values())
 
 
-def load_files(paths) -> list[ContributedFile]:
+def load_files(paths, file_base: bool = False) -> list[ContributedFile]:
     """Parse every file named by ``paths``; nothing is returned unless all of them parse.
 
     JSON-LD relative ``@id``s resolve against the file's own ``file:`` IRI (JSON-LD would
     otherwise drop them silently), so that the report shows them as IRIs outside the graph.
 
+    :param file_base: resolve relative IRIs of every format against the file's ``file:`` IRI (as
+        pyshacl and the W3C test suites do); otherwise a relative IRI outside JSON-LD is an error.
     :raises RDFSyntaxError: for the first file that does not parse (with line and column).
     :raises UnsafeInputError: for a file that asks for a network fetch.
     :raises InputError: for a file that holds no triple.
@@ -57,7 +59,7 @@ def load_files(paths) -> list[ContributedFile]:
     files = []
     for path in expand_paths(paths):
         fmt = format_for_path(path)
-        base = path.resolve().as_uri() if fmt == "json-ld" else None
+        base = path.resolve().as_uri() if fmt == "json-ld" or file_base else None
         files.append(_non_empty(ContributedFile(str(path), parse_file(path, fmt, base_iri=base), path.resolve())))
     return files
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF
 
 from ..namespaces import GRAPH
 from .checks import bundled_checks, run_check
@@ -32,7 +32,7 @@ from .contribution import ContributedFile
 from .oxterms import to_quads
 from .report import Finding, Report
 from .shapes import shape_index, shapes_graph
-from .terms import n3, render_path
+from .terms import n3
 from .vocabulary import unknown_terms
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class _Scope:
     def __init__(self):
         self.described: dict[str, str] = {}  # focus (n3) -> file describing it
         self.referenced: dict[str, str] = {}  # IRI (n3) linked to by the contribution -> file
+        self.lines: dict[str, int] = {}  # focus (n3) -> line of its description in its file
         self.everything = False
 
     def file_of(self, focus: str) -> str | None:
@@ -107,37 +108,10 @@ def _neighbourhood(contribution: list[ContributedFile], base: list[Graph], conte
 
 
 def run_shacl(data: Graph) -> list[Finding]:
-    """Validate ``data`` with the bundled shapes and return one finding per SHACL result."""
-    from pyshacl import validate
+    """Validate ``data`` with the bundled shapes on pyshacl and return one finding per SHACL result."""
+    from .standalone import run_pyshacl
 
-    _, results, _ = validate(
-        data,
-        shacl_graph=shapes_graph(),
-        inference="none",
-        advanced=False,
-        allow_warnings=True,
-    )
-    index = shape_index()
-    findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        shape = results.value(result, SH.sourceShape)
-        info = index.get(shape)
-        severity = results.value(result, SH.resultSeverity)
-        messages = dict(info.messages) if info and info.messages else {}
-        if not messages:
-            messages = {"en": str(results.value(result, SH.resultMessage) or "SHACL constraint not met")}
-        path = info.path if info and info.path else render_path(results, results.value(result, SH.resultPath))
-        findings.append(
-            Finding(
-                severity=str(severity).split("#")[-1] if severity is not None else "Violation",
-                focus=n3(results.value(result, SH.focusNode)),
-                path=path,
-                value=n3(results.value(result, SH.value)),
-                messages=messages,
-                source=info.iri if info else n3(shape),
-            )
-        )
-    return findings
+    return run_pyshacl(data, shapes_graph(), shape_index())
 
 
 def _consistency(store: ox.Store, keep) -> list[Finding]:
@@ -204,6 +178,7 @@ def validate_graphs(
     context: BundleContext | None = None,
     consistency: bool = True,
     shacl_engine: str = "auto",
+    progress=None,
 ) -> Report:
     """Validate a contribution with the graph it joins, or the bundled graph alone.
 
@@ -211,8 +186,10 @@ def validate_graphs(
         bundled data itself and reports every finding.
     :param context: the ontology and bundled data (the cached bundle by default).
     :param consistency: also run the reasoner's consistency check, when it is available.
-    :param shacl_engine: ``pyshacl``, ``sparql`` (the shapes compiled to SPARQL, see
-        :mod:`.sparql_shacl`), or ``auto``: pyshacl up to :data:`PYSHACL_LIMIT` triples.
+    :param shacl_engine: ``pyshacl``, ``fast`` (the shapes compiled to SPARQL, see
+        :mod:`.sparql_shacl`; ``sparql`` is its former name), or ``auto``: pyshacl up to
+        :data:`PYSHACL_LIMIT` triples.
+    :param progress: called with (done, total) as the fast engine's queries run, if given.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -237,6 +214,14 @@ def validate_graphs(
     else:
         for item in contribution:
             _describe(scope.described, item.graph, item.name)
+            if item.path is not None:
+                from ..rdfio import format_for_path
+                from .lines import subject_lines
+
+                fmt = format_for_path(item.path)
+                iri_base = item.path.as_uri() if fmt == "json-ld" else None
+                for focus, line in subject_lines(item.path, fmt, iri_base).items():
+                    scope.lines.setdefault(focus, line)
         for item in contribution:
             for obj in item.graph.objects(unique=True):
                 if isinstance(obj, URIRef):
@@ -259,7 +244,8 @@ def validate_graphs(
     #    the same shapes compiled to SPARQL and run on the store
     t = time.perf_counter()
     if shacl_engine == "auto":
-        shacl_engine = "pyshacl" if report.triples <= PYSHACL_LIMIT else "sparql"
+        shacl_engine = "pyshacl" if report.triples <= PYSHACL_LIMIT else "fast"
+    shacl_engine = "fast" if shacl_engine == "sparql" else shacl_engine
     shacl_graphs = [ox.NamedNode(str(g)) for g in (DATA_GRAPH, CONTRIBUTION_GRAPH, SUBCLASS_GRAPH)]
     if shacl_engine == "pyshacl":
         shacl_data = data if contribution is None else _neighbourhood(contribution, [g for _, g in base], context)
@@ -269,13 +255,13 @@ def validate_graphs(
             from .sparql_shacl import run_compiled
 
             log.warning("pyshacl failed (%s: %s); using the shapes compiled to SPARQL", type(err).__name__, err)
-            raw, shacl_engine = run_compiled(store, shacl_graphs), "sparql"
-    elif shacl_engine == "sparql":
+            raw, shacl_engine = run_compiled(store, shacl_graphs), "fast"
+    elif shacl_engine == "fast":
         from .sparql_shacl import run_compiled
 
-        raw = run_compiled(store, shacl_graphs)
+        raw = run_compiled(store, shacl_graphs, progress=progress)
     else:
-        raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or sparql")
+        raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or fast")
     shacl_findings = [f for f in raw if scope.keeps(f)]
     timings[f"shacl ({shacl_engine})"] = time.perf_counter() - t
 
@@ -311,7 +297,9 @@ def validate_graphs(
     extra = [f for f in check_findings + vocab_findings + reasoning_findings
              if not (f.fallback and (f.severity, f.focus, f.path, f.value) in said)]
     located = [_with_file(f, scope) for f in shacl_findings + extra]
-    report.add(located)
+    from .hints import did_you_mean, group_by_cause
+
+    report.add(group_by_cause(did_you_mean(located, store, context.ontology)))
     report.timings = timings
     return report
 
@@ -319,7 +307,9 @@ def validate_graphs(
 def _with_file(finding: Finding, scope: _Scope) -> Finding:
     from dataclasses import replace
 
-    return replace(finding, file=scope.file_of(finding.focus))
+    file = scope.file_of(finding.focus)
+    line = scope.lines.get(finding.focus) if file == scope.described.get(finding.focus) else None
+    return replace(finding, file=file, line=line)
 
 
 def validate_paths(paths: Iterable | None = None, **options) -> Report:

@@ -55,12 +55,15 @@ def to_text(report: Report, lang: str = "en", strict: bool = False) -> str:
     for file, resources in report.by_file().items():
         lines.append(click.style(file or w["bundle"], bold=True))
         for focus, findings in resources.items():
-            lines.append(f"  {click.style(focus, underline=True)}")
+            at = f"  ({file}:{findings[0].line})" if file and findings[0].line else ""
+            lines.append(f"  {click.style(focus, underline=True)}{at}")
             for f in findings:
-                mark, colour = _MARK[f.severity]
+                mark, colour = _MARK.get(f.severity, _MARK["Violation"])
                 where = f.path + (f" = {f.value}" if f.value else "") if f.path else f.value
-                lines.append(f"    {click.style(mark + ' ' + w[f.severity], fg=colour, bold=True)}  {where}")
-                lines.append(f"        {f.message(lang)} " + click.style(f"[{f.source}]", dim=True))
+                indent = "      " if f.cause else "    "
+                lines.append(f"{indent}{click.style(mark + ' ' + w.get(f.severity, f.severity), fg=colour, bold=True)}"
+                             f"  {where}" + (click.style(f"  (follows from {f.cause})", dim=True) if f.cause else ""))
+                lines.append(f"{indent}    {f.message(lang)} " + click.style(f"[{f.source}]", dim=True))
         lines.append("")
     colour = "green" if report.conforms(strict) else "red"
     lines.append(click.style(summary_line(report, lang, strict), fg=colour, bold=True))
@@ -80,7 +83,7 @@ def to_junit(report: Report, lang: str = "en", strict: bool = False) -> str:
     A resource with a violation (or, with ``strict``, a warning) is a failed test case; its
     other findings are in ``system-out``.
     """
-    failing = ("Violation", "Warning") if strict else ("Violation",)
+    passing = ("Info",) if strict else ("Warning", "Info")  # a shape's own severity fails, as a violation
     suites = ET.Element("testsuites", name="kgserver validate")
     groups = report.by_file()
     for name in report.files:
@@ -95,13 +98,17 @@ def to_junit(report: Report, lang: str = "en", strict: bool = False) -> str:
         for focus, findings in resources.items():
             tests += 1
             case = ET.SubElement(suite, "testcase", classname=file or "bundled graph", name=focus)
-            bad = [f for f in findings if f.severity in failing]
-            other = [f for f in findings if f.severity not in failing]
+            if file and findings[0].line:  # where CI systems put the annotation
+                case.set("file", file)
+                case.set("line", str(findings[0].line))
+            bad = [f for f in findings if f.severity not in passing]
+            other = [f for f in findings if f.severity in passing]
             if bad:
                 failures += 1
+                at = f"{file}:{bad[0].line}: " if file and bad[0].line else ""
                 failure = ET.SubElement(
                     case, "failure", type=bad[0].severity,
-                    message=f"{len(bad)} {bad[0].severity.lower()}(s): {bad[0].message(lang)}",
+                    message=f"{at}{len(bad)} {bad[0].severity.lower()}(s): {bad[0].message(lang)}",
                 )
                 failure.text = "\n".join(_finding_line(f, lang) for f in bad)
             if other:
@@ -140,7 +147,7 @@ def to_html(report: Report, lang: str = "en", strict: bool = False) -> str:
             for f in findings:
                 where = e(f.path) + (f" = <code>{e(f.value)}</code>" if f.value else "")
                 rows.append(
-                    f'<li class="{f.severity.lower()}"><strong>{e(w[f.severity])}</strong> <code>{where}</code><br>'
+                    f'<li class="{e(f.severity.lower())}"><strong>{e(w.get(f.severity, f.severity))}</strong> <code>{where}</code><br>'
                     f"{e(f.message(lang))} <small>[{e(f.source)}]</small></li>"
                 )
             rows.append("</ul>")

@@ -28,6 +28,10 @@ class Finding:
     :param source: the shape or check that found it (prefixed name or check file name).
     :param file: the file where the focus node is described (``None`` if unknown).
     :param fallback: reported only if no shape already reported the same focus, path and value.
+    :param component: the SHACL constraint component (``sh:MinCountConstraintComponent``), for shapes.
+    :param line: the line of ``file`` where the focus node's description starts (``None`` if unknown).
+    :param cause: for a finding that follows from another (a resource left untyped by an unknown
+        class), the source and value of that other finding; the report shows it under its cause.
     """
 
     severity: str
@@ -38,6 +42,9 @@ class Finding:
     source: str
     file: str | None = None
     fallback: bool = False
+    component: str = ""
+    line: int | None = None
+    cause: str = ""
 
     def message(self, lang: str = "en") -> str:
         """Return the message in ``lang``, falling back to English, then to any language."""
@@ -45,21 +52,26 @@ class Finding:
 
     def key(self) -> tuple:
         """Return what makes two findings the same problem (used to drop duplicates)."""
-        return (self.severity, self.focus, self.path, self.value, self.source)
+        return (self.severity, self.focus, self.path, self.value, self.source, self.component)
 
     def sort_key(self) -> tuple:
-        return (self.file or "", self.focus, SEVERITIES.index(self.severity), self.path, self.value, self.source)
+        rank = SEVERITIES.index(self.severity) if self.severity in SEVERITIES else 0  # a shape's own severity
+        # causes first: the resources whose findings only follow from another come after
+        return (self.file or "", bool(self.cause), self.focus, rank, self.path, self.value, self.source)
 
     def to_dict(self, lang: str = "en") -> dict:
         """Return the finding as a JSON-ready dict with the message in ``lang``."""
         return {
             "file": self.file,
+            "line": self.line,
             "focus": self.focus,
             "path": self.path or None,
             "value": self.value or None,
             "severity": self.severity,
             "message": self.message(lang),
             "source": self.source,
+            "component": self.component or None,
+            "cause": self.cause or None,
         }
 
 
@@ -93,8 +105,8 @@ class Report:
 
     def conforms(self, strict: bool = False) -> bool:
         """Return True if there is no violation (and, when ``strict``, no warning either)."""
-        blocking = ("Violation", "Warning") if strict else ("Violation",)
-        return not any(f.severity in blocking for f in self.findings)
+        allowed = () if strict else ("Warning", "Info")
+        return not any(f.severity not in allowed and f.severity != "Info" for f in self.findings)
 
     def exit_code(self, strict: bool = False) -> int:
         """Return the command's exit code: 0 conforms, 1 does not."""

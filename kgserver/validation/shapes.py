@@ -40,8 +40,12 @@ def shapes_graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def shape_index() -> dict[URIRef, ShapeInfo]:
-    """Return shape IRI -> :class:`ShapeInfo` for every shape with a message or a path."""
-    graph = shapes_graph()
+    """Return shape IRI -> :class:`ShapeInfo` for every bundled shape with a message or a path."""
+    return index_shapes(shapes_graph())
+
+
+def index_shapes(graph: Graph) -> dict[URIRef, ShapeInfo]:
+    """Return shape -> :class:`ShapeInfo` for every shape of ``graph`` with a message or a path."""
     index = {}
     subjects = set(graph.subjects(SH.message, None)) | set(graph.subjects(SH.path, None))
     for shape in subjects:

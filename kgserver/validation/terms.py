@@ -53,8 +53,13 @@ def n3(term) -> str:
     return str(term)
 
 
+#: Characters a report shows escaped: controls, and the bidirectional ones that would reorder the line.
+_INVISIBLE = {c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+_INVISIBLE[ord("\n")] = "\\n"
+
+
 def _escape(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    text = text.replace("\\", "\\\\").replace('"', '\\"').translate(_INVISIBLE)
     return text if len(text) <= 120 else text[:117] + "..."
 
 
@@ -64,6 +69,8 @@ def render_path(graph: Graph, path) -> str:
         return ""
     if isinstance(path, URIRef):
         return n3(path)
+    if graph.value(path, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")) is not None:
+        return "/".join(_group(graph, p) for p in Collection(graph, path))  # a list is a sequence, first
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
         return "^" + _group(graph, inverse)
@@ -74,8 +81,6 @@ def render_path(graph: Graph, path) -> str:
         inner = graph.value(path, predicate)
         if inner is not None:
             return _group(graph, inner) + suffix
-    if graph.value(path, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")) is not None:
-        return "/".join(_group(graph, p) for p in Collection(graph, path))
     return n3(path)
 
 

@@ -1,0 +1,110 @@
+"""Validate any data against any shapes, without the bundle (``kgserver validate --shapes S --no-bundle``).
+
+What pyshacl's command line does, with kgserver's reports and exit codes, and a choice of engine:
+``pyshacl``, ``fast`` (the shapes compiled to SPARQL on Oxigraph, :mod:`.sparql_shacl`) or
+``auto`` (pyshacl up to :data:`.engine.PYSHACL_LIMIT` triples).  No ontology, bundled data,
+whole-graph checks or consistency check take part: only the given shapes.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+
+from ..errors import ConfigurationError
+from ..namespaces import GRAPH
+from ..rdfio import format_for_path, parse_file
+from .contribution import ContributedFile, expand_paths, load_files
+from .oxterms import to_quads
+from .report import Finding, Report
+from .shapes import ShapeInfo
+from .terms import n3, render_path
+
+ENGINES = ("auto", "pyshacl", "fast")
+_DATA = GRAPH["validation/data"]
+
+
+def run_pyshacl(data: Graph, shapes: Graph, index: dict[object, ShapeInfo]) -> list[Finding]:
+    """Validate ``data`` with pyshacl (no inference) and return one finding per SHACL result.
+
+    :param index: what the report shows of known shapes (messages in ca, es, en); shapes not in it
+        are shown with pyshacl's own message.
+    """
+    from pyshacl import validate
+
+    _, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=False,
+                             allow_warnings=True, allow_infos=True)
+    findings = []
+    # the report's own results: not those nested under sh:detail (what made an sh:node fail)
+    for result in results.objects(results.value(predicate=RDF.type, object=SH.ValidationReport), SH.result):
+        shape = results.value(result, SH.sourceShape)
+        info = index.get(shape)
+        severity = results.value(result, SH.resultSeverity)
+        messages = dict(info.messages) if info and info.messages else {}
+        if not messages:
+            messages = {"en": str(results.value(result, SH.resultMessage) or "SHACL constraint not met")}
+        path = info.path if info and info.path else render_path(results, results.value(result, SH.resultPath))
+        findings.append(Finding(
+            severity=str(severity).split("#")[-1] if severity is not None else "Violation",
+            focus=n3(results.value(result, SH.focusNode)),
+            path=path,
+            value=n3(results.value(result, SH.value)),
+            messages=messages,
+            source=info.iri if info else n3(shape),
+            component=n3(results.value(result, SH.sourceConstraintComponent)),
+        ))
+    return findings
+
+
+def load_shapes(paths) -> Graph:
+    """Parse the shapes files (all of them, or nothing).
+
+    :raises RDFSyntaxError: for the first file that does not parse.
+    """
+    graph = Graph()
+    for path in expand_paths(paths):
+        graph += parse_file(path, format_for_path(path), base_iri=path.resolve().as_uri())
+    return graph
+
+
+def validate_standalone(paths, shapes_paths, *, shacl_engine: str = "auto", progress=None) -> Report:
+    """Validate the files ``paths`` against the shapes in ``shapes_paths`` alone.
+
+    :raises ConfigurationError: if the fast engine meets a shape it does not support (before running).
+    """
+    from .engine import PYSHACL_LIMIT
+
+    started = time.perf_counter()
+    contribution: list[ContributedFile] = load_files(paths, file_base=True)
+    shapes = load_shapes(shapes_paths)
+    report = Report(files=[c.name for c in contribution], triples=sum(len(c.graph) for c in contribution))
+    if shacl_engine == "auto":
+        shacl_engine = "pyshacl" if report.triples <= PYSHACL_LIMIT else "fast"
+    described: dict[str, str] = {}
+    for item in contribution:
+        for subject in item.graph.subjects(unique=True):
+            described.setdefault(n3(subject), item.name)
+    if shacl_engine == "pyshacl":
+        data = Graph()
+        for item in contribution:
+            data += item.graph
+        findings = run_pyshacl(data, shapes, {})
+    elif shacl_engine in ("fast", "sparql"):
+        from .shacl_compiler import compile_shapes
+        from .sparql_shacl import run_compiled
+
+        compile_shapes(shapes)  # refuses what it does not support before any data is stored
+        store = ox.Store()
+        for item in contribution:
+            store.bulk_extend(to_quads(item.graph, _DATA))
+        findings = run_compiled(store, [ox.NamedNode(str(_DATA))], shapes=shapes, progress=progress)
+    else:
+        raise ConfigurationError(f"unknown SHACL engine {shacl_engine!r}; expected {', '.join(ENGINES)}")
+    from dataclasses import replace
+
+    report.add(replace(f, file=described.get(f.focus)) for f in findings)
+    report.timings = {f"shacl ({shacl_engine})": time.perf_counter() - started}
+    return report
