@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 #: the ontology's rdfs:subClassOf triples, the bundled data, the contribution.
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 SUBCLASS_GRAPH = GRAPH["validation/subclass"]
-DATA_GRAPH = GRAPH["validation/data"]
 CONTRIBUTION_GRAPH = GRAPH["validation/contribution"]
 
 #: Above this many triples to validate, the shapes run compiled to SPARQL on Oxigraph (pyshacl
@@ -234,8 +234,10 @@ def validate_graphs(
     store = ox.Store()
     store.bulk_extend(context.quads("ontology", context.ontology, ONTOLOGY_GRAPH))
     store.bulk_extend(context.quads("subclass", context.subclass, SUBCLASS_GRAPH))
-    for path, graph in base:
-        store.bulk_extend(context.quads(path, graph, DATA_GRAPH))
+    # one graph per bundled file, so a check can ask what one file says (one-class.rq)
+    data_graphs = [GRAPH[f"validation/file/{quote(context.display_name(path))}"] for path, _ in base]
+    for (path, graph), graph_name in zip(base, data_graphs):
+        store.bulk_extend(context.quads(path, graph, graph_name))
     for item in contribution or []:
         store.bulk_extend(to_quads(item.graph, CONTRIBUTION_GRAPH))
     timings["store"] = time.perf_counter() - t
@@ -246,7 +248,7 @@ def validate_graphs(
     if shacl_engine == "auto":
         shacl_engine = "pyshacl" if report.triples <= PYSHACL_LIMIT else "fast"
     shacl_engine = "fast" if shacl_engine == "sparql" else shacl_engine
-    shacl_graphs = [ox.NamedNode(str(g)) for g in (DATA_GRAPH, CONTRIBUTION_GRAPH, SUBCLASS_GRAPH)]
+    shacl_graphs = [ox.NamedNode(str(g)) for g in (*data_graphs, CONTRIBUTION_GRAPH, SUBCLASS_GRAPH)]
     if shacl_engine == "pyshacl":
         shacl_data = data if contribution is None else _neighbourhood(contribution, [g for _, g in base], context)
         try:
