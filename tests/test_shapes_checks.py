@@ -17,7 +17,7 @@ import pytest
 from kgserver.rdfio import parse_file
 from kgserver.validation.checks import bundled_checks, check_files, parse_check, run_check
 from kgserver.validation.context import bundle_context
-from kgserver.validation.engine import CONTRIBUTION_GRAPH, DATA_GRAPH, ONTOLOGY_GRAPH
+from kgserver.validation.engine import CONTRIBUTION_GRAPH, ONTOLOGY_GRAPH, data_graph
 from kgserver.validation.oxterms import to_quads
 
 FIXTURES = Path(__file__).parent / "shapes" / "checks"
@@ -27,7 +27,7 @@ CHECK_DIRS = sorted(p for p in FIXTURES.iterdir() if (p / "expected.json").exist
 @pytest.fixture(scope="session")
 def base_quads():
     context = bundle_context()
-    return to_quads(context.ontology, ONTOLOGY_GRAPH) + to_quads(parse_file(FIXTURES.parent / "base.ttl"), DATA_GRAPH)
+    return to_quads(context.ontology, ONTOLOGY_GRAPH) + to_quads(parse_file(FIXTURES.parent / "base.ttl"), data_graph("base.ttl"))
 
 
 def _rows(folder: Path, name: str, quads) -> set:

@@ -44,6 +44,12 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 SUBCLASS_GRAPH = GRAPH["validation/subclass"]
 CONTRIBUTION_GRAPH = GRAPH["validation/contribution"]
 
+
+def data_graph(name: str):
+    """Return the validation store's graph for one bundled file (``data/plans.ttl``)."""
+    return GRAPH[f"validation/file/{quote(name)}"]
+
+
 #: Above this many triples to validate, the shapes run compiled to SPARQL on Oxigraph (pyshacl
 #: takes about 11 s on 100k triples with the mandatory shapes alone, 32 s with all of them).
 PYSHACL_LIMIT = 20_000
@@ -235,7 +241,7 @@ def validate_graphs(
     store.bulk_extend(context.quads("ontology", context.ontology, ONTOLOGY_GRAPH))
     store.bulk_extend(context.quads("subclass", context.subclass, SUBCLASS_GRAPH))
     # one graph per bundled file, so a check can ask what one file says (one-class.rq)
-    data_graphs = [GRAPH[f"validation/file/{quote(context.display_name(path))}"] for path, _ in base]
+    data_graphs = [data_graph(context.display_name(path)) for path, _ in base]
     for (path, graph), graph_name in zip(base, data_graphs):
         store.bulk_extend(context.quads(path, graph, graph_name))
     for item in contribution or []:
