@@ -100,6 +100,34 @@ def count(store: ox.Store, *, inferred: bool = False) -> Counts:
     return Counts(triples, subjects, objects, len(properties), dict(sorted(classes.items())), dict(sorted(properties.items())))
 
 
+def count_terms(pairs_by_property: dict[str, list], *, distinct: bool = False) -> Counts:
+    """Count a set of triples given as property -> ``(subject, object)`` pairs of N-Triples term strings.
+
+    What :func:`count` asks the store, computed in Python where the build already holds the
+    triples (Oxigraph keeps no statistics: these counts are full scans on its indexes).
+
+    :param distinct: the pairs may repeat (a triple held by several graphs): count each once.
+    """
+    subjects: set = set()
+    objects: set = set()
+    properties: dict[str, int] = {}
+    classes: dict[str, int] = {}
+    for prop, pairs in pairs_by_property.items():
+        if distinct:
+            pairs = set(pairs)
+        properties[prop[1:-1]] = len(pairs)
+        subjects.update(s for s, _ in pairs)
+        objects.update(o for _, o in pairs)
+        if prop == f"<{_RDF_TYPE.value}>":
+            members: dict[str, set] = {}
+            for s, o in pairs:
+                if o[0] == "<":
+                    members.setdefault(o[1:-1], set()).add(s)
+            classes = {c: len(m) for c, m in members.items()}
+    return Counts(sum(properties.values()), len(subjects), len(objects), len(properties),
+                  dict(sorted(classes.items())), dict(sorted(properties.items())))
+
+
 def _int(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=_XSD_INTEGER)
 

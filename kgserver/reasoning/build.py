@@ -173,30 +173,21 @@ def load_asserted(store: ox.Store, sources: list[dataset.Source], progress: Prog
     return count
 
 
-class _Refused(Exception):
-    """A file the direct path leaves to :func:`kgserver.rdfio.parse_file`."""
-
-
 def _load_source(store: ox.Store, source: dataset.Source) -> None:
     fmt = rdfio.format_for_path(source.path)
     target = ox.NamedNode(str(source.graph_iri))
     ox_format = _DIRECT_FORMATS.get(fmt)
     if ox_format is not None:
-        try:
-            store.bulk_extend(_direct_quads(source.path, ox_format, target))
-            return
-        except (SyntaxError, ValueError, OSError, _Refused):
+        try:  # Oxigraph's parser straight into the store (each load gives its blank nodes fresh labels)
+            store.load(path=str(source.path), format=ox_format, to_graph=target)
+        except (SyntaxError, ValueError, OSError):
+            store.remove_graph(target)
+        else:
+            if all(q.object.value.startswith(BASE) for q in store.quads_for_pattern(None, _OWL_IMPORTS, None, target)):
+                return
             store.remove_graph(target)
     graph = rdfio.parse_file(source.path)  # raises the located error, or the safety refusal
     store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), target) for s, p, o in graph)
-
-
-def _direct_quads(path: Path, ox_format: ox.RdfFormat, target: ox.NamedNode):
-    quad_of = ox.Quad
-    for quad in ox.parse(path=str(path), format=ox_format):
-        if quad.predicate == _OWL_IMPORTS and not quad.object.value.startswith(BASE):
-            raise _Refused
-        yield quad_of(quad.subject, quad.predicate, quad.object, target)
 
 
 def describe_sources(inconsistencies: list[Inconsistency], store: ox.Store,
@@ -248,8 +239,12 @@ def reason_and_check(store: ox.Store, sources: list[dataset.Source],
     report(progress, inference)
     mark = time.perf_counter()
     problems = check_triples(triples, inference)
-    del triples
     phases["check"] = time.perf_counter() - mark
+    if not problems:
+        mark = time.perf_counter()
+        phases["asserted_figures"] = _asserted_counts(triples)
+        phases["figures"] = time.perf_counter() - mark
+    del triples
     if problems:
         describe_sources(problems, store, sources)
         lines = "\n".join(f"  - {p}" for p in problems)
@@ -258,6 +253,8 @@ def reason_and_check(store: ox.Store, sources: list[dataset.Source],
         raise err
     progress("consistency", "no contradiction")
     useful = inference.without_types(CHECK_ONLY_TYPES)
+    if "asserted_figures" in phases:
+        phases["inferred_figures"] = _inferred_counts(useful)
     counts = {"asserted": asserted, "inferred": len(useful), "derived": inference.derived,
               "rounds": inference.rounds}
     return counts, useful
@@ -285,55 +282,82 @@ class _ChunkReader(io.RawIOBase):
         return size
 
 
-def served_chunks(memory: ox.Store, inferred: Inference) -> Iterator[bytes]:
+def served_chunks(memory: ox.Store, inferred: Inference, sizes: dict[str, int]) -> Iterator[bytes]:
     """Yield the served dataset as N-Quads text: every graph, and each triple again in the default graph.
 
     The default graph of the served store is the RDF merge of the named graphs; the bulk loader
     keeps one copy of a quad written twice, so a triple held by several graphs is one triple there.
     One document: a blank node keeps one label across the asserted and the inferred quads (the
-    reasoner writes the labels the in-memory store dumps).
+    reasoner writes the labels the in-memory store dumps).  ``sizes`` receives each graph's triple count.
     """
     for graph in asserted_graphs(memory):
         text = memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        sizes[graph.value] = text.count(b"\n")
         yield text.replace(b" .\n", f" <{graph.value}> .\n".encode())  # " .\n" only ends lines
         yield text
         del text
+    if len(inferred):
+        sizes[INFERRED.value] = len(inferred)
     for text in inferred.ntriples_chunks():
         yield text.replace(b" .\n", f" <{INFERRED.value}> .\n".encode())
         yield text
 
 
-def load_served(path: Path, memory: ox.Store, inferred: Inference) -> None:
-    """Write the on-disk served store at ``path`` in one bulk load streamed from memory."""
+def load_served(path: Path, memory: ox.Store, inferred: Inference) -> dict[str, int]:
+    """Write the on-disk served store at ``path`` in one bulk load streamed from memory.
+
+    :returns: named graph IRI -> triples loaded.
+    """
+    sizes: dict[str, int] = {}
     disk = ox.Store(str(path))
-    stream = io.BufferedReader(_ChunkReader(served_chunks(memory, inferred)), 1 << 20)
+    stream = io.BufferedReader(_ChunkReader(served_chunks(memory, inferred, sizes)), 1 << 20)
     # lenient: every line was written by Oxigraph or by the reasoner from Oxigraph's terms
     disk.bulk_load(input=stream, format=ox.RdfFormat.N_QUADS, lenient=True)
     disk.flush()
     del disk
+    return sizes
 
 
-def derive_figures(path: Path) -> dict:
-    """Compute, once, the figures ``serve`` and the dataset pages show, from the built store at ``path``.
+def _asserted_counts(triples: list[list[str]]):
+    """Return the VoID counts of the asserted triples (term strings, repeated once per graph holding them)."""
+    from .. import void
 
-    :returns: ``distinct_triples`` (the default graph), ``quads`` (in named graphs), ``graphs``
-        (named graph IRI -> triples) and ``void`` (:func:`kgserver.void.count` of the asserted
-        part and of the inferred graph, as dictionaries).
+    by_property: dict[str, list] = {}
+    for s, p, o in triples:
+        pairs = by_property.get(p)
+        if pairs is None:
+            pairs = by_property[p] = []
+        pairs.append((s, o))
+    return void.count_terms(by_property, distinct=True)
+
+
+def _inferred_counts(inference: Inference):
+    """Return the VoID counts of the inferred graph, from the reasoner's own term tables."""
+    from .. import void
+
+    terms = inference.terms
+    by_property = {terms[p]: [(terms[s], terms[o]) for s, o in pairs] for p, pairs in inference.kept.items()}
+    return void.count_terms(by_property)
+
+
+def derive_figures(phases: dict, graphs: dict[str, int]) -> dict:
+    """Gather, once, the figures ``serve`` and the dataset pages show (Oxigraph keeps no statistics).
+
+    :param phases: what :func:`reason_and_check` measured (it holds the VoID counts it computed).
+    :param graphs: named graph IRI -> triples, as loaded.
+    :returns: ``distinct_triples`` (the default graph: the merge), ``quads`` (in named graphs),
+        ``graphs`` and ``void`` (:func:`kgserver.void.count` of the asserted part and of the
+        inferred graph, as dictionaries).
     """
     from dataclasses import asdict
 
-    from .. import void
-
-    store = ox.Store.read_only(str(path))
-    graphs = {
-        row["g"].value: int(row["n"].value)
-        for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    }
-    distinct = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
-    counts = {"asserted": asdict(void.count(store, inferred=False))}
-    if INFERRED.value in graphs:
-        counts["inferred"] = asdict(void.count(store, inferred=True))
-    return {"distinct_triples": distinct, "quads": sum(graphs.values()), "graphs": graphs, "void": counts}
+    asserted, inferred = phases.pop("asserted_figures"), phases.pop("inferred_figures")
+    counts = {"asserted": asdict(asserted)}
+    if inferred.triples:
+        counts["inferred"] = asdict(inferred)
+    # the useful inferences are new triples: none is asserted, so the merge is their disjoint union
+    return {"distinct_triples": asserted.triples + inferred.triples, "quads": sum(graphs.values()),
+            "graphs": dict(sorted(graphs.items())), "void": counts}
 
 
 def build(sources: list[dataset.Source] | None = None, out: Path | str | None = None, *,
@@ -371,13 +395,11 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         memory = ox.Store()  # parse and reason in memory, then bulk-load the disk store once
         counts, inferred = reason_and_check(memory, sources, progress, phases)
         mark = time.perf_counter()
-        load_served(work / STORE_DIR, memory, inferred)
+        sizes = load_served(work / STORE_DIR, memory, inferred)
         del memory, inferred
         phases["load"] = time.perf_counter() - mark
         progress("load", f"{STORE_DIR}/ written ({phases['load']:.1f} s)")
-        mark = time.perf_counter()
-        figures = derive_figures(work / STORE_DIR)
-        phases["figures"] = time.perf_counter() - mark
+        figures = derive_figures(phases, sizes)
         progress("figures", f"{figures['distinct_triples']} distinct triples ({phases['figures']:.1f} s)")
         manifest = {**identity, "counts": counts, "inferred_graph": INFERRED.value, "figures": figures,
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
