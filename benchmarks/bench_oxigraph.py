@@ -78,8 +78,8 @@ def child_serve(data: str | None, build_dir: str, port: int, threads: int) -> No
     from kgserver import dataset
     from kgserver.cli import main
 
-    real = dataset.bundled_sources
-    dataset.bundled_sources = lambda **kwargs: real(**kwargs) + sources_for(data)[len(real()):]
+    sources = sources_for(data)
+    dataset.bundled_sources = lambda **_: list(sources)
     os.environ["KGSERVER_BUILD_DIR"] = build_dir
     main(["serve", "--port", str(port), "--threads", str(threads), "--max-rows", "10000000"])
 

@@ -53,7 +53,7 @@ class OxigraphEngine:
         self._graphs = list(store.named_graphs())
         self._merges: OrderedDict[tuple, tuple[ox.NamedNode, int, ox.Store | None]] = OrderedDict()
         self._merged_quads = 0
-        self._quad_budget = len(store)  # merges hold at most as many quads as the store (about twice the data)
+        self._budget: int | None = None  # merges hold at most as many quads as the store (counted when first needed)
 
     def execute(self, request: QueryRequest) -> Answer:
         """Run one query and serialise its answer.
@@ -111,9 +111,11 @@ class OxigraphEngine:
         if self._built:
             side = ox.Store()
             quads += [q for graph in key[1] for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+        if self._budget is None:  # len() walks every quad: not at start-up (seconds on a built store of 1M)
+            self._budget = len(self.store)
         # keep at most MAX_MERGED_GRAPHS merges, holding together no more quads than the dataset
         while self._merges and (
-            len(self._merges) >= MAX_MERGED_GRAPHS or self._merged_quads + len(quads) > self._quad_budget
+            len(self._merges) >= MAX_MERGED_GRAPHS or self._merged_quads + len(quads) > self._budget
         ):
             _, (old, size, old_side) = self._merges.popitem(last=False)
             if old_side is None:
