@@ -282,16 +282,20 @@ class _ChunkReader(io.RawIOBase):
         return size
 
 
-def served_chunks(memory: ox.Store, inferred: Inference, sizes: dict[str, int]) -> Iterator[bytes]:
+def served_chunks(asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inference,
+                  sizes: dict[str, int]) -> Iterator[bytes]:
     """Yield the served dataset as N-Quads text: every graph, and each triple again in the default graph.
 
     The default graph of the served store is the RDF merge of the named graphs; the bulk loader
     keeps one copy of a quad written twice, so a triple held by several graphs is one triple there.
     One document: a blank node keeps one label across the asserted and the inferred quads (the
     reasoner writes the labels the in-memory store dumps).  ``sizes`` receives each graph's triple count.
+
+    :param asserted: (graph, its N-Triples as the in-memory store dumped them), emptied as it goes.
     """
-    for graph in asserted_graphs(memory):
-        text = memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    asserted.reverse()
+    while asserted:
+        graph, text = asserted.pop()
         sizes[graph.value] = text.count(b"\n")
         yield text.replace(b" .\n", f" <{graph.value}> .\n".encode())  # " .\n" only ends lines
         yield text
@@ -303,14 +307,15 @@ def served_chunks(memory: ox.Store, inferred: Inference, sizes: dict[str, int]) 
         yield text
 
 
-def load_served(path: Path, memory: ox.Store, inferred: Inference) -> dict[str, int]:
+def load_served(path: Path, asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inference) -> dict[str, int]:
     """Write the on-disk served store at ``path`` in one bulk load streamed from memory.
 
+    :param asserted: each asserted graph and its N-Triples text (see :func:`served_chunks`).
     :returns: named graph IRI -> triples loaded.
     """
     sizes: dict[str, int] = {}
     disk = ox.Store(str(path))
-    stream = io.BufferedReader(_ChunkReader(served_chunks(memory, inferred, sizes)), 1 << 20)
+    stream = io.BufferedReader(_ChunkReader(served_chunks(asserted, inferred, sizes)), 1 << 20)
     # lenient: every line was written by Oxigraph or by the reasoner from Oxigraph's terms
     disk.bulk_load(input=stream, format=ox.RdfFormat.N_QUADS, lenient=True)
     disk.flush()
@@ -395,8 +400,11 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         memory = ox.Store()  # parse and reason in memory, then bulk-load the disk store once
         counts, inferred = reason_and_check(memory, sources, progress, phases)
         mark = time.perf_counter()
-        sizes = load_served(work / STORE_DIR, memory, inferred)
-        del memory, inferred
+        # the asserted graphs as text (half the in-memory store's size at 1M), then the store is freed
+        asserted = [(g, memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)) for g in asserted_graphs(memory)]
+        del memory
+        sizes = load_served(work / STORE_DIR, asserted, inferred)
+        del inferred
         phases["load"] = time.perf_counter() - mark
         progress("load", f"{STORE_DIR}/ written ({phases['load']:.1f} s)")
         figures = derive_figures(phases, sizes)
