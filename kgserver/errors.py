@@ -49,6 +49,9 @@ class LocatedInputError(InputError):
                 where += f":{column}"
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # errors cross process boundaries (the query workers) by pickle
+        return (type(self), (self.source, self.detail, self.line, self.column))
+
 
 class RDFSyntaxError(LocatedInputError):
     """An RDF file or document does not parse (see :class:`LocatedInputError` for the parameters)."""

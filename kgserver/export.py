@@ -51,11 +51,10 @@ def parse_dump_name(name: str) -> tuple[str, bool] | None:
 
 
 def _quads(store: ox.Store, inferred: bool) -> list[ox.Quad]:
-    if inferred:
-        quads = list(store.quads_for_pattern(None, None, None, _INFERRED))
-    else:
-        quads = [q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != _INFERRED]
-    quads = stable_blank_nodes(quads)
+    # blank nodes are named from the whole dataset: inferred triples about the blank nodes of an
+    # asserted graph (the editors of DCAT 3) are told apart by their asserted neighbourhood
+    quads = stable_blank_nodes(list(store.quads_for_pattern(None, None, None, None)))
+    quads = [q for q in quads if (q.graph_name == _INFERRED) is inferred]
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 

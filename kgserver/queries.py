@@ -129,6 +129,30 @@ def read_query(path: Path | str) -> NamedQuery:
     return NamedQuery(name=path.stem, path=path, text=text, header=parse_header(text, str(path)))
 
 
+def check_parses(query: NamedQuery, prefixes: dict[str, str] | None = None) -> None:
+    """Check that a named query's SPARQL parses (on an empty store: no work is done).
+
+    The ``#+`` header lines are comments, so positions are lines of the file.
+
+    :raises QuerySyntaxError: with the file, line and column of the error.
+    """
+    try:
+        result = ox.Store().query(query.text, prefixes=prefixes or {})
+    except SyntaxError as err:
+        message = str(err)
+        match = _ERROR_POSITION.search(message)
+        if match:
+            raise QuerySyntaxError(
+                str(query.path), " ".join(match.group(3).split()), int(match.group(1)), int(match.group(2))
+            ) from None
+        raise QuerySyntaxError(str(query.path), message) from None
+    except (OSError, RuntimeError, ValueError):  # parsed, but an empty store cannot evaluate it: fine here
+        return
+    if isinstance(result, ox.QuerySolutions | ox.QueryTriples):
+        for _ in result:
+            break
+
+
 def load_queries(subfolder: str | None = None) -> list[NamedQuery]:
     """Return every bundled named query (``queries/**/*.rq``), sorted by path."""
     return [read_query(p) for p in bundle.query_files(subfolder)]
@@ -222,7 +246,11 @@ def run_query(
     :param source: name used in error messages.
     :param union: query the union of the named graphs as the default graph (what the endpoint does).
     :raises QuerySyntaxError: with line and column when the query does not parse.
+    :raises ServiceRefused: for ``SERVICE`` (nothing is ever fetched), QueryRefused for an update.
     """
+    from .engine import check_query
+
+    check_query(text)  # no SERVICE, no update, no nesting that would overflow the parser: here too
     if bindings:
         text = text.rstrip() + "\n" + values_clause(bindings)
     try:

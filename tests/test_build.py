@@ -53,7 +53,7 @@ def test_build_writes_store_and_manifest(built):
     assert [i["sha256"] for i in manifest["inputs"]] == [file_sha256(s.path) for s in sources]
     assert manifest["kgserver_version"] and manifest["key"] == built.manifest["key"]
     assert manifest["counts"]["inferred"] > 0 and manifest["counts"]["asserted"] > 0
-    assert set(manifest["phases"]) == {"parse", "reason", "check", "load", "figures"}
+    assert set(manifest["phases"]) == {"parse", "reason", "check", "load", "never_checks", "figures"}
 
 
 def test_built_store_is_served_as_is_with_figures_computed_once(built):
@@ -189,7 +189,7 @@ def test_progress_reports_phases_only_when_enabled(tmp_path):
     build(out=tmp_path / "b", progress=Progress(enabled=True, stream=stream))
     lines = stream.getvalue().splitlines()
     phases = [line.split("] ")[1].split(":")[0] for line in lines]
-    assert phases == ["parsing", "reasoning", "consistency", "load", "figures", "written"]
+    assert phases == ["parsing", "reasoning", "consistency", "load", "never-checks", "figures", "written"]
     quiet = io.StringIO()
     build(out=tmp_path / "c", progress=Progress(stream=quiet))  # a StringIO is not a TTY
     assert quiet.getvalue() == ""

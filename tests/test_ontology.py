@@ -59,9 +59,47 @@ def test_ontology_metadata(ontology):
     assert {str(v) for v in values(VANN.preferredNamespaceUri)} == {str(ESS)}
 
 
-def test_no_remote_imports():
+def _sources_table(title: str) -> list[dict[str, str]]:
+    """Return the rows of a table of ``ontology/imports/SOURCES.md`` (the first table after ``title``)."""
+    text = (bundle.part_dir("ontology") / "imports" / "SOURCES.md").read_text(encoding="utf-8")
+    section = text.split(title, 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")))) for line in lines[2:]]
+
+
+OFFICIAL = _sources_table("## Official copies")
+LOCAL_DECLARATIONS = bundle.part_dir("ontology") / "imports" / "ess-local-declarations.ttl"
+
+
+def test_imports_only_name_vocabularies_kept_here():
+    """owl:imports (DCAT 3 imports DCTERMS, SKOS, PROV-O) name only ontologies this folder holds."""
+    text = (bundle.part_dir("ontology") / "imports" / "SOURCES.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"http://\S+?(?=[,.]?\s)", text.split("## imports", 1)[1]))
+    assert listed
     for path in quality.ontology_files():
-        assert not list(parse_file(path).objects(None, OWL.imports)), path
+        for imported in parse_file(path).objects(None, OWL.imports):
+            assert str(imported) in listed, (path, imported)
+
+
+def test_an_import_of_anything_else_is_still_refused():
+    from kgserver.errors import UnsafeInputError
+
+    for iri in ("http://purl.org/dc/terms/x", "http://example.org/onto"):
+        data = f"<https://w3id.org/esskg/id/x> <{OWL.imports}> <{iri}> .\n".encode()
+        with pytest.raises(UnsafeInputError, match="owl:imports"):
+            parse_bytes(data, "nt")
+
+
+@pytest.mark.parametrize("row", OFFICIAL, ids=[r["file"] for r in OFFICIAL])
+def test_official_copy_is_unchanged(row):
+    """The bytes are those of the publisher's file: its Git blob id is the one SOURCES.md records."""
+    import hashlib
+
+    data = (bundle.part_dir("ontology") / "imports" / row["file"]).read_bytes()
+    blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    assert blob == row["blob"]
+    assert re.fullmatch(r"[0-9a-f]{40}", row["commit"]) and row["licence"] and row["source (repository, path)"]
 
 
 def test_containment_properties_are_transitive(ontology):
@@ -98,26 +136,38 @@ def test_ess_ttl_says_nothing_about_external_terms(ontology):
 
 
 def test_external_terms_have_the_type_their_import_gives(ontology):
-    """Each external term ess.ttl refers to is in an import excerpt with the same OWL type: restated, not redefined."""
+    """Each external term ess.ttl refers to is typed so by its import: restated, not redefined."""
     imports = quality.load(IMPORT_FILES)
     external = {s for s in ontology.subjects(RDF.type, None) if _is_external(s)}
     assert external
     differing = sorted(
-        str(s) for s in external if set(ontology.objects(s, RDF.type)) != set(imports.objects(s, RDF.type))
+        str(s) for s in external if not set(ontology.objects(s, RDF.type)) <= set(imports.objects(s, RDF.type))
     )
     assert differing == []
 
 
 @pytest.mark.parametrize("path", IMPORT_FILES, ids=[p.name for p in IMPORT_FILES])
-def test_import_is_a_documented_excerpt(path):
-    header = path.read_text(encoding="utf-8").splitlines()[0]
-    assert header.startswith("# Excerpt of"), f"{path.name} must say what it is an excerpt of"
+def test_import_is_official_or_says_it_is_ours(path):
+    if path == LOCAL_DECLARATIONS:
+        assert path.read_text(encoding="utf-8").startswith("# ess-local-declarations: OURS, NOT THEIRS.")
+    else:
+        assert path.name in {row["file"] for row in OFFICIAL}, f"{path.name} is not listed in SOURCES.md"
     assert len(parse_file(path)) > 0
 
 
 def test_import_list_is_not_empty():
-    names = {p.stem for p in IMPORT_FILES}
-    assert {"org", "prov-o", "skos", "dcterms", "geosparql", "sdg-ontology", "es-territorio", "foaf", "owl-time"} <= names
+    names = {p.name for p in IMPORT_FILES}
+    assert {"org.ttl", "prov-o.ttl", "dcat3.ttl", "oa.ttl", "time.ttl", "ess-local-declarations.ttl"} <= names
+
+
+def test_local_declarations_never_restate_an_official_copy():
+    """Our declarations only cover vocabularies with no official copy here."""
+    ours = {s for s in parse_file(LOCAL_DECLARATIONS).subjects() if isinstance(s, URIRef)}
+    theirs = set()
+    for path in IMPORT_FILES:
+        if path != LOCAL_DECLARATIONS:
+            theirs |= {s for s in parse_file(path).subjects() if isinstance(s, URIRef)}
+    assert sorted(ours & theirs) == []
 
 
 # ---------------------------------------------------------------- quality checks (ODK *-violation queries)

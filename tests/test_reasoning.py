@@ -106,6 +106,9 @@ RULES_FIXTURE = """
 :a7 owl:sameAs :a8 . :a8 :leads :a9 . :a7 a :RedThing .
 :p1 :hasChild :p2 . :p2 a :Person . :l1 :link "v" .
 :s1 a :Shelf ; :holds :b1 .
+:rel owl:sameAs :relAlias . :r1 :rel :r2 .
+:tag owl:sameAs :mark . :mark rdfs:domain :Tagged . :t1 :tag "x" .
+:owns owl:inverseOf [ a owl:ObjectProperty ] . :o1 :owns :o2 .
 """
 
 T = "https://example.org/t#"
@@ -127,6 +130,8 @@ T = "https://example.org/t#"
     (f"<{T}p1>", TYPE, f"<{T}Parent>"),        # cls-svf1
     (f"<{T}l1>", TYPE, f"<{T}Linked>"),        # cls-svf2
     (f"<{T}b1>", TYPE, f"<{T}Book>"),          # cls-avf
+    (f"<{T}r1>", f"<{T}relAlias>", f"<{T}r2>"),  # eq-rep-p
+    (f"<{T}t1>", TYPE, f"<{T}Tagged>"),        # eq-rep-s on the schema, then prp-dom
 ], ids=lambda t: " ".join(x.rsplit("#", 1)[-1].rstrip(">") for x in t))
 def test_each_kept_rule_fires(expected):
     graph = Graph().parse(data=RULES_FIXTURE, format="turtle")
@@ -162,6 +167,26 @@ def test_stratified_evaluation_equals_owlrl_and_the_general_loop():
 def test_fast_method_equals_owlrl_on_every_kept_rule():
     graph = Graph().parse(data=RULES_FIXTURE, format="turtle")
     assert fast_inferred(graph) == owlrl_inferred(graph)
+
+
+def test_no_triple_has_a_blank_node_predicate():
+    """An inverse of an anonymous property would give triples whose predicate is a blank node: not RDF."""
+    graph = Graph().parse(data=RULES_FIXTURE, format="turtle")
+    triples = list(iter_graph_triples(graph))
+    for strategy in ("auto", "general"):
+        inferred = Reasoner(strategy=strategy).run(triples).triples
+        assert inferred and all(p.startswith("<") for _, p, _ in inferred)
+    assert is_useful("<urn:a>", "_:p", "<urn:b>") is False
+
+
+def test_a_class_disjoint_with_itself_has_no_instance():
+    from kgserver.reasoning.consistency import check_triples
+
+    disjoint = "<http://www.w3.org/2002/07/owl#disjointWith>"
+    found = check_triples([("<urn:C>", disjoint, "<urn:C>"), ("<urn:x>", TYPE, "<urn:C>")])
+    assert [(f.rule, f.individuals) for f in found] == [("cax-dw", ("<urn:x>",))]
+    assert "disjoint with itself" in found[0].message
+    assert check_triples([("<urn:C>", disjoint, "<urn:C>")]) == []  # an empty class is fine
 
 
 @pytest.mark.parametrize("triple, useful", [
@@ -304,6 +329,9 @@ def test_explanation_goes_down_to_asserted_triples(served):
     assert as_dict["rule"] == "prp-trp" and as_dict["premises"]
     json.dumps(as_dict)
     assert "prp-trp" in explanation.to_text() and "asserted in" in explanation.to_text()
+    # the ontology axioms are premises too: each names the graph that asserts it
+    assert as_dict["schema_graphs"] == [[str(dataset.GRAPH["ontology/ess"])]]
+    assert f"[in <{dataset.GRAPH['ontology/ess']}>]" in explanation.to_text()
 
 
 def test_inferred_triples_have_explanations_down_to_asserted_leaves(served):
@@ -322,6 +350,7 @@ SAME_AS_FIXTURE = """
 @prefix : <https://example.org/t#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 :a owl:sameAs :b . :b owl:sameAs :c . :c :p :d . :q owl:inverseOf :p .
+:r owl:sameAs :rAlias . :e :r :f .
 """
 
 
@@ -338,7 +367,7 @@ def test_every_inferred_triple_of_a_same_as_graph_is_explained(tmp_path):
         explanation = explainer.explain(triple)
         assert explanation is not None, triple
         rules.add(explanation.rule)
-    assert {"eq-rep-s", "eq-sym", "prp-inv"} <= rules
+    assert {"eq-rep-s", "eq-sym", "prp-inv", "eq-rep-p"} <= rules
 
 
 def test_explain_returns_none_for_a_triple_that_does_not_hold(served):
@@ -401,3 +430,44 @@ def test_explain_command_errors(runner, cli_build, args, code, message):
     result = runner.invoke(cli, ["explain", *args])
     assert result.exit_code == code, result.output
     assert message in result.output
+
+
+INERT_FIXTURE = """
+@prefix : <https://example.org/t#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+:Red owl:equivalentClass [ a owl:Restriction ; owl:onProperty :colour ; owl:hasValue :red ] .
+:Dated rdfs:subClassOf [ a owl:Restriction ; owl:onProperty :year ; owl:allValuesFrom xsd:gYear ] .
+:Both owl:intersectionOf ( :Red :Dated ) .
+:a a :Thing ; :year "2020"^^xsd:gYear ; :partOf :b .
+"""
+
+
+@pytest.mark.parametrize("extra, stratified_used", [
+    ("", True),                     # nothing reaches the restrictions: as if they were not there
+    (":c a :Dated .", True),        # an allValuesFrom a datatype never types anything
+    (":c :colour :red .", False),   # cls-hv2 can fire
+    (":c a :Red .", False),         # cls-hv1 can fire
+])
+def test_stratified_evaluation_kept_when_class_expressions_cannot_fire(monkeypatch, extra, stratified_used):
+    from kgserver.reasoning import stratified
+
+    calls = []
+    run = stratified.run
+    monkeypatch.setattr(stratified, "run", lambda evaluation: calls.append(1) or run(evaluation))
+    graph = Graph().parse(data=INERT_FIXTURE + extra, format="turtle")
+    triples = list(iter_graph_triples(graph))
+    inferred = set(Reasoner().run(triples).triples)
+    assert bool(calls) is stratified_used
+    assert inferred == set(Reasoner(strategy="general").run(triples).triples) == owlrl_inferred(graph)
+
+
+def test_bundled_graph_uses_the_stratified_evaluation(monkeypatch, bundled_graph):
+    from kgserver.reasoning import stratified
+
+    calls = []
+    run = stratified.run
+    monkeypatch.setattr(stratified, "run", lambda evaluation: calls.append(1) or run(evaluation))
+    Reasoner().run(list(iter_graph_triples(bundled_graph)))
+    assert calls, "an import's class expressions sent the bundled graph to the slower general loop"

@@ -765,3 +765,118 @@ def test_a_broken_host_header_is_never_a_500(app, host):
     assert status == BROKEN_HOSTS[host]
     status, body = _call_with_host(app, host, path="/sparql", headers={"Accept": "text/turtle"})
     assert status == BROKEN_HOSTS[host], body
+
+
+# --- hardening: headers, methods, proxy trust, log lines ----------------------------------------
+
+
+def test_every_answer_says_nosniff(client):
+    for path in ("/health", "/sparql?query=ASK%7B%7D", "/sparql?query=SELEC", "/no-such-page", "/api/"):
+        assert client.get(path).headers.get("X-Content-Type-Options") == "nosniff", path
+
+
+def test_a_request_without_host_is_400(app):
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(path="/health").get_environ()
+    environ.pop("HTTP_HOST", None)
+    statuses = []
+    body = b"".join(app(environ, lambda status, headers, exc=None: statuses.append(status)))
+    assert statuses[0].startswith("400")
+    assert b"Host" in body
+
+
+def test_trace_is_405_and_allow_lists_only_served_methods(client):
+    for path in ("/sparql", "/health", "/"):
+        response = client.open(path, method="TRACE")
+        assert response.status_code == 405
+        allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+        assert allowed and not allowed & {"PUT", "PATCH", "DELETE", "TRACE"}, allowed
+
+
+def test_script_name_is_not_trusted_by_default(client):
+    response = client.get("/sparql", environ_base={"SCRIPT_NAME": "//evil.example"}, headers={"Accept": "text/html"})
+    assert "evil.example" not in response.get_data(as_text=True)
+    response = client.get("/id/", environ_base={"SCRIPT_NAME": "//evil.example"})
+    assert "evil.example" not in response.headers.get("Location", "")
+
+
+def test_control_characters_in_a_path_stay_on_one_log_line(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="kgserver.access"):
+        client.get("/health%0aGET%20/forged%20200")
+    lines = [r.getMessage() for r in caplog.records if r.name == "kgserver.access"]
+    assert lines and all("\n" not in line for line in lines)
+    assert "\\x0a" in lines[-1]
+
+
+def test_one_client_holds_at_most_its_share_of_query_workers():
+    import threading
+    import time
+
+    import pyoxigraph as ox
+
+    from kgserver.engine import QueryRequest
+    from kgserver.engine.errors import EndpointBusy
+    from kgserver.engine.oxigraph import OxigraphEngine
+    from kgserver.engine.pool import WorkerPool
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?a { 1 2 3 4 5 6 7 8 9 10 } ?s ?p ?o . ?x ?y ?z . ?u ?v ?w }"
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal(i), ox.NamedNode("http://e/g"))
+                 for i in range(300))
+    pool = WorkerPool(lambda: OxigraphEngine(store), 4, 2.0).start()
+    try:
+        assert pool.shares.share == 2
+        greedy = [threading.Thread(target=lambda: pytest.raises(Exception, pool.run, QueryRequest(slow), client="a"))
+                  for _ in range(2)]
+        for thread in greedy:
+            thread.start()
+        time.sleep(0.3)
+        with pytest.raises(EndpointBusy, match="share"):
+            pool.run(QueryRequest("ASK {}"), timeout=0.3, client="a")  # its third query waits for its own share
+        assert pool.run(QueryRequest("ASK {}"), timeout=1.0, client="b").body  # another client is served
+        for thread in greedy:
+            thread.join()
+    finally:
+        pool.close()
+
+
+def test_a_query_stops_when_its_client_goes_away():
+    import pyoxigraph as ox
+
+    from kgserver.engine import QueryRequest
+    from kgserver.engine.errors import ClientGone
+    from kgserver.engine.oxigraph import OxigraphEngine
+    from kgserver.engine.pool import WorkerPool
+
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal(i), ox.NamedNode("http://e/g"))
+                 for i in range(300))
+    pool = WorkerPool(lambda: OxigraphEngine(store), 1, 20.0).start()
+    looks = []
+    try:
+        with pytest.raises(ClientGone):
+            pool.run(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"),
+                     gone=lambda: looks.append(1) or len(looks) > 2)
+        assert pool.replaced == 1  # the worker doing the abandoned work was killed
+        assert pool.run(QueryRequest("ASK {}")).body
+    finally:
+        pool.close()
+
+
+def test_only_http_iris_are_rendered_as_links(app):
+    import pyoxigraph as ox
+    from flask import render_template
+
+    from kgserver.web.render import PageBuilder
+
+    builder = PageBuilder(None, None, lambda iri: iri)
+    for iri in ("javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "vbscript:x"):
+        value = builder.value(ox.NamedNode(iri))
+        assert value["kind"] == "literal" and "href" not in value
+        with app.test_request_context("/"):
+            html = render_template("pages/macros.html") + app.jinja_env.get_template("pages/macros.html").module.value(
+                value, {})
+        assert "href" not in str(html)

@@ -187,6 +187,7 @@ def test_timeout_stops_the_query_and_others_are_served(limited_app):
     thread.start()
     time.sleep(0.1)
     fast = limited_app.test_client()
+    fast.environ_base["REMOTE_ADDR"] = "127.0.0.2"  # another client: the slow one holds its own share only
     answered = 0
     while thread.is_alive():
         started = time.monotonic()
@@ -218,8 +219,9 @@ def test_busy_pool_answers_503(limited_app):
     from kgserver.engine.errors import EndpointBusy
 
     pool = limited_app.extensions["kgserver"].pool()
-    threads = [threading.Thread(target=lambda: limited_app.test_client().get(
-        "/sparql", query_string={"query": PATHOLOGICAL})) for _ in range(pool.size)]
+    threads = [threading.Thread(target=lambda i=i: limited_app.test_client().get(  # one client each
+        "/sparql", query_string={"query": PATHOLOGICAL}, environ_base={"REMOTE_ADDR": f"127.0.0.{10 + i}"}))
+        for i in range(pool.size)]
     for thread in threads:
         thread.start()
     time.sleep(0.2)
@@ -319,3 +321,161 @@ def test_a_pool_starting_meanwhile_never_hides_a_dead_worker(monkeypatch):
     finally:
         first.close()
         second.close()
+
+
+# --- SERVICE decided by structure, and no network in the query workers -------------------------
+
+
+def _bypasses(url: str) -> list[str]:
+    """Texts a lexical scan can misread: ``<`` taken for an IRI, ``#`` for a comment, escapes."""
+    return [
+        f"SELECT * WHERE {{ FILTER(1<2)SERVICE#>\n<{url}/x>{{?s ?p ?o}} }}",
+        f"SELECT * WHERE {{ FILTER(1<2)\\u0053ERVICE#>\n<{url}/x>{{?s ?p ?o}} }}",
+        f"SELECT * WHERE {{ FILTER(?x<'a')SERVICE #'>\n<{url}/x>{{?s ?p ?o}} }}",
+    ]
+
+
+def test_service_is_refused_by_its_parsed_form(client, listener):
+    url, connections = listener
+    for query in _bypasses(url):
+        response = client.get("/sparql", query_string={"query": query})
+        assert response.status_code == 400, (query, response.data)
+        assert b"SERVICE" in response.data
+    time.sleep(0.3)
+    assert connections == []
+
+
+class _UncheckedEngine:
+    """An engine that runs any text on Oxigraph without the endpoint's checks (the worst parser gap)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def execute(self, request):
+        from kgserver.engine import Answer
+
+        try:
+            result = self.store.query(request.text)
+            return Answer("text/plain", repr(list(result)).encode())
+        except Exception as err:  # what Oxigraph says when SERVICE cannot connect
+            return Answer("text/plain", f"{type(err).__name__}: {err}".encode())
+
+
+def test_query_workers_cannot_reach_the_network(listener):
+    """Even a SERVICE clause that reaches Oxigraph unchecked makes no connection."""
+    import pyoxigraph as ox
+
+    from kgserver.engine import QueryRequest
+    from kgserver.engine.pool import WorkerPool
+
+    url, connections = listener
+    pool = WorkerPool(lambda: _UncheckedEngine(ox.Store()), 1, 10.0).start()
+    try:
+        assert pool.isolated
+        answer = pool.run(QueryRequest(f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}"))
+    finally:
+        pool.close()
+    assert b"ermission" in answer.body or b"not permitted" in answer.body, answer.body
+    time.sleep(0.3)
+    assert connections == []
+
+
+def test_isolation_blocks_inet_sockets_and_keeps_unix_ones():
+    from kgserver.engine import isolation
+
+    assert isolation.supported() is None
+    assert isolation.probe() is None
+
+
+def test_pool_without_isolation_only_when_asked(monkeypatch):
+    import pyoxigraph as ox
+
+    from kgserver.engine import isolation
+    from kgserver.engine.pool import WorkerPool
+    from kgserver.errors import ConfigurationError
+
+    monkeypatch.setattr(isolation, "supported", lambda: "no seccomp here (test)")
+    with pytest.raises(ConfigurationError, match="QUERY_ISOLATION=off"):
+        WorkerPool(lambda: _UncheckedEngine(ox.Store()), 1, 5.0).start()
+    pool = WorkerPool(lambda: _UncheckedEngine(ox.Store()), 1, 5.0, isolation="off").start()
+    try:
+        assert not pool.isolated
+    finally:
+        pool.close()
+
+
+# --- no quadratic work on input ------------------------------------------------------------------
+
+#: Inputs built to make a backtracking scan go over the text again from every position.
+_WORST_QUERIES = [
+    "SELECT * WHERE { FILTER(?o = '" + "\\'" * 150_000,
+    'SELECT * WHERE { FILTER(?o = """' + '\\"' * 150_000,
+    "SELECT * WHERE { " + "<a" * 150_000,
+    "SELECT * WHERE { " + "(" * 100_000 + "<a#" * 20_000,
+    "SELECT * WHERE { " + "'" + "<" * 200_000,
+]
+_WORST_XML = [
+    b"<?xml version='1.0'?>" + b"<!ENTITY " * 400_000,
+    b"<!DOCTYPE " * 400_000,
+    b"<!DOCTYPE r [" + b"<!ENTITY a 'x'>" * 200_000,
+]
+
+_RUN_WORST = """
+import sys
+from kgserver.engine.scan import scan
+from kgserver.errors import KGError
+from kgserver.rdfio import parse_bytes
+import tests.test_sparql_safety as cases
+for text in cases._WORST_QUERIES:
+    info = scan(text)
+    print("scan", len(text), info.too_deep, flush=True)
+for body in cases._WORST_XML:
+    try:
+        parse_bytes(body, "xml")
+        print("xml accepted", len(body), flush=True)
+    except KGError as err:
+        print("xml refused", len(body), type(err).__name__, flush=True)
+"""
+
+
+def test_worst_case_inputs_take_linear_work():
+    """Scan and RDF/XML check finish on worst-case texts of a few hundred KB (quadratic: hours)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN_WORST], capture_output=True, text=True, timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(_WORST_QUERIES) + len(_WORST_XML), lines
+    assert lines[3].endswith("True")  # 100,000 nested brackets are seen, IRI-looking text or not
+    assert all(line.startswith("xml refused") for line in lines[len(_WORST_QUERIES):]), lines
+
+
+def test_nesting_hidden_from_a_lexical_scan_is_counted(client):
+    hidden = "SELECT * WHERE { " + " FILTER(?x<1#>)\n" * 300 + "}"  # '#>' is a comment to the engine
+    quoted = "SELECT * WHERE { " + "<< " * 300 + "}"
+    for query in (hidden, quoted):
+        response = client.get("/sparql", query_string={"query": query}) if len(query) < 6000 else client.post(
+            "/sparql", data=query.encode(), content_type="application/sparql-query"
+        )
+        assert response.status_code == 400, response.data
+        assert b"levels deep" in response.data
+
+
+def test_escape_past_the_last_code_point_is_a_400(client):
+    response = client.get("/sparql", query_string={"query": 'SELECT * WHERE { BIND("\\U00110000" AS ?x) }'})
+    assert response.status_code == 400
+    assert b"names no Unicode character" in response.data
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_row_limit_stops_the_evaluation(limited, fmt):
+    """A result of 100 million rows (cross product) is cut at the limit instead of being built: 200, not 503."""
+    query = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?h { ?a ?b ?c } }"
+    response = limited.get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200, response.data
+    assert response.headers["KGServer-Results-Truncated"] == "5"

@@ -23,8 +23,9 @@ def build(out, force, extra, quiet):
     Progress is shown on stderr when it is a terminal; the time of each phase is printed.
 
     Exit codes: 0 built (or reused); 1 the graph is inconsistent (the contradictions, the
-    resources involved and their files are listed); 2 a file is broken or the directory
-    cannot be written.
+    resources involved and their files are listed) or states what a "never" check
+    (ontology/checks/never/*.rq) forbids (each check and example rows are listed); 2 a file
+    is broken or the directory cannot be written.
     """
     from ..reasoning.build import build as run_build
     from ..reasoning.progress import Progress

@@ -181,4 +181,10 @@ def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows
         f"kgserver: {state.triple_count} triples; engine {state.engine}; "
         f"query time limit {state.query_timeout:g} s; {state.query_workers} query workers per web process"
     )
-    run_gunicorn(app, host=host, port=port, workers=workers, threads=threads, timeout=state.query_timeout)
+    from ..web.server import run_server  # waitress, hardened against slow clients (see that module)
+
+    def announce(address: str) -> None:
+        click.echo(f"kgserver: serving on http://{address}/ (SPARQL endpoint http://{address}/sparql)")
+        sys.stdout.flush()
+
+    run_server(app, host=host, port=port, workers=workers, threads=threads, announce=announce)

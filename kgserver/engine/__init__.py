@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .errors import QueryRefused, QueryTooDeep, ServiceRefused
 from .scan import MAX_NESTING, QueryInfo, scan
+from .structure import SERVICE_REFUSED, refuse_service
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -64,14 +65,18 @@ class Answer:
 def check_query(text: str) -> QueryInfo:
     """Refuse what the endpoint never runs; return what the scan found.
 
+    The scan is linear in the text; a text that mentions ``service`` anywhere is also
+    parsed, and its parse tree decides (:mod:`kgserver.engine.structure`).
+
     :raises QueryRefused: for a SPARQL Update (the endpoint is read-only).
     :raises ServiceRefused: for a federated query (``SERVICE``).
     :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`.
+    :raises QuerySyntaxError: for an escape that names no character.
     """
     info = scan(text)
     if info.too_deep:
         raise QueryTooDeep(
-            f"the query nests {{ }}, ( ) or [ ] more than {MAX_NESTING} levels deep, "
+            f"the query nests {{ }}, ( ), [ ] or << >> more than {MAX_NESTING} levels deep, "
             "more than this endpoint parses; simplify it"
         )
     if info.form == "UPDATE":
@@ -79,9 +84,9 @@ def check_query(text: str) -> QueryInfo:
             "SPARQL Update is not allowed: this endpoint is read-only (INSERT, DELETE, LOAD, CLEAR, ... are refused)"
         )
     if info.uses_service:
-        raise ServiceRefused(
-            "SERVICE is not allowed: this endpoint never sends requests to other servers (federated queries are off)"
-        )
+        raise ServiceRefused(SERVICE_REFUSED)
+    if info.mentions_service:
+        refuse_service(text)
     return info
 
 

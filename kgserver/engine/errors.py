@@ -73,3 +73,10 @@ class QueryEvaluationError(KGError):
 
     exit_code = 2
     http_status = 500
+
+
+class ClientGone(KGError):
+    """The client closed its connection while its query ran: the work was stopped (nobody to answer)."""
+
+    exit_code = 2
+    http_status = 499

@@ -84,6 +84,16 @@ class OxigraphEngine:
         except OSError as err:
             raise QueryEvaluationError(f"the query engine failed: {err}") from None
 
+    def query(self, text: str, **kwargs):
+        """Run ``text`` with pyoxigraph's own options over the served dataset (default graph: the merge).
+
+        For callers that need what :meth:`execute` does not offer (``prefixes``, raw results);
+        the engine's private merge graphs stay out of ``GRAPH ?g``.
+        """
+        if self._merges and not self._built:
+            kwargs.setdefault("named_graphs", self._graphs)
+        return self.store.query(text, **kwargs)
+
     def _default_graph(self, iris, named=()) -> tuple[list[ox.NamedNode], ox.Store]:
         """Return the default graph for ``iris`` (one graph, or the RDF merge of several) and the store to query.
 
@@ -163,6 +173,31 @@ _NATIVE_RESULT_FORMATS = {
 _MIN_ROW_BYTES = {"json": 3, "xml": 17, "csv": 2, "tsv": 1}
 
 
+#: Bytes per row the native writers may fill before a result counts as over the row limit.
+MAX_ROW_BYTES = 512
+
+
+class _OverBudget(Exception):
+    """Raised into Oxigraph's writer to stop an evaluation whose output outgrew its budget."""
+
+
+class _BoundedWriter:
+    """A file-like buffer that refuses to grow past ``budget`` bytes (stopping the evaluation)."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.buffer = bytearray()
+
+    def write(self, data) -> int:
+        self.buffer += data
+        if len(self.buffer) > self.budget:
+            raise _OverBudget
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
 def _count_rows(fmt: str, body: bytes) -> int:
     if fmt == "json":
         return len(json.loads(body)["results"]["bindings"])
@@ -176,11 +211,19 @@ def _count_rows(fmt: str, body: bytes) -> int:
 def _serialise(result, request: QueryRequest, rerun) -> Answer:
     if isinstance(result, ox.QuerySolutions):
         fmt = _require(request.result_format, "SELECT", results.RESULT_FORMATS)
-        # Oxigraph's own writers are several times faster than Python; the row limit is
-        # checked on their output, and only a result over the limit is written again, cut.
-        body = result.serialize(format=_NATIVE_RESULT_FORMATS[fmt])
-        if len(body) <= _MIN_ROW_BYTES[fmt] * request.max_rows or _count_rows(fmt, body) <= request.max_rows:
-            return Answer(results.RESULT_FORMATS[fmt], body)
+        # Oxigraph's own writers are several times faster than Python: they write into a
+        # buffer that stops the evaluation (by raising) once it holds more bytes than the row
+        # limit can need; the row limit is checked on their output, and only a result over
+        # the limit is evaluated again, up to the limit only, and written cut.
+        writer = _BoundedWriter(max(request.max_rows * MAX_ROW_BYTES, 1 << 20))
+        try:
+            result.serialize(writer, format=_NATIVE_RESULT_FORMATS[fmt])
+            body = bytes(writer.buffer)
+            if len(body) <= _MIN_ROW_BYTES[fmt] * request.max_rows or _count_rows(fmt, body) <= request.max_rows:
+                return Answer(results.RESULT_FORMATS[fmt], body)
+        except _OverBudget:
+            pass
+        del writer
         result = rerun()
         variables = [v.value for v in result.variables]
         rows = [tuple(solution) for solution in islice(result, request.max_rows + 1)]

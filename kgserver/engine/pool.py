@@ -11,6 +11,11 @@ replacement therefore never copies a multi-threaded process, and never pays the
 engine's start-up cost again.  A worker serves many queries: the per-query cost is
 one round trip over a socket pair (tens of microseconds), no fork per query.
 
+The zygote takes the network away from itself before it builds the engine
+(:mod:`kgserver.engine.isolation`): every worker inherits a seccomp filter that
+refuses network sockets, so no query can ever make a request to another server.
+The pool refuses to start when that fails, unless ``isolation`` is ``"off"``.
+
 If the web process dies, the workers and the zygote see their socket close and
 exit; a worker stuck in a query also kills itself (``SIGALRM``) shortly after the
 time limit, so nothing outlives the server for long.
@@ -22,6 +27,7 @@ import logging
 import os
 import pickle
 import queue
+import resource
 import signal
 import socket
 import struct
@@ -29,14 +35,19 @@ import threading
 import time
 from collections.abc import Callable
 
-from ..errors import KGError
-from . import Answer, QueryRequest
-from .errors import EndpointBusy, QueryEvaluationError, QueryTimeout
+from ..errors import ConfigurationError, KGError
+from . import Answer, QueryRequest, isolation as _isolation
+from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout
+from .shares import ClientShares
 
 log = logging.getLogger(__name__)
 
 #: Seconds a worker keeps running past the time limit before it kills itself.
 SELF_KILL_GRACE = 5
+#: How much lower than the web process's the query workers' CPU priority is (``nice``).
+WORKER_NICENESS = 10
+#: Peak memory (bytes) past which a worker exits after its answer, to be replaced by a fresh one.
+MAX_WORKER_RSS = 1024 * 1024 * 1024
 
 _INHERITED_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGTTIN", "SIGTTOU")
 
@@ -83,11 +94,19 @@ class WorkerPool:
         engine needs an ``execute(QueryRequest) -> Answer`` method.
     :param size: number of worker processes (queries running at the same time).
     :param timeout: seconds a query may run (waiting for a free worker included).
+    :param isolation: ``"seccomp"`` (workers cannot open network sockets; the pool does not
+        start where that fails) or ``"off"`` (explicitly run without it).
     """
 
-    def __init__(self, engine_factory: Callable[[], object], size: int, timeout: float):
+    def __init__(
+        self, engine_factory: Callable[[], object], size: int, timeout: float, isolation: str = "seccomp"
+    ):
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
+        if isolation not in _isolation.MODES:
+            raise ConfigurationError(f"QUERY_ISOLATION must be one of {', '.join(_isolation.MODES)}, not {isolation!r}")
+        self.isolation = isolation
+        self.isolated = False
         self.size = size
         self.timeout = float(timeout)
         self._factory = engine_factory
@@ -97,6 +116,7 @@ class WorkerPool:
         self._zygote_sock: socket.socket | None = None
         self.owner_pid: int | None = None
         self.replaced = 0
+        self.shares = ClientShares(max(1, size // 2), size)
 
     # --- life cycle --------------------------------------------------------------------
 
@@ -109,7 +129,7 @@ class WorkerPool:
                 status = 0
                 try:
                     ours.close()
-                    _zygote_main(theirs, self._factory, self.timeout)
+                    _zygote_main(theirs, self._factory, self.timeout, self.isolation)
                 except BaseException:  # never let the zygote run the parent's code
                     status = 1
                 finally:
@@ -117,6 +137,18 @@ class WorkerPool:
             theirs.close()
         self._zygote_pid, self._zygote_sock = pid, ours
         self.owner_pid = os.getpid()
+        try:
+            failure = _receive(ours)  # None once the zygote has taken the network away from itself
+        except (EOFError, OSError):
+            failure = "the zygote process died while starting"
+        self.isolated = failure is None and self.isolation == "seccomp"
+        if failure is not None and self.isolation == "seccomp":
+            self.close()
+            raise ConfigurationError(
+                f"query workers cannot be isolated from the network ({failure}); refusing to run queries. "
+                "Set QUERY_ISOLATION=off (KGSERVER_QUERY_ISOLATION=off) only if this host cannot use "
+                "seccomp and its network is otherwise closed to the query workers (see docs/security.md)"
+            )
         for _ in range(self.size):
             self._idle.put(self._spawn())
         return self
@@ -159,21 +191,41 @@ class WorkerPool:
 
     # --- running queries ---------------------------------------------------------------
 
-    def run(self, request: QueryRequest, timeout: float | None = None) -> Answer:
-        """Run one query in a worker and return its answer.
+    def run(
+        self,
+        request: QueryRequest | object,
+        timeout: float | None = None,
+        client: str | None = None,
+        gone: Callable[[], bool] | None = None,
+    ) -> Answer:
+        """Run one query (or job) in a worker and return its answer.
 
+        :param request: a :class:`QueryRequest` (run by the engine), or a picklable job with a
+            ``run(engine) -> Answer`` method (a validation, a named query), run in the worker
+            under the same time limit; a worker whose peak memory passed :data:`MAX_WORKER_RSS`
+            exits after answering, and is replaced (its memory goes back to the system).
         :param timeout: seconds allowed, waiting for a free worker included (the pool's by default).
+        :param client: who asks (an address): a client holds at most half of the workers at
+            once (:class:`~kgserver.engine.shares.ClientShares`), its further requests wait for its
+            own, so one client cannot starve the others.
+        :param gone: tells whether the client has gone away: the work is then stopped (the
+            worker killed and replaced) and :class:`ClientGone` raised.
         :raises QueryTimeout: when the query ran out of time (its worker is killed and replaced).
-        :raises EndpointBusy: when every worker stayed busy for the whole time limit.
+        :raises EndpointBusy: when every worker (or the client's share) stayed busy for the whole time limit.
         :raises KGError: whatever the engine raised (syntax error, not acceptable, ...).
         """
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
+        with self.shares.hold(client, deadline, limit):
+            return self._run(request, limit, deadline, gone)
+
+    def _run(self, request, limit: float, deadline: float, gone) -> Answer:
         worker = self._acquire(deadline, limit)
         healthy = False
         try:
             worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))  # a stuck worker never hangs us
             _send(worker.sock, (request, limit))
+            _wait_readable(worker.sock, deadline, gone)
             worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))
             ok, payload = _receive(worker.sock)
             healthy = True
@@ -227,9 +279,26 @@ def _reset_signals() -> None:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
-def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float) -> None:
+def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float, isolation: str) -> None:
     _reset_signals()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
+    failure = None
+    if isolation == "seccomp":
+        try:
+            _isolation.close_network_sockets(keep={sock.fileno()})
+            _isolation.isolate()
+        except OSError as err:
+            failure = str(err)
+    _send(sock, failure)
+    if failure is not None:
+        return
+    try:
+        os.nice(WORKER_NICENESS)  # the web process (health, dispatch, other answers) goes first on the CPU
+    except OSError:
+        pass
+    from . import structure
+
+    structure.preload()  # the SERVICE check's parser, imported once for every worker
     engine = factory()
     while True:
         try:
@@ -263,13 +332,37 @@ def _worker_main(sock: socket.socket, engine) -> None:
             return
         signal.setitimer(signal.ITIMER_REAL, limit + SELF_KILL_GRACE)
         try:
-            reply = (True, engine.execute(request))
+            reply = (True, engine.execute(request) if isinstance(request, QueryRequest) else request.run(engine))
         except KGError as err:
             reply = (False, err)
         except Exception as err:  # a bug in an engine: report it as a server fault, keep serving
             reply = (False, QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}"))
         signal.setitimer(signal.ITIMER_REAL, 0)
         _send(sock, reply)
+        if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > MAX_WORKER_RSS:
+            return  # a big validation or result grew this process: a fresh one replaces it
+
+
+#: Seconds between two looks at whether the client is still there, while its query runs.
+GONE_POLL = 0.25
+
+
+def _wait_readable(sock: socket.socket, deadline: float, gone: Callable[[], bool] | None) -> None:
+    """Wait until the worker answers; raise ClientGone as soon as the client has left, TimeoutError at the deadline."""
+    if gone is None:
+        return  # the blocking receive waits, up to the deadline
+    import selectors
+
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_READ)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if selector.select(min(left, GONE_POLL)):
+                return
+            if gone():
+                raise ClientGone("the client closed its connection; its query was stopped")
 
 
 def _recv_exact(sock: socket.socket, size: int) -> bytes | bytearray | None:

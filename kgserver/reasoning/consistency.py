@@ -124,13 +124,12 @@ def check_triples(triples: Iterable[tuple[str, str, str]], inference: Inference 
         disjoint_with[b].add(a)
     for x in sorted(types):
         classes = types[x]
-        clashes = {(a, b) for a in classes for b in disjoint_with.get(a, ()) if b in classes and a < b}
+        clashes = {(a, b) for a in classes for b in disjoint_with.get(a, ()) if b in classes and a <= b}
         for a, b in sorted(clashes):
             rule = "cax-dw" if (a, b) in tbox.disjoint_with else "cax-adc"
-            found.append(Inconsistency(
-                rule, (x, a, b),
-                f"{_plain(x)} is an instance of both {_plain(a)} and {_plain(b)}, which are disjoint",
-                individuals=(x,)))
+            both = (f"an instance of {_plain(a)}, which is declared disjoint with itself" if a == b
+                    else f"an instance of both {_plain(a)} and {_plain(b)}, which are disjoint")
+            found.append(Inconsistency(rule, (x, a, b), f"{_plain(x)} is {both}", individuals=(x,)))
     for p in sorted(tbox.functional):
         by_subject: dict[str, set[str]] = defaultdict(set)
         for s, o in values.get(p, ()):

@@ -9,7 +9,8 @@ The schema rules were applied once by :mod:`.tbox`, so most rules are table look
 Rules evaluated (names from the OWL 2 RL profile, section 4.3): ``prp-dom``, ``prp-rng``,
 ``prp-spo1``, ``prp-eqp1/2``, ``prp-inv1/2``, ``prp-symp``, ``prp-trp``, ``cax-sco``,
 ``cax-eqc1/2``, ``cls-int1/2``, ``cls-uni``, ``cls-hv1/2``, ``cls-svf1/2``, ``cls-avf``,
-``eq-sym``, ``eq-trans``, ``eq-rep-s/o``.
+``eq-sym``, ``eq-trans``, ``eq-rep-s/p/o`` (also on the schema: an axiom about a resource holds of
+every resource ``owl:sameAs`` it, see :func:`_schema_triples`).
 """
 
 from __future__ import annotations
@@ -131,10 +132,11 @@ def is_useful(s: str, p: str, o: str) -> bool:
     Dropped: literal subjects, subjects from the built-in vocabulary (rdf:, rdfs:, owl:,
     xsd:), schema axioms (rdfs:subClassOf, owl:inverseOf... the TBox is served as asserted),
     types that are built-in classes (owl:Thing, rdfs:Resource, owl:Class...) or anonymous
-    class expressions, ``x owl:sameAs x`` and owl:sameAs involving blank nodes or literals.
+    class expressions, ``x owl:sameAs x``, owl:sameAs involving blank nodes or literals, and
+    triples whose predicate is not an IRI.
     """
-    if s[0] == '"' or s.startswith(V.BUILTIN_PREFIXES):
-        return False
+    if s[0] == '"' or s.startswith(V.BUILTIN_PREFIXES) or p[0] != "<":
+        return False  # a blank-node predicate (from an inverse of an anonymous property) is not RDF
     if p == V.TYPE:
         return o[0] == "<" and not o.startswith(V.BUILTIN_PREFIXES)
     if p == V.SAME_AS:
@@ -218,7 +220,39 @@ def _schema_triples(ids: dict[str, int], terms: list[str], facts) -> list[tuple[
     kinds = {ids[k]: k for k in V.SCHEMA_TYPES if k in ids}
     if type_ is not None and kinds and type_ in facts:
         schema.extend((terms[s], V.TYPE, kinds[o]) for s, o in facts[type_] if o in kinds)
+    same_as = ids.get(V.SAME_AS)
+    if same_as is not None and facts.get(same_as):
+        schema = _substitute_equals(schema, [(terms[a], terms[b]) for a, b in facts[same_as]])
     return schema
+
+
+def _substitute_equals(schema: list[tuple[str, str, str]], same: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Return the schema triples plus their copies with each term replaced by a resource owl:sameAs it.
+
+    eq-rep-s/o on schema axioms: the schema is compiled once, before the instance rules run, so the
+    equalities are applied to it here (those the data asserts, closed under symmetry and transitivity).
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in same:
+        if a[0] != '"' and b[0] != '"':
+            parent[find(a)] = find(b)
+    classes: dict[str, set[str]] = defaultdict(set)
+    for x in list(parent):
+        classes[find(x)].add(x)
+        classes[find(x)].add(find(x))
+    members = {x: classes[find(x)] for x in parent}
+    out = set(schema)
+    for s, p, o in schema:
+        for s2 in members.get(s, (s,)):
+            for o2 in members.get(o, (o,)):
+                out.add((s2, p, o2))
+    return sorted(out)
 
 
 def _useful_facts(terms: list[str], new: dict[int, set[tuple[int, int]]],
@@ -228,6 +262,8 @@ def _useful_facts(terms: list[str], new: dict[int, set[tuple[int, int]]],
     bad_subjects = _bad_subject_ids(terms)
     for p, pairs in new.items():
         ps = terms[p]
+        if ps[0] != "<":  # a blank node or literal as predicate: not an RDF triple
+            continue
         if ps == V.TYPE:
             classes = set(map(_second, pairs))
             good = {c for c in classes if is_useful("<s>", V.TYPE, terms[c]) or terms[c] in keep_types}
@@ -297,6 +333,7 @@ class _Evaluation:
         self.svf_by_filler: dict[int, list[tuple[int, int]]] = defaultdict(list)  # D -> (p, R)
         self.avf_by_prop: dict[int, list[tuple[int, int]]] = defaultdict(list)  # p -> (R, D)
         self.avf_by_class: dict[int, list[tuple[int, int]]] = defaultdict(list)  # R -> (p, D)
+        self.datatype_fillers: set[int] = set()
         for r in tbox.restrictions:
             node, prop = enc(r.node), enc(r.on_property)
             if r.has_value is not None:
@@ -311,6 +348,8 @@ class _Evaluation:
                 filler = enc(r.all_values_from)
                 self.avf_by_prop[prop].append((node, filler))
                 self.avf_by_class[node].append((prop, filler))
+                if r.all_values_from.startswith(V.BUILTIN_PREFIXES):
+                    self.datatype_fillers.add(filler)  # cls-avf never types a literal: see stratified
         # indexes: successors and predecessors for the properties that take part in joins
         joined = set(self.transitive) | set(self.svf_by_prop) | set(self.avf_by_prop)
         self.succ: dict[int, dict[int, set[int]]] = {p: defaultdict(set) for p in joined}
@@ -430,7 +469,7 @@ class _Evaluation:
                 fresh[a].add(b)
         if not fresh:
             return
-        for p, known in self.facts.items():
+        for p, known in list(self.facts.items()):
             if p == self.same_as:
                 continue
             target = out[p]
@@ -439,6 +478,8 @@ class _Evaluation:
                     target.update([(b, o) for b in fresh[s]])
                 if o in fresh:
                     target.update([(s, b) for b in fresh[o]])
+            for q in fresh.get(p, ()):  # eq-rep-p: the property under another name
+                out[q] |= known
 
     def _replace_equals(self, delta, out) -> None:
         same = self.same
@@ -451,6 +492,8 @@ class _Evaluation:
                     target.update([(b, o) for b in same[s]])
                 if o in same:
                     target.update([(s, b) for b in same[o]])
+            for q in same.get(p, ()):  # eq-rep-p
+                out[q] |= pairs
 
 
 def _live_classes(tbox: TBox) -> set[str]:

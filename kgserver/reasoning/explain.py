@@ -37,6 +37,7 @@ RULE_TEXT = {
     "eq-trans": "owl:sameAs is transitive",
     "eq-rep-s": "equality: what holds of a resource holds of the same resource under another name",
     "eq-rep-o": "equality: a value can be replaced by the same resource under another name",
+    "eq-rep-p": "equality: a property can be replaced by the same property under another name",
 }
 
 Triple = tuple[str, str, str]
@@ -47,8 +48,9 @@ class Explanation:
     """A derivation tree.
 
     ``rule`` is None for an asserted triple (a leaf), whose ``graphs`` name the named graphs
-    (source files) that assert it.  Otherwise ``premises`` are the explanations of the facts
-    the rule used and ``schema`` the ontology axioms it relied on.
+    (source documents, editorial graphs, files) that assert it.  Otherwise ``premises`` are the
+    explanations of the facts the rule used, ``schema`` the ontology axioms it relied on and
+    ``schema_graphs`` the named graphs that assert each axiom (same order).
     """
 
     triple: Triple
@@ -56,6 +58,7 @@ class Explanation:
     premises: list[Explanation] = field(default_factory=list)
     schema: list[Triple] = field(default_factory=list)
     graphs: list[str] = field(default_factory=list)
+    schema_graphs: list[list[str]] = field(default_factory=list)
 
     @property
     def asserted(self) -> bool:
@@ -78,6 +81,7 @@ class Explanation:
             out["rule"] = self.rule
             out["rule_text"] = RULE_TEXT.get(self.rule, self.rule)
             out["schema"] = [list(t) for t in self.schema]
+            out["schema_graphs"] = [list(g) for g in self.schema_graphs]
             out["premises"] = [p.to_dict() for p in self.premises]
         return out
 
@@ -96,8 +100,10 @@ class Explanation:
             lines.append(f"{pad}{triple}  [asserted in {where}]")
             return
         lines.append(f"{pad}{triple}  [inferred by {self.rule}: {RULE_TEXT.get(self.rule, self.rule)}]")
-        for axiom in self.schema:
-            lines.append(f"{pad}    ontology: {' '.join(shorten(t, prefixes) for t in axiom)}")
+        for i, axiom in enumerate(self.schema):
+            graphs = self.schema_graphs[i] if i < len(self.schema_graphs) else []
+            where = f"  [in {', '.join(shorten(f'<{g}>', prefixes) for g in graphs)}]" if graphs else ""
+            lines.append(f"{pad}    ontology: {' '.join(shorten(t, prefixes) for t in axiom)}{where}")
         for premise in self.premises:
             premise._text(lines, depth + 1, prefixes)
 
@@ -199,7 +205,8 @@ class Explainer:
                     break
                 proofs.append(proof)
             else:
-                return Explanation(goal, rule, proofs, schema), cut
+                return Explanation(goal, rule, proofs, schema,
+                                   schema_graphs=[self.asserted_in(a) for a in schema]), cut
         if not cut:
             failed.add(goal)
         return None, cut
@@ -237,6 +244,9 @@ class Explainer:
                 if self.holds((z, V.SAME_AS, o)):
                     yield "eq-trans", [(s, V.SAME_AS, z), (z, V.SAME_AS, o)], []
         else:
+            for q in sorted(self._objects(p, V.SAME_AS) - {p}):
+                if self.holds((s, q, o)):
+                    yield "eq-rep-p", [(p, V.SAME_AS, q), (s, q, o)], []
             for z in sorted(self._objects(s, V.SAME_AS) - {s}):
                 if self.holds((z, p, o)):
                     yield "eq-rep-s", [(s, V.SAME_AS, z), (z, p, o)], []
@@ -293,7 +303,7 @@ def explain(store: ox.Store, s, p, o) -> Explanation | None:
     """
     triple = tuple(t if isinstance(t, str) else to_nt(t) for t in (s, p, o))
     kinds = [type(from_nt(t)) for t in triple]  # raises ValueError on a malformed term
-    if kinds[0] is ox.Literal or kinds[1] is not ox.NamedNode:
+    if kinds[0] not in (ox.NamedNode, ox.BlankNode) or kinds[1] is not ox.NamedNode or kinds[2] is ox.Triple:
         raise ValueError("the subject must be an IRI or blank node and the predicate an IRI")
     return explainer_for(store).explain(triple)
 

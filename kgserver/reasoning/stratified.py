@@ -32,8 +32,45 @@ _swap = itemgetter(1, 0)
 
 def applies(evaluation) -> bool:
     """Return True if the stratified evaluation gives the same result as the general loop."""
-    return not (evaluation.intersections or evaluation.hv_by_prop or evaluation.svf_by_prop
-                or evaluation.avf_by_prop or evaluation.facts.get(evaluation.same_as))
+    if evaluation.facts.get(evaluation.same_as):
+        return False
+    if not (evaluation.intersections or evaluation.hv_by_prop or evaluation.svf_by_prop or evaluation.avf_by_prop):
+        return True
+    return class_expressions_inert(evaluation)
+
+
+def class_expressions_inert(evaluation) -> bool:
+    """Return True if no ``owl:hasValue``, ``owl:someValuesFrom``, ``owl:allValuesFrom`` or intersection rule can fire.
+
+    The official vocabularies bring such class expressions (OWL-Time's ``time:DateTimeDescription``,
+    ORG's ``org:OrganizationalCollaboration``) that the data never reaches.  A rule cannot fire when:
+    its property has no fact, asserted or implied (``cls-hv2``, ``cls-svf1/2``); its restriction class
+    can have no instance (``cls-hv1``); either of those, or its filler is a datatype (``cls-avf``: the
+    reasoner never types a literal); one member of the intersection can have no instance (``cls-int1``).
+    "Can have an instance": a class some fact types a resource with, a domain or range of a property
+    with facts, or one of their superclasses.  Cheap: one pass over the distinct classes of the types.
+    """
+    ev = evaluation
+    table = implied_properties(ev)
+    used = {p for p, pairs in ev.facts.items() if pairs}
+    used |= {q for p in list(used) for q, _ in table.get(p, ())}
+    seeds = set(map(_second, ev.facts.get(ev.type, ())))
+    for p in used:
+        seeds |= ev.domains.get(p, set()) | ev.ranges.get(p, set())
+    possible = set(seeds)
+    for c in seeds:
+        possible |= ev.superclasses.get(c, set())
+    read = set(ev.svf_by_filler) | {m for members in ev.intersections.values() for m in members}
+    if any(p in used for p in ev.hv_by_prop) or any(r in possible for r in ev.hv_by_class):
+        return False
+    if any(p in used for p in ev.svf_by_prop):
+        return False
+    for p, items in ev.avf_by_prop.items():
+        for r, filler in items:
+            datatype = filler in ev.datatype_fillers and filler not in read
+            if p in used and r in possible and not datatype:
+                return False
+    return not any(all(m in possible for m in members) for members in ev.intersections.values())
 
 
 def implied_properties(evaluation) -> dict[int, set[tuple[int, bool]]]:

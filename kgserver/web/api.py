@@ -24,10 +24,12 @@ from .. import __version__
 from ..namespaces import PREFIXES
 from ..params import PARAM_TYPES, Param, ParamError, bind, param_from_spec
 from ..queries import NamedQuery as BundledQuery
-from ..queries import load_queries
+from ..queries import QuerySyntaxError, check_parses, load_queries
 from ..results import RESULT_FORMATS
 from ..terms import to_rdflib
+from ..engine import Answer
 from .conneg import FORMATS
+from .hardening import client_of
 from .state import get_state
 
 bp = Blueprint("api", __name__)
@@ -74,14 +76,23 @@ def _normalise(query: BundledQuery) -> NamedQuery:
 
 
 def load_named_queries() -> dict[str, NamedQuery]:
-    """Return the bundled named queries by name."""
-    queries = [_normalise(query) for query in load_queries()]
+    """Return the bundled named queries by name.
+
+    :raises QuerySyntaxError: (file:line:column) for a query whose header or SPARQL is broken.
+    """
+    queries = []
+    for bundled in load_queries():
+        check_parses(bundled, PREFIXES)
+        try:
+            queries.append(_normalise(bundled))
+        except ParamError as err:
+            raise QuerySyntaxError(str(bundled.path), f"invalid #+ params: {err}", 1, 1) from None
     return {q.name: q for q in sorted(queries, key=lambda q: q.name)}
 
 
 def init_app(app) -> None:
-    """Give the application its lazily filled cache of named queries."""
-    app.extensions[_EXT] = {"lock": threading.Lock(), "queries": None, "rdflib": None}
+    """Load the named queries once, at start-up: a broken query file stops the server with its file:line."""
+    app.extensions[_EXT] = {"lock": threading.Lock(), "queries": load_named_queries()}
 
 
 def named_queries() -> dict[str, NamedQuery]:
@@ -138,49 +149,70 @@ def _result_format() -> str | None:
 def run(query: NamedQuery, substitutions: dict, fmt: str) -> tuple[bytes, str]:
     """Run a named query with its bound parameters; return the serialised results and media type.
 
+    The query runs in a query worker, like every query of ``/sparql``: the same time limit,
+    the same share of workers per client, no network.
+    """
+    job = NamedQueryJob(query.body, tuple((var.value, term) for var, term in substitutions.items()), fmt)
+    answer = get_state().run_query(job, **client_of(request))
+    return answer.body, answer.media_type
+
+
+@dataclass(frozen=True)
+class NamedQueryJob:
+    """One named query call, run in a query worker (picklable; see :meth:`WorkerPool.run`).
+
     Oxigraph binds values (``substitutions``, SEP-0007) only for variables a SELECT projects;
     for a parameter the query does not project, the same typed terms are bound with rdflib's
     ``initBindings`` instead.  Either way the query text is never changed.
     """
-    try:
-        result = get_state().store.query(query.body, substitutions=substitutions, use_default_graph_as_union=True,
-                                         prefixes=PREFIXES)
-    except RuntimeError as err:
-        if "projection" not in str(err):
-            raise
-        return _run_rdflib(query, substitutions, fmt)
-    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-        if fmt == "csv" and isinstance(result, ox.QuerySolutions):
-            return result.serialize(format=ox.QueryResultsFormat.CSV), "text/csv; charset=utf-8"
-        return result.serialize(format=ox.QueryResultsFormat.JSON), "application/sparql-results+json; charset=utf-8"
-    return ox.serialize(list(result), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES), FORMATS["ttl"].content_type
+
+    body: str
+    substitutions: tuple[tuple[str, object], ...]
+    fmt: str
+
+    def run(self, engine) -> Answer:
+        """Run the query on the worker's engine and serialise its results."""
+        bound = {ox.Variable(name): term for name, term in self.substitutions}
+        if not hasattr(engine, "store"):  # the rdflib engine
+            return _run_rdflib(engine.dataset, self.body, bound, self.fmt)
+        try:
+            result = engine.query(self.body, substitutions=bound, prefixes=PREFIXES)
+        except RuntimeError as err:
+            if "projection" not in str(err):
+                raise
+            return _run_rdflib(_rdflib_graph(engine.store), self.body, bound, self.fmt)
+        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            if self.fmt == "csv" and isinstance(result, ox.QuerySolutions):
+                return Answer("text/csv; charset=utf-8", result.serialize(format=ox.QueryResultsFormat.CSV))
+            return Answer("application/sparql-results+json; charset=utf-8",
+                          result.serialize(format=ox.QueryResultsFormat.JSON))
+        return Answer(FORMATS["ttl"].content_type,
+                      ox.serialize(list(result), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
 
 
-def _rdflib_graph():
-    """Return the served store as one rdflib graph (the union of its graphs), made once."""
-    cache = current_app.extensions[_EXT]
-    if cache.get("rdflib") is None:
-        with cache["lock"]:
-            if cache.get("rdflib") is None:
-                from ..rdfio import parse_bytes
-
-                store = get_state().store
-                data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                                     for q in store.quads_for_pattern(None, None, None, None)),
-                                    format=ox.RdfFormat.N_TRIPLES)
-                cache["rdflib"] = parse_bytes(data, "nt", source="<store>")
-    return cache["rdflib"]
+_RDFLIB_GRAPHS: dict[int, object] = {}
 
 
-def _run_rdflib(query: NamedQuery, substitutions: dict, fmt: str) -> tuple[bytes, str]:
-    graph = _rdflib_graph()
-    result = graph.query(query.body, initNs=PREFIXES,
+def _rdflib_graph(store: ox.Store):
+    """Return the served store as one rdflib graph (the merge of its graphs), made once per process."""
+    if id(store) not in _RDFLIB_GRAPHS:
+        from ..rdfio import parse_bytes
+
+        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                             for q in store.quads_for_pattern(None, None, None, None)),
+                            format=ox.RdfFormat.N_TRIPLES)
+        _RDFLIB_GRAPHS[id(store)] = parse_bytes(data, "nt", source="<store>")
+    return _RDFLIB_GRAPHS[id(store)]
+
+
+def _run_rdflib(graph, body: str, substitutions: dict, fmt: str) -> Answer:
+    result = graph.query(body, initNs=PREFIXES,
                          initBindings={var.value: to_rdflib(term) for var, term in substitutions.items()})
     if fmt == "csv" and result.type == "SELECT":
-        return result.serialize(format="csv"), "text/csv; charset=utf-8"
+        return Answer("text/csv; charset=utf-8", result.serialize(format="csv"))
     if result.type in ("SELECT", "ASK"):
-        return result.serialize(format="json"), "application/sparql-results+json; charset=utf-8"
-    return result.serialize(format="turtle"), FORMATS["ttl"].content_type
+        return Answer("application/sparql-results+json; charset=utf-8", result.serialize(format="json"))
+    return Answer(FORMATS["ttl"].content_type, result.serialize(format="turtle"))
 
 
 @bp.get("/api/queries/<path:name>")

@@ -39,6 +39,11 @@ MAX_INCOMING_PER_PROPERTY = 200
 Href = Callable[[str], str]
 
 
+def _web_iri(iri: str) -> bool:
+    """Tell whether an IRI may be rendered as a link: http(s) only (never ``javascript:``)."""
+    return iri[:8].lower().startswith(("http://", "https://"))
+
+
 def explainer():
     """Return ``kgserver.reasoning.explain.explain`` when the reasoning package provides it, else None."""
     try:
@@ -72,6 +77,8 @@ class PageBuilder:
         if isinstance(term, ox.BlankNode):
             nested = self.properties(outgoing(self.sources, term), depth + 1) if depth < 2 else []
             return {"kind": "bnode", "label": "", "nested": nested, "inferred": inferred}
+        if not _web_iri(term.value):  # javascript:, data:, ... : shown as text, never as a link
+            return {"kind": "literal", "label": term.value, "lang": None, "inferred": inferred, "datatype": None}
         label, lang = self.labeller.label_and_language(term)
         return {"kind": "iri", "iri": term.value, "href": self.href(term.value), "label": label, "lang": lang,
                 "inferred": inferred}
@@ -115,7 +122,7 @@ class PageBuilder:
                 shown.append(value)
             out.append({
                 "iri": predicate.value,
-                "href": self.href(predicate.value),
+                "href": self.href(predicate.value) if _web_iri(predicate.value) else "",
                 "label": self.labeller.label(predicate),
                 "values": shown,
             })

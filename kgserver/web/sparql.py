@@ -12,13 +12,14 @@ import json
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from .. import __version__
-from ..engine import QueryRequest, check_query
+from ..engine import QueryRequest
 from ..engine.errors import NotAcceptable
 from ..errors import InputError, KGError
 from ..namespaces import PREFIXES
-from ..results import GRAPH_FORMATS, RESULT_FORMATS, negotiate
+from ..results import negotiate
 from . import service_description
 from .access_log import init_access_log
+from .hardening import client_of, init_hardening
 from .protocol import read_request
 from .state import get_state
 
@@ -34,8 +35,9 @@ _HTML = ("text/html", "application/xhtml+xml")
 
 
 def init_app(app: Flask) -> None:
-    """Install the request log on the whole application."""
+    """Install the request log and the hardening (headers, proxy trust) on the whole application."""
     init_access_log(app)
+    init_hardening(app)
 
 
 def _text(message: str, status: int, **headers) -> Response:
@@ -81,11 +83,8 @@ def endpoint() -> Response:
     if params.query is None:
         return _describe(params.format)
     result_format, graph_format = negotiate(request.headers.get("Accept"), params.format)
-    info = check_query(params.query)  # refuses updates and SERVICE before any engine sees the text
-    if info.form in ("SELECT", "ASK") and result_format is None:
-        raise NotAcceptable(f"no acceptable format for a {info.form} result; available: {_list(RESULT_FORMATS)}")
-    if info.form in ("CONSTRUCT", "DESCRIBE") and graph_format is None:
-        raise NotAcceptable(f"no acceptable format for a {info.form} result; available: {_list(GRAPH_FORMATS)}")
+    # The query worker checks the text (updates, SERVICE, nesting) within the time limit: the
+    # web process does no work proportional to the query's size or shape.
     config = current_app.config
     answer = get_state().run_query(
         QueryRequest(
@@ -96,7 +95,8 @@ def endpoint() -> Response:
             graph_format=graph_format,
             max_rows=int(config.get("MAX_RESULT_ROWS", 100_000)),
             base_iri=_endpoint_url(),  # relative IRIs in the query resolve against the endpoint
-        )
+        ),
+        **client_of(request),
     )
     response = Response(answer.body, content_type=f"{answer.media_type}; charset=utf-8")
     if answer.truncated:
@@ -119,10 +119,6 @@ def _valid_host() -> bool:
     answer an empty host instead.  Both mean the same here.
     """
     return bool(request.host)
-
-
-def _list(formats: dict[str, str]) -> str:
-    return ", ".join(formats.values())
 
 
 def _preflight() -> Response:

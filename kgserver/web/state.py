@@ -51,6 +51,7 @@ class KGState:
     quad_count: int = 0
     query_timeout: float = 30.0
     query_workers: int = 2
+    query_isolation: str = "seccomp"
     _store: ServedStore | None = field(default=None, repr=False)
     _store_pid: int | None = field(default=None, repr=False)
     _pool: object = field(default=None, repr=False)
@@ -80,7 +81,7 @@ class KGState:
             if pool is None or pool.owner_pid != os.getpid():
                 from ..engine.pool import WorkerPool
 
-                pool = WorkerPool(self._make_engine, self.query_workers, self.query_timeout)
+                pool = WorkerPool(self._make_engine, self.query_workers, self.query_timeout, self.query_isolation)
                 self._pool = pool.start()
         return pool
 
@@ -89,9 +90,10 @@ class KGState:
         store = self.store
         return make_engine(self.engine, store.store if self.engine == "oxigraph" else store)
 
-    def run_query(self, request: QueryRequest) -> Answer:
-        """Run one query in the worker pool, within the time limit."""
-        return self.pool().run(request)
+    def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
+                  gone=None) -> Answer:
+        """Run one query (or job) in the worker pool, within the time limit and the client's share."""
+        return self.pool().run(request, timeout=timeout, client=client, gone=gone)
 
     def close(self) -> None:
         """Stop this process's query workers."""
@@ -144,6 +146,7 @@ def init_state(app: Flask) -> None:
         quad_count=quads,
         query_timeout=timeout,
         query_workers=workers,
+        query_isolation=str(app.config.get("QUERY_ISOLATION", "seccomp")),
     )
 
 

@@ -11,12 +11,16 @@ type that is not RDF.  The report's own verdict (conforms or not) is in the body
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..errors import InputError, RDFSyntaxError
+from ..engine import Answer
+from ..errors import KGError, RDFSyntaxError
 from ..rdfio import MEDIA_TYPES, format_for_media_type
+from .hardening import client_of
+from .state import get_state
 
 bp = Blueprint("validate", __name__)
 
@@ -80,10 +84,6 @@ def form():
 @bp.post("/validate")
 def validate_document():
     """Validate the RDF document in the body and answer with the report (JSON or HTML)."""
-    from ..validation.contribution import load_document
-    from ..validation.engine import validate_graphs
-    from ..validation.render import to_html, to_json
-
     lang, strict = _options()
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fmt = request.form.get("format", "turtle")
@@ -98,13 +98,41 @@ def validate_document():
         data = request.get_data(cache=False)
     if not data.strip():
         return _error(400, "the request body is empty; send the RDF document to validate")
-    try:
-        contribution = load_document(data, fmt, name="<request>")
+    job = ValidateJob(data, fmt, lang, strict, _wants_html())
+    try:  # in a query worker: the endpoint's time limit, its concurrency, no network
+        answer = get_state().run_query(job, timeout=_time_limit(), **client_of(request))
     except RDFSyntaxError as err:
         return _error(400, str(err), line=err.line, column=err.column, source=err.source, detail=err.detail)
-    except InputError as err:
-        return _error(400, str(err))
-    report = validate_graphs(contribution)
-    if _wants_html():
-        return Response(to_html(report, lang, strict), mimetype="text/html")
-    return Response(to_json(report, lang, strict), mimetype="application/json")
+    except KGError as err:
+        return _error(err.http_status, str(err))
+    return Response(answer.body, mimetype=answer.media_type)
+
+
+def _time_limit() -> float:
+    """Return the seconds a validation may take (``VALIDATE_TIMEOUT``, else the query time limit)."""
+    limit = current_app.config.get("VALIDATE_TIMEOUT")
+    return float(limit) if limit else get_state().query_timeout
+
+
+@dataclass(frozen=True)
+class ValidateJob:
+    """One validation, run in a query worker process (picklable; see :meth:`WorkerPool.run`)."""
+
+    data: bytes
+    fmt: str
+    lang: str
+    strict: bool
+    html: bool
+
+    def run(self, engine=None) -> Answer:
+        """Parse and validate the document; return the report (HTML or JSON)."""
+        from ..validation.contribution import load_document
+
+        contribution = load_document(self.data, self.fmt, name="<request>")  # a bad document fails fast
+        from ..validation.engine import validate_graphs
+        from ..validation.render import to_html, to_json
+
+        report = validate_graphs(contribution)
+        if self.html:
+            return Answer("text/html", to_html(report, self.lang, self.strict).encode("utf-8"))
+        return Answer("application/json", to_json(report, self.lang, self.strict).encode("utf-8"))

@@ -1,0 +1,70 @@
+"""The "must never hold" checks (ontology/checks/never/*.rq): none holds on the served graph, each one fires
+on a tiny bad graph (tests/never/<check>.ttl), and a build that makes one hold is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kgserver import dataset
+from kgserver.namespaces import GRAPH
+from kgserver.reasoning.build import build
+from kgserver.reasoning.never import UnsoundGraphError, check_files, run_check, violations
+from kgserver.store import open_store
+
+FIXTURES = Path(__file__).parent / "never"
+CHECKS = check_files()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The bundled dataset as served: asserted named graphs and the inferred graph."""
+    return open_store(build_dir=tmp_path_factory.mktemp("build"))
+
+
+def test_there_are_never_checks():
+    assert len(CHECKS) >= 5
+
+
+@pytest.mark.parametrize("path", CHECKS, ids=[p.stem for p in CHECKS])
+def test_check_says_what_must_never_hold_and_why(path):
+    header = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    assert header and header[0].startswith("# NEVER:"), "the first line says what must never hold"
+    assert any(line.startswith("# Why:") for line in header), "the header says why"
+    assert "SELECT" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", CHECKS, ids=[p.stem for p in CHECKS])
+def test_check_holds_on_the_served_graph(path, served):
+    assert run_check(path, served) == []
+
+
+@pytest.mark.parametrize("path", CHECKS, ids=[p.stem for p in CHECKS])
+def test_check_fires_and_the_build_is_refused(path, tmp_path):
+    fixture = FIXTURES / f"{path.stem}.ttl"
+    assert fixture.is_file(), f"write a tiny graph that breaks {path.name} at {fixture}"
+    sources = dataset.bundled_sources() + [dataset.Source(fixture, GRAPH[f"extra/{fixture.stem}"])]
+    out = tmp_path / "build"
+    with pytest.raises(UnsoundGraphError) as raised:
+        build(sources, out=out, force=True)
+    assert path.stem in {v.check for v in raised.value.violations}
+    assert f"[{path.stem}]" in str(raised.value) and "row(s): " in str(raised.value)
+    assert not out.exists(), "nothing is written for an unsound build"
+
+
+def test_every_file_in_the_folder_is_run(tmp_path, served):
+    (tmp_path / "anything.rq").write_text("# NEVER: a plan\n# Why: a test\n"
+                                          "SELECT ?x WHERE { ?x a <https://w3id.org/esskg/ontology#Plan> }\n")
+    found = violations(served, check_files(tmp_path))
+    assert [v.check for v in found] == ["anything"] and found[0].rows
+    assert found[0].summary == "a plan"
+
+
+def test_build_command_exits_1_naming_the_check(runner, tmp_path):
+    from kgserver.cli import cli
+
+    fixture = FIXTURES / "territory-as-agent.ttl"
+    result = runner.invoke(cli, ["build", "--add", str(fixture), "--out", str(tmp_path / "b"), "-q"])
+    assert result.exit_code == 1, result.output
+    assert "[territory-as-agent]" in result.output and "never-town" in result.output
