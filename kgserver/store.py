@@ -144,7 +144,7 @@ def prepare_build(sources: list[dataset.Source] | None = None, build_dir: Path |
 
     The calling process never opens RocksDB: a process that has, and forks, leaves children
     that crash when they exit (RocksDB's threads do not survive a fork), which is what
-    ``serve`` does next (gunicorn workers).  Errors (a broken file, an inconsistent graph, a
+    ``serve`` does next (its web processes, the query pool).  Errors (a broken file, an inconsistent graph, a
     directory that cannot be written) are raised here, as the child raised them.
     """
     from .reasoning.build import BuildResult, build, default_build_dir, find_build, input_manifest

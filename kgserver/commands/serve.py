@@ -17,7 +17,8 @@ def _bind_address(host: str, port: int) -> str:
 def check_port(host: str, port: int) -> None:
     """Make sure ``host:port`` can be listened on, before anything is loaded or started.
 
-    gunicorn itself would retry for five seconds and then print its own errors.
+    Binding later, after the build, would fail only then and with a traceback (gunicorn, before,
+    retried for five seconds first).
 
     :raises ConfigurationError: "port N is in use; choose another with --port" (exit code 2),
         or what else the system said (an address this machine does not have, a port below 1024).
@@ -35,7 +36,7 @@ def check_port(host: str, port: int) -> None:
         raise ConfigurationError(f"cannot listen on {host}: {err.strerror}") from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn: TIME_WAIT is no obstacle
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server: TIME_WAIT is no obstacle
         try:
             probe.bind(address)
         except OSError as err:

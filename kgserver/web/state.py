@@ -5,11 +5,11 @@ created; each process then opens the built store read-only the first time it nee
 (the web process for pages, the query workers' zygote for queries).  Nothing is copied
 or counted at start-up: the figures come from the build's manifest.  A process that has
 opened the store must not fork a child that exits normally (RocksDB's threads do not
-survive a fork): ``serve`` therefore opens nothing before gunicorn forks its workers.
+survive a fork): ``serve`` therefore opens nothing before it forks its workers.
 
 The query worker pool (:mod:`kgserver.engine.pool`) belongs to the process that
-serves requests: it is started lazily (or by gunicorn's ``post_fork`` hook, see
-:mod:`kgserver.commands.serve`) and restarted if the process was forked since.
+serves requests: it is started lazily (or right after the fork, see
+:mod:`kgserver.web.server`) and restarted if the process was forked since.
 """
 
 from __future__ import annotations
