@@ -161,8 +161,8 @@ def load_asserted(store: ox.Store, sources: list[dataset.Source], progress: Prog
     """Parse every source into its named graph of ``store``; return the quad count.
 
     Turtle, N-Triples, N-Quads and TriG files go straight from Oxigraph's parser into the
-    store; a file it refuses (or one with an ``owl:imports`` outside the base, RDF/XML, JSON-LD)
-    is read by :func:`kgserver.rdfio.parse_file`, which reports the error with its file, line
+    store; a file it refuses (or one with an ``owl:imports`` outside the base or an RDF 1.2 triple
+    term, RDF/XML, JSON-LD) is read by :func:`kgserver.rdfio.parse_file`, which reports the error with its file, line
     and column, or applies its safety checks.
 
     :raises RDFSyntaxError: for the first broken file; the store must be dropped then.
@@ -184,7 +184,10 @@ def _load_source(store: ox.Store, source: dataset.Source) -> None:
         except (SyntaxError, ValueError, OSError):
             store.remove_graph(target)
         else:
-            if all(q.object.value.startswith(BASE) for q in store.quads_for_pattern(None, _OWL_IMPORTS, None, target)):
+            imports = store.quads_for_pattern(None, _OWL_IMPORTS, None, target)
+            # RDF 1.2 triple terms, which Oxigraph reads and kgserver refuses: rdfio places the error
+            starred = f"ASK {{ GRAPH <{target.value}> {{ ?s ?p ?o FILTER(isTRIPLE(?o)) }} }}"
+            if all(q.object.value.startswith(BASE) for q in imports) and not bool(store.query(starred)):
                 return
             store.remove_graph(target)
     graph = rdfio.parse_file(source.path)  # raises the located error, or the safety refusal
