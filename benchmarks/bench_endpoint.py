@@ -133,20 +133,18 @@ def wait_for(url: str, process: subprocess.Popen | None, seconds: float = 900) -
 
 
 def serve_file_main(path: str, port: int, workers: int) -> None:
-    """Run ``kgserver serve`` on one N-Triples file instead of the bundled graph (child process)."""
-    import pyoxigraph as ox
+    """Run ``kgserver serve`` on one N-Triples file instead of the bundled graph (child process).
 
-    import kgserver.store
+    The file is built like the bundled files (``kgserver build``, into a temporary folder) and
+    served as ``serve`` serves a build: opened read-only.
+    """
+    from kgserver import dataset
     from kgserver.app import create_app
     from kgserver.commands.serve import run_gunicorn
     from kgserver.namespaces import GRAPH
 
-    def open_store(**_):
-        store = ox.Store()
-        store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH["data/bench"])))
-        return store
-
-    kgserver.store.open_store = open_store
+    dataset.bundled_sources = lambda **_: [dataset.Source(Path(path), GRAPH["data/bench"])]
+    os.environ["KGSERVER_BUILD_DIR"] = tempfile.mkdtemp(prefix="kgserver-bench-")
     app = create_app({"QUERY_TIMEOUT": 120, "MAX_RESULT_ROWS": 10_000_000, "QUERY_WORKERS": workers})
     run_gunicorn(app, host="127.0.0.1", port=port, workers=1, threads=64, timeout=120)
 

@@ -1,12 +1,20 @@
-"""The served dataset as an Oxigraph store: asserted named graphs plus the inferred graph.
+"""The served dataset as an Oxigraph store: asserted named graphs, the inferred graph, their merge.
 
 The dataset is built once by :func:`kgserver.reasoning.build.build` (``kgserver build``) and
-reused while its input files are unchanged (by SHA-256): :func:`open_store` builds it when
-needed and otherwise only loads the build, which takes milliseconds for the bundled graph.
+reused while its input files are unchanged (by SHA-256).  A build's store is exactly what is
+served: its default graph already holds the RDF merge of the named graphs, and the figures the
+pages show were computed with it.  :func:`open_store` builds when needed and then only opens
+the build read-only: no copy, no count, and any number of processes can share it.
+
+Code that reads the store for pages, dumps or explanations sees the named graphs (their
+quads, with the file each comes from) through :class:`ServedStore`; the query engine takes
+the raw store (:attr:`ServedStore.store`), whose default graph is the merge.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,55 +23,171 @@ from . import dataset
 from .errors import ConfigurationError
 from .namespaces import INFERRED_GRAPH
 
+_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+_DEFAULT = ox.DefaultGraph
+
+
+class ServedStore:
+    """A store whose default graph is the merge of its named graphs, seen as its named graphs.
+
+    :meth:`quads_for_pattern` with no graph, iteration and ``len`` cover the named graphs only
+    (each quad with the graph it comes from); :meth:`query` with
+    ``use_default_graph_as_union=True`` runs on the merge, a set of triples (Oxigraph's own
+    union option is a bag: a triple held by two graphs would be matched twice).
+
+    :ivar store: the underlying ``pyoxigraph.Store`` (what the query engine runs on).
+    :ivar figures: what the build computed once (see :func:`kgserver.reasoning.build.derive_figures`);
+        empty when the store was merged here rather than built.
+    """
+
+    def __init__(self, store: ox.Store, figures: dict | None = None):
+        self.store = store
+        self.figures = figures or {}
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None):  # noqa: A002
+        """Return the matching quads; with no ``graph_name``, those of the named graphs only."""
+        quads = self.store.quads_for_pattern(subject, predicate, object, graph_name)
+        if graph_name is not None:
+            return quads
+        return (quad for quad in quads if type(quad.graph_name) is not _DEFAULT)
+
+    def __iter__(self):
+        return self.quads_for_pattern()
+
+    def __len__(self) -> int:
+        if "quads" in self.figures:
+            return self.figures["quads"]
+        return sum(1 for _ in self.quads_for_pattern())
+
+    def query(self, query, *, use_default_graph_as_union: bool = False, **kwargs):
+        """Evaluate a SPARQL query; the union default graph is the merge already in the store."""
+        return self.store.query(query, **kwargs)
+
+    def named_graphs(self):
+        return self.store.named_graphs()
+
+    def contains_named_graph(self, graph) -> bool:
+        return self.store.contains_named_graph(graph)
+
+    def dump(self, output=None, format=None, *, from_graph=None, **kwargs):  # noqa: A002
+        """Serialise a named graph (``from_graph``), or every named graph as N-Quads or TriG."""
+        if from_graph is not None:
+            return self.store.dump(output, format, from_graph=from_graph, **kwargs)
+        return ox.serialize(self.quads_for_pattern(), output, format, **kwargs)
+
 
 def open_store(
     *,
     include_inferred: bool = True,
     sources: list[dataset.Source] | None = None,
     build_dir: Path | str | None = None,
-    read_only: bool = False,
-) -> ox.Store:
-    """Return a store holding each source file in its own named graph, and the inferred graph.
+    read_only: bool = True,
+) -> ServedStore:
+    """Return the served dataset: each source file in its own named graph, and the inferred graph.
 
-    The default graph is empty: query with ``use_default_graph_as_union=True`` (what the
-    endpoint does) to see every graph, or name graphs to restrict the query.
-
-    :param include_inferred: also hold the inferred graph (``kgserver.namespaces.INFERRED_GRAPH``).
+    :param include_inferred: also hold the inferred graph (``kgserver.namespaces.INFERRED_GRAPH``);
+        without it the store is a private in-memory copy of the asserted graphs and their merge.
     :param sources: files to load; the bundled ones by default.
     :param build_dir: where the build is kept; by default ``$KGSERVER_BUILD_DIR`` for the bundled
         sources, else a per-user cache directory named after the inputs' hash.
-    :param read_only: open the on-disk build read-only (instant, shared by several processes)
-        instead of loading it into a private in-memory store; needs ``include_inferred``.
+    :param read_only: open the on-disk build read-only (instant, shared by several processes);
+        False gives a private in-memory copy (writable, for tests that change it).
     :raises RDFSyntaxError: if any file is broken; nothing is returned then.
     :raises InconsistentGraphError: if the graph contradicts the ontology.
     """
-    from .reasoning.build import DUMP_FILE, STORE_DIR, build, build_store
+    from .reasoning.build import build
 
     bundled = sources is None
     sources = dataset.bundled_sources() if bundled else sources
     try:
         result = build(sources, build_dir, bundled=bundled)
     except ConfigurationError:  # the build cannot be written: build in memory
-        store = ox.Store()
-        build_store(store, sources)
-        if not include_inferred:
-            store.remove_graph(ox.NamedNode(str(INFERRED_GRAPH)))
-        return store
-    if read_only and include_inferred:
-        return ox.Store.read_only(str(result.path / STORE_DIR))
-    try:
-        store = _load_dump(result.path / DUMP_FILE)
-    except (OSError, SyntaxError, ValueError):  # a damaged build: make it again
-        result = build(sources, build_dir, bundled=bundled, force=True)
-        store = _load_dump(result.path / DUMP_FILE)
-    if not include_inferred:
-        store.remove_graph(ox.NamedNode(str(INFERRED_GRAPH)))
-    return store
+        return memory_build(sources, include_inferred=include_inferred)
+    return open_build(result.path, result.manifest, include_inferred=include_inferred, read_only=read_only)
 
 
-def _load_dump(path: Path) -> ox.Store:
-    """Load a build's N-Quads dump into a new in-memory store."""
+def open_build(path: Path, manifest: dict, *, include_inferred: bool = True, read_only: bool = True) -> ServedStore:
+    """Open a finished build (see :func:`kgserver.reasoning.build.build`) as a :class:`ServedStore`."""
+    from .reasoning.build import STORE_DIR
+
+    disk = ox.Store.read_only(str(Path(path) / STORE_DIR))
+    if include_inferred and read_only:
+        return ServedStore(disk, manifest.get("figures"))
+    copy = ox.Store()
+    for graph in disk.named_graphs():
+        if include_inferred or graph != _INFERRED:
+            copy.load(disk.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), format=ox.RdfFormat.N_TRIPLES,
+                      to_graph=graph, lenient=True)
+    del disk
+    return _merged_copy(copy, True)
+
+
+def memory_build(sources: list[dataset.Source] | None = None, *, include_inferred: bool = True) -> ServedStore:
+    """Build the served dataset into a private in-memory store (when no build can be written)."""
+    from .reasoning.build import build_store
+
     store = ox.Store()
-    # our own dump: lenient parsing is safe, and a plain load is faster than bulk_load in memory
-    store.load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
-    return store
+    build_store(store, dataset.bundled_sources() if sources is None else sources)
+    return _merged_copy(store, include_inferred)
+
+
+def _merged_copy(store: ox.Store, include_inferred: bool) -> ServedStore:
+    """Return an in-memory store (named graphs only) as served: with the merge in its default graph."""
+    if not include_inferred:
+        store.remove_graph(_INFERRED)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return ServedStore(store)
+
+
+def prepare_build(sources: list[dataset.Source] | None = None, build_dir: Path | str | None = None):
+    """Build (or find) the served dataset in a child process and return its ``BuildResult``.
+
+    The calling process never opens RocksDB: a process that has, and forks, leaves children
+    that crash when they exit (RocksDB's threads do not survive a fork), which is what
+    ``serve`` does next (its web processes, the query pool).  Errors (a broken file, an inconsistent graph, a
+    directory that cannot be written) are raised here, as the child raised them.
+    """
+    from .reasoning.build import BuildResult, build, default_build_dir, find_build, input_manifest
+
+    bundled = sources is None
+    sources = dataset.bundled_sources() if bundled else sources
+    identity = input_manifest(sources)
+    target = Path(build_dir) if build_dir is not None else default_build_dir(identity["key"], bundled=bundled)
+    manifest = find_build(target, identity["key"])
+    if manifest:  # reading a manifest needs no RocksDB
+        return BuildResult(target, manifest, reused=True)
+    return _in_child(build, sources, target, bundled=bundled)
+
+
+def _in_child(function, *args, **kwargs):
+    """Run ``function`` in a forked child and return its result or raise its exception."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 0
+        try:
+            os.close(reader)
+            try:
+                outcome = (True, function(*args, **kwargs))
+            except BaseException as err:  # noqa: BLE001 - handed to the parent
+                outcome = (False, (type(err), str(err), dict(vars(err))))
+            with os.fdopen(writer, "wb") as pipe:
+                pickle.dump(outcome, pipe)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)  # skip atexit and RocksDB's destructors
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise ConfigurationError("building the dataset failed (the build process died)")
+    ok, value = pickle.loads(data)
+    if ok:
+        return value
+    cls, message, attributes = value  # rebuilt without calling __init__, whatever its signature
+    err = cls.__new__(cls)
+    BaseException.__init__(err, message)
+    err.__dict__.update(attributes)
+    raise err

@@ -66,35 +66,67 @@ class Counts:
     properties_triples: dict[str, int]  # property IRI -> triples
 
 
-def _filter(inferred: bool) -> str:
-    op = "=" if inferred else "!="
-    return f"FILTER(?g {op} <{INFERRED_GRAPH}>)"
-
-
 def count(store: ox.Store, *, inferred: bool = False) -> Counts:
-    """Count the distinct triples of the asserted graphs (or of the inferred graph) of ``store``."""
-    flt = _filter(inferred)
-    distinct = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {flt} }}"
+    """Count the distinct triples of the asserted graphs (or of the inferred graph) of ``store``.
+
+    A store opened from a build (:class:`kgserver.store.ServedStore`) has these counts already:
+    the build computed them once, with these same queries.
+    """
+    stored = (getattr(store, "figures", None) or {}).get("void", {}).get("inferred" if inferred else "asserted")
+    if stored is not None:
+        return Counts(**stored)
+    if inferred:  # one graph: a set already, read from its own index, nothing to filter or make distinct
+        part, triples_of = f"GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}", f"GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}"
+    else:
+        part = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{INFERRED_GRAPH}>)"
+        triples_of = f"{{ SELECT DISTINCT ?s ?p ?o WHERE {{ {part} }} }}"
 
     def one(query: str) -> int:
         for solution in store.query(query):
             return int(solution[0].value)
         return 0
 
-    triples = one(f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")
-    subjects = one(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {flt} }}")
-    objects = one(f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {flt} }}")
+    triples = one(f"SELECT (COUNT(*) AS ?n) WHERE {{ {triples_of} }}")
+    subjects = one(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {part} }}")
+    objects = one(f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {part} }}")
     properties = {
         s["p"].value: int(s["n"].value)
-        for s in store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p")
+        for s in store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {triples_of} }} GROUP BY ?p")
     }
+    types = part.replace("?s ?p ?o", "?s a ?c")
     classes = {
         s["c"].value: int(s["n"].value)
-        for s in store.query(
-            f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {flt} FILTER(isIRI(?c)) }} GROUP BY ?c"
-        )
+        for s in store.query(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {types} FILTER(isIRI(?c)) }} GROUP BY ?c")
     }
     return Counts(triples, subjects, objects, len(properties), dict(sorted(classes.items())), dict(sorted(properties.items())))
+
+
+def count_terms(pairs_by_property: dict[str, list], *, distinct: bool = False) -> Counts:
+    """Count a set of triples given as property -> ``(subject, object)`` pairs of N-Triples term strings.
+
+    What :func:`count` asks the store, computed in Python where the build already holds the
+    triples (Oxigraph keeps no statistics: these counts are full scans on its indexes).
+
+    :param distinct: the pairs may repeat (a triple held by several graphs): count each once.
+    """
+    subjects: set = set()
+    objects: set = set()
+    properties: dict[str, int] = {}
+    classes: dict[str, int] = {}
+    for prop, pairs in pairs_by_property.items():
+        if distinct:
+            pairs = set(pairs)
+        properties[prop[1:-1]] = len(pairs)
+        subjects.update(s for s, _ in pairs)
+        objects.update(o for _, o in pairs)
+        if prop == f"<{_RDF_TYPE.value}>":
+            members: dict[str, set] = {}
+            for s, o in pairs:
+                if o[0] == "<":
+                    members.setdefault(o[1:-1], set()).add(s)
+            classes = {c: len(m) for c, m in members.items()}
+    return Counts(sum(properties.values()), len(subjects), len(objects), len(properties),
+                  dict(sorted(classes.items())), dict(sorted(properties.items())))
 
 
 def _int(value: int) -> ox.Literal:

@@ -45,14 +45,45 @@ def built(tmp_path_factory):
     return build(out=tmp_path_factory.mktemp("b") / "build")
 
 
-def test_build_writes_store_dump_and_manifest(built):
-    assert (built.path / "store").is_dir() and (built.path / "dataset.nq").is_file()
+def test_build_writes_store_and_manifest(built):
+    assert (built.path / "store").is_dir() and not (built.path / "dataset.nq").exists()  # no intermediate file
     manifest = json.loads((built.path / MANIFEST).read_text())
     sources = dataset.bundled_sources()
     assert sources
     assert [i["sha256"] for i in manifest["inputs"]] == [file_sha256(s.path) for s in sources]
     assert manifest["kgserver_version"] and manifest["key"] == built.manifest["key"]
     assert manifest["counts"]["inferred"] > 0 and manifest["counts"]["asserted"] > 0
+    assert set(manifest["phases"]) == {"parse", "reason", "check", "load", "never_checks", "figures"}
+
+
+def test_built_store_is_served_as_is_with_figures_computed_once(built):
+    from kgserver import void
+
+    store = open_store(build_dir=built.path)
+    raw, figures = store.store, built.manifest["figures"]
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    in_default = sum(1 for _ in raw.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    # the default graph is the merge of every graph, a set: a triple held by two graphs is there once
+    assert in_default == int(next(iter(raw.query(distinct)))["n"].value) == figures["distinct_triples"]
+    assert figures["quads"] == len(store) == sum(1 for _ in store) < in_default + figures["quads"]
+    assert figures["graphs"][str(INFERRED_GRAPH)] == built.manifest["counts"]["inferred"]
+    assert all(type(q.graph_name) is ox.NamedNode for q in store.quads_for_pattern(None, None, None, None))
+    with pytest.raises((OSError, RuntimeError)):  # opened read-only: shared by processes, never changed by one
+        raw.add(ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:b")))
+    memory = open_store(build_dir=built.path, read_only=False)
+    assert not memory.figures
+    for inferred in (False, True):  # the stored VoID counts are the ones counted on the data
+        assert void.count(store, inferred=inferred) == void.count(memory, inferred=inferred)
+
+
+def test_prepare_build_reports_the_childs_error_as_its_own(tmp_path):
+    from kgserver.store import prepare_build
+
+    sources = with_extra(tmp_path, "broken.ttl", "<urn:a> <urn:b> .\n")
+    with pytest.raises(RDFSyntaxError) as raised:
+        prepare_build(sources, tmp_path / "b")
+    assert "broken.ttl:1" in str(raised.value) and raised.value.exit_code == 2
+    assert not (tmp_path / "b").exists()
 
 
 def test_build_is_reused_while_inputs_are_unchanged(built):
@@ -75,8 +106,8 @@ def test_open_store_reuses_the_build_and_can_leave_inferences_out(built):
     assert INFERRED in set(with_inferred.named_graphs())
     assert INFERRED not in set(without.named_graphs())
     assert len(with_inferred) - len(without) == built.manifest["counts"]["inferred"]
-    read_only = open_store(build_dir=built.path, read_only=True)
-    assert len(read_only) == len(with_inferred)
+    in_memory = open_store(build_dir=built.path, read_only=False)
+    assert len(in_memory) == len(with_inferred)
 
 
 def test_default_graph_uri_excludes_inferred_facts(built):
@@ -158,7 +189,7 @@ def test_progress_reports_phases_only_when_enabled(tmp_path):
     build(out=tmp_path / "b", progress=Progress(enabled=True, stream=stream))
     lines = stream.getvalue().splitlines()
     phases = [line.split("] ")[1].split(":")[0] for line in lines]
-    assert phases == ["parsing", "reasoning", "consistency", "dump", "never-checks", "written"]
+    assert phases == ["parsing", "reasoning", "consistency", "load", "never-checks", "figures", "written"]
     quiet = io.StringIO()
     build(out=tmp_path / "c", progress=Progress(stream=quiet))  # a StringIO is not a TTY
     assert quiet.getvalue() == ""
@@ -183,6 +214,6 @@ def test_old_cached_builds_are_pruned(tmp_path, monkeypatch):
 
 def test_a_damaged_build_is_made_again(tmp_path):
     first = build(out=tmp_path / "b")
-    (first.path / "dataset.nq").write_text("<urn:a> <urn:b> broken", encoding="utf-8")
+    shutil.rmtree(first.path / "store")
     store = open_store(build_dir=first.path)
     assert INFERRED in set(store.named_graphs()) and len(store) > first.manifest["counts"]["inferred"]

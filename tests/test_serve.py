@@ -277,3 +277,56 @@ def test_serve_help_lists_the_options(runner):
     assert result.exit_code == 0
     for option in ("--host", "--port", "--workers", "--engine", "--timeout", "--no-inferred"):
         assert option in result.output
+
+
+# --- starting and stopping -----------------------------------------------------------------
+
+
+def test_taken_port_is_one_clear_line_and_exit_2_at_once(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "kgserver", "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [f"Error: port {port} is in use; choose another with --port"]
+    assert time.monotonic() - started < 20  # no gunicorn retries (five seconds of them)
+
+
+def test_ctrl_c_after_a_fresh_build_stops_cleanly(tmp_path):
+    """Serve builds the store itself (empty cache), answers, then gets Ctrl-C: no crash of any process."""
+    import signal
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "KGSERVER_BUILD_DIR": str(tmp_path / "build"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    port = free_port()
+    log_path = tmp_path / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kgserver", "serve", "--port", str(port), "--query-workers", "2", "--threads", "4"],
+            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120
+            url = f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D"
+            while True:
+                assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        assert response.status == 200
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/void", timeout=30) as response:
+                assert response.status == 200  # a page: the web process opens the store too
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
+            assert process.wait(timeout=30) == 0
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    output = log_path.read_text()
+    assert (tmp_path / "build" / "store").is_dir()
+    for crash in ("terminate called", "std::system_error", "SIGABRT", "SIGSEGV", "Traceback", "was sent"):
+        assert crash not in output, output

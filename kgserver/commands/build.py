@@ -16,10 +16,11 @@ import click
 def build(out, force, extra, quiet):
     """Build the served dataset: parse, check consistency, materialise inferences, write the store.
 
-    The build directory holds an Oxigraph store (store/), the same quads as N-Quads
-    (dataset.nq) and manifest.json (SHA-256 of every input file, kgserver version, counts).
-    A build whose input hashes match is reused; `kgserver serve` loads it at start-up.
-    Progress is shown on stderr when it is a terminal.
+    The build directory holds the Oxigraph store exactly as served (store/: one named graph
+    per file, the inferred graph, and their merge as the default graph) and manifest.json
+    (SHA-256 of every input file, kgserver version, counts, the figures the pages show).
+    A build whose input hashes match is reused; `kgserver serve` opens it read-only.
+    Progress is shown on stderr when it is a terminal; the time of each phase is printed.
 
     Exit codes: 0 built (or reused); 1 the graph is inconsistent (the contradictions, the
     resources involved and their files are listed) or states what a "never" check
@@ -45,5 +46,7 @@ def build(out, force, extra, quiet):
         click.echo(f"{state} {result.path}: {len(result.manifest['inputs'])} files, "
                    f"{counts.get('asserted', '?')} asserted triples, {counts.get('inferred', '?')} inferred")
         if result.manifest.get("build_seconds") is not None and not result.reused:
-            click.echo(f"in {result.manifest['build_seconds']} s")
+            phases = result.manifest.get("phases", {})
+            detail = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+            click.echo(f"in {result.manifest['build_seconds']} s ({detail})")
 

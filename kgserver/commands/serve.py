@@ -14,6 +14,37 @@ def _bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+def check_port(host: str, port: int) -> None:
+    """Make sure ``host:port`` can be listened on, before anything is loaded or started.
+
+    Binding later, after the build, would fail only then and with a traceback (gunicorn, before,
+    retried for five seconds first).
+
+    :raises ConfigurationError: "port N is in use; choose another with --port" (exit code 2),
+        or what else the system said (an address this machine does not have, a port below 1024).
+    """
+    import errno
+    import socket
+
+    from ..errors import ConfigurationError
+
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        raise ConfigurationError(f"cannot listen on {host}: {err.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server: TIME_WAIT is no obstacle
+        try:
+            probe.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise ConfigurationError(f"port {port} is in use; choose another with --port") from None
+            raise ConfigurationError(f"cannot listen on {_bind_address(host, port)}: {err.strerror}") from None
+
+
 #: The longest request line (method, URL, version) gunicorn accepts: its own maximum (any
 #: larger value is lowered to this one; only 0, unlimited, goes past it).  Longer queries
 #: go by POST, up to ``MAX_CONTENT_LENGTH``.
@@ -124,10 +155,14 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, threads: int, timeo
 def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows, no_inferred):
     """Serve the graph: SPARQL endpoint at /sparql, query UI at /, health at /health.
 
-    The whole graph is loaded and checked before anything is served: a broken input
-    file stops the command with its file, line and column (exit code 2).
+    The graph is built (or its build found) and checked before anything is served: a broken
+    input file stops the command with its file, line and column (exit code 2), and so does a
+    port already in use.  The build is opened read-only by each process that needs it: start-up
+    copies and counts nothing.
     """
     from ..app import create_app
+
+    check_port(host, port)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(process)d] %(name)s: %(message)s", stream=sys.stderr)
     config: dict = {}
@@ -141,10 +176,10 @@ def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows
         config["QUERY_WORKERS"] = query_workers
     if no_inferred:
         config["INCLUDE_INFERRED"] = False
-    app = create_app(config)  # loads and checks everything; raises before any port is bound
+    app = create_app(config)  # builds (in a child) or finds the build; raises before any port is bound
     state = app.extensions["kgserver"]
     click.echo(
-        f"kgserver: {state.triple_count} triples loaded; engine {state.engine}; "
+        f"kgserver: {state.triple_count} triples; engine {state.engine}; "
         f"query time limit {state.query_timeout:g} s; {state.query_workers} query workers per web process"
     )
     from ..web.server import run_server  # waitress, hardened against slow clients (see that module)

@@ -33,24 +33,27 @@ class OxigraphEngine:
 
     Without a dataset in the request or the query, the default graph is the RDF merge
     of every named graph: a *set* of triples.  Oxigraph's own union option repeats a
-    triple once per graph holding it, so the engine writes the merge into the store's
-    default graph once, at start-up; the store must therefore be the engine's own (a
-    fresh store, or the private copy of a forked worker process).  ``FROM`` / ``FROM
-    NAMED`` and the protocol's graph parameters only select among the store's own
-    graphs: nothing is ever fetched.
+    triple once per graph holding it, so the merge is in the store's default graph:
+    ``kgserver build`` writes it there (the store is then used as it is, even read-only);
+    a store with an empty default graph gets it written once, here, and must then be the
+    engine's own (a fresh store, or the private copy of a forked worker process).
+    ``FROM`` / ``FROM NAMED`` and the protocol's graph parameters only select among the
+    store's own graphs: nothing is ever fetched.
 
-    :param store: a store whose default graph is empty; the engine fills it.
+    :param store: a built store (merge in its default graph), or one whose default graph is empty.
     """
 
     name = "oxigraph"
 
     def __init__(self, store: ox.Store):
-        store.update(_MERGE_NAMED_GRAPHS)
+        self._built = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+        if not self._built:
+            store.update(_MERGE_NAMED_GRAPHS)
         self.store = store
         self._graphs = list(store.named_graphs())
-        self._merges: OrderedDict[tuple[str, ...], tuple[ox.NamedNode, int]] = OrderedDict()
+        self._merges: OrderedDict[tuple, tuple[ox.NamedNode, int, ox.Store | None]] = OrderedDict()
         self._merged_quads = 0
-        self._quad_budget = len(store)  # merges hold at most as many quads as the store (about twice the data)
+        self._budget: int | None = None  # merges hold at most as many quads as the store (counted when first needed)
 
     def execute(self, request: QueryRequest) -> Answer:
         """Run one query and serialise its answer.
@@ -61,20 +64,21 @@ class OxigraphEngine:
         """
         info = check_query(request.text)
         kwargs: dict = {"base_iri": request.base_iri}
+        store = self.store
         if request.has_protocol_dataset:
-            kwargs["default_graph"] = self._default_graph(request.default_graphs or ())
+            kwargs["default_graph"], store = self._default_graph(request.default_graphs or (), request.named_graphs or ())
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs or ()]
         elif info.from_default > 1:
             graphs = _from_graphs(request.text, request.base_iri)
             if graphs is not None:
-                kwargs["default_graph"] = self._default_graph(graphs)
-        elif self._merges and not info.from_named and not info.from_default:
+                kwargs["default_graph"], store = self._default_graph(*graphs)
+        elif self._merges and not self._built and not info.from_named and not info.from_default:
             kwargs["named_graphs"] = self._graphs  # keep the merge graphs out of GRAPH ?g
         if request.bindings:
             kwargs["substitutions"] = {ox.Variable(name): term for name, term in request.bindings}
         try:
-            result = self.store.query(request.text, **kwargs)
-            return _serialise(result, request, lambda: self.store.query(request.text, **kwargs))
+            result = store.query(request.text, **kwargs)
+            return _serialise(result, request, lambda: store.query(request.text, **kwargs))
         except SyntaxError as err:
             raise syntax_error(str(err), request.text) from None
         except OSError as err:
@@ -86,45 +90,57 @@ class OxigraphEngine:
         For callers that need what :meth:`execute` does not offer (``prefixes``, raw results);
         the engine's private merge graphs stay out of ``GRAPH ?g``.
         """
-        if self._merges:
+        if self._merges and not self._built:
             kwargs.setdefault("named_graphs", self._graphs)
         return self.store.query(text, **kwargs)
 
-    def _default_graph(self, iris) -> list[ox.NamedNode]:
-        """Return the default graph for ``iris``: one graph, or the RDF merge (a set) of several.
+    def _default_graph(self, iris, named=()) -> tuple[list[ox.NamedNode], ox.Store]:
+        """Return the default graph for ``iris`` (one graph, or the RDF merge of several) and the store to query.
 
         Oxigraph takes a list of default graphs as their bag union (a triple held by two
-        graphs is matched twice).  The merge is written once into a private graph of this
-        engine's store and kept for later requests (the served data never changes).
+        graphs is matched twice).  The merge is written once into a private graph and kept
+        for later requests (the served data never changes): in this engine's store, or, for
+        a built store (shared, read-only), in a small in-memory store of its own that also
+        holds copies of the ``named`` graphs the query may name.
         """
         unique = tuple(sorted(set(iris)))
         if len(unique) < 2:
-            return [ox.NamedNode(g) for g in unique]
-        if unique in self._merges:
-            self._merges.move_to_end(unique)
-            return [self._merges[unique][0]]
+            return [ox.NamedNode(g) for g in unique], self.store
+        key = (unique, tuple(sorted(set(named)))) if self._built else unique
+        if key in self._merges:
+            self._merges.move_to_end(key)
+            name, _, side = self._merges[key]
+            return [name], self.store if side is None else side
         name = ox.NamedNode(_MERGE_GRAPH + hashlib.sha256("\n".join(unique).encode()).hexdigest())
         quads = [
             ox.Quad(quad.subject, quad.predicate, quad.object, name)
             for graph in unique
             for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         ]
+        side = None
+        if self._built:
+            side = ox.Store()
+            quads += [q for graph in key[1] for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+        if self._budget is None:  # len() walks every quad: not at start-up (seconds on a built store of 1M)
+            self._budget = len(self.store)
         # keep at most MAX_MERGED_GRAPHS merges, holding together no more quads than the dataset
         while self._merges and (
-            len(self._merges) >= MAX_MERGED_GRAPHS or self._merged_quads + len(quads) > self._quad_budget
+            len(self._merges) >= MAX_MERGED_GRAPHS or self._merged_quads + len(quads) > self._budget
         ):
-            _, (old, size) = self._merges.popitem(last=False)
-            self.store.remove_graph(old)
+            _, (old, size, old_side) = self._merges.popitem(last=False)
+            if old_side is None:
+                self.store.remove_graph(old)
             self._merged_quads -= size
-        self.store.extend(quads)
-        self._merges[unique] = (name, len(quads))
+        target = self.store if side is None else side  # an empty store is falsy: no `or` here
+        target.extend(quads)
+        self._merges[key] = (name, len(quads), side)
         self._merged_quads += len(quads)
-        return [name]
+        return [name], target
 
 
 @lru_cache(maxsize=256)
-def _from_graphs(text: str, base_iri: str | None) -> tuple[str, ...] | None:
-    """Return the IRIs of the query's ``FROM`` clauses (None when rdflib cannot tell).
+def _from_graphs(text: str, base_iri: str | None) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Return the IRIs of the query's ``FROM`` and ``FROM NAMED`` clauses (None when rdflib cannot tell).
 
     Only queries with several ``FROM`` clauses come here; their text is parsed once by rdflib
     (a millisecond or two) and remembered.
@@ -138,12 +154,13 @@ def _from_graphs(text: str, base_iri: str | None) -> tuple[str, ...] | None:
         return None
     clauses = query.algebra.get("datasetClause") or []
     graphs = [str(clause["default"]) for clause in clauses if "default" in clause]
+    named = [str(clause["named"]) for clause in clauses if "named" in clause]
     try:
-        for graph in graphs:
+        for graph in graphs + named:
             ox.NamedNode(graph)
     except ValueError:  # an IRI rdflib takes and Oxigraph does not: Oxigraph reports it
         return None
-    return tuple(graphs)
+    return tuple(graphs), tuple(named)
 
 
 _NATIVE_RESULT_FORMATS = {

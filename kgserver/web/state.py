@@ -1,14 +1,22 @@
-"""What the web application keeps between requests: the store, loaded once at start-up.
+"""What the web application keeps between requests: the built store and its figures.
+
+The build (see :mod:`kgserver.reasoning.build`) is found or made once, when the app is
+created; each process then opens the built store read-only the first time it needs it
+(the web process for pages, the query workers' zygote for queries).  Nothing is copied
+or counted at start-up: the figures come from the build's manifest.  A process that has
+opened the store must not fork a child that exits normally (RocksDB's threads do not
+survive a fork): ``serve`` therefore opens nothing before it forks its workers.
 
 The query worker pool (:mod:`kgserver.engine.pool`) belongs to the process that
-serves requests: it is started lazily (or by gunicorn's ``post_fork`` hook, see
-:mod:`kgserver.commands.serve`) and restarted if the process was forked since.
+serves requests: it is started lazily (or right after the fork, see
+:mod:`kgserver.web.server`) and restarted if the process was forked since.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -16,6 +24,8 @@ from flask import Flask, current_app
 
 from ..engine import ENGINES, Answer, QueryRequest, make_engine
 from ..errors import ConfigurationError
+from ..namespaces import INFERRED_GRAPH
+from ..store import ServedStore, memory_build, open_build, prepare_build
 
 
 def default_query_workers() -> int:
@@ -27,23 +37,39 @@ def default_query_workers() -> int:
 class KGState:
     """The served dataset and what is derived from it once.
 
-    :ivar store: the Oxigraph store (named graphs; query it with ``use_default_graph_as_union=True``).
+    :ivar opener: returns a fresh :class:`kgserver.store.ServedStore` (called once per process).
     :ivar engine: query engine name (``oxigraph`` or ``rdflib``).
-    :ivar triple_count: distinct triples of the default graph (the merge of every graph), counted once.
-    :ivar quad_count: (triple, graph) pairs in the store.
+    :ivar triple_count: distinct triples of the default graph (the merge of every graph), counted at build.
+    :ivar quad_count: (triple, graph) pairs in the named graphs.
     :ivar query_timeout: seconds a query may run.
     :ivar query_workers: worker processes that run queries.
     """
 
-    store: ox.Store
+    opener: Callable[[], ServedStore]
     engine: str = "oxigraph"
     triple_count: int = 0
     quad_count: int = 0
     query_timeout: float = 30.0
     query_workers: int = 2
     query_isolation: str = "seccomp"
+    _store: ServedStore | None = field(default=None, repr=False)
+    _store_pid: int | None = field(default=None, repr=False)
     _pool: object = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _store_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def store(self) -> ServedStore:
+        """Return this process's store, opening it (read-only) on first use in the process."""
+        store = self._store
+        if store is not None and self._store_pid == os.getpid():
+            return store
+        if self._store_pid != os.getpid():  # forked (the pool's zygote) while another thread held it
+            self._store_lock = threading.Lock()
+        with self._store_lock:
+            if self._store is None or self._store_pid != os.getpid():
+                self._store, self._store_pid = self.opener(), os.getpid()
+            return self._store
 
     def pool(self):
         """Return this process's query worker pool, starting it on first use (or after a fork)."""
@@ -55,12 +81,14 @@ class KGState:
             if pool is None or pool.owner_pid != os.getpid():
                 from ..engine.pool import WorkerPool
 
-                store, engine = self.store, self.engine
-                pool = WorkerPool(
-                    lambda: make_engine(engine, store), self.query_workers, self.query_timeout, self.query_isolation
-                )
+                pool = WorkerPool(self._make_engine, self.query_workers, self.query_timeout, self.query_isolation)
                 self._pool = pool.start()
         return pool
+
+    def _make_engine(self):
+        """Build the query engine (in the pool's zygote, which opens the store for itself)."""
+        store = self.store
+        return make_engine(self.engine, store.store if self.engine == "oxigraph" else store)
 
     def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
                   gone=None) -> Answer:
@@ -81,7 +109,6 @@ def init_state(app: Flask) -> None:
     :raises ConfigurationError: for an unknown ``ENGINE`` or a non-positive limit.
     :raises RDFSyntaxError: if a bundled file is broken (nothing is served then).
     """
-    from ..store import open_store
 
     engine = app.config.get("ENGINE", "oxigraph")
     if engine not in ENGINES:
@@ -95,21 +122,32 @@ def init_state(app: Flask) -> None:
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be numbers") from None
     if timeout <= 0 or workers < 1 or max_rows < 1:
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be positive")
-    store = open_store(include_inferred=app.config["INCLUDE_INFERRED"])
+    include_inferred = app.config["INCLUDE_INFERRED"]
+    try:
+        result = prepare_build()  # in a child process: this one opens no store before serve forks
+    except ConfigurationError:  # the build cannot be written: build in memory (nothing on disk to share)
+        store = memory_build(include_inferred=include_inferred)
+        triples, quads, opener = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.DefaultGraph())), \
+            len(store), (lambda: store)
+    else:
+        figures = result.manifest["figures"]
+        triples, quads = figures["distinct_triples"], figures["quads"]
+        if not include_inferred:
+            triples = figures["void"]["asserted"]["triples"]
+            quads -= figures["graphs"].get(str(INFERRED_GRAPH), 0)
+
+        def opener() -> ServedStore:
+            return open_build(result.path, result.manifest, include_inferred=include_inferred)
+
     app.extensions["kgserver"] = KGState(
-        store=store,
+        opener=opener,
         engine=engine,
-        triple_count=_distinct_triples(store),
-        quad_count=len(store),
+        triple_count=triples,
+        quad_count=quads,
         query_timeout=timeout,
         query_workers=workers,
         query_isolation=str(app.config.get("QUERY_ISOLATION", "seccomp")),
     )
-
-
-def _distinct_triples(store: ox.Store) -> int:
-    query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-    return int(next(iter(store.query(query)))["n"].value)
 
 
 def get_state() -> KGState:

@@ -1,0 +1,250 @@
+"""Benchmark kgserver beside Oxigraph's own server (PyPI ``oxigraph``, same version as pyoxigraph), in one run.
+
+For each scale (the bundled graph; the bundled graph plus 100k or 1M synthetic triples from
+``benchmarks/synthetic.py``) it prints, for kgserver and for the raw Oxigraph server on the
+same quads (kgserver's built store dumped as N-Quads: the named graphs, the inferred graph
+and their merge as the default graph), and the ratio kgserver / Oxigraph:
+
+- build: ``kgserver build`` (parse, reason, load; phases as the build measured them) against
+  ``oxigraph load`` of the same quads; wall time and peak memory (the build process's own
+  peak RSS, from ``resource.getrusage`` of children);
+- start-up: launch to the first answered ``ASK {}``: ``kgserver serve`` on the built store,
+  ``oxigraph serve-read-only`` on its loaded store;
+- memory while serving, after the workload: the RSS and PSS summed over the server's
+  process tree (``/proc/<pid>/smaps_rollup``; PSS counts shared pages once);
+- a one-resource lookup: p50 latency with one client, throughput at 1, 8 and 32 clients;
+- the mixed workload (the named queries of ``queries/`` and the lookups/GROUP BYs of
+  ``bench_endpoint.py``) at 32 clients.
+
+Usage::
+
+    python benchmarks/bench_oxigraph.py                          # bundled, 100k, 1m
+    python benchmarks/bench_oxigraph.py --scales bundled,100k --seconds 5
+
+Client and servers share the machine; the figures compare servers under one load generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from bench_endpoint import EXTRA_QUERIES, free_port, latency, stop, throughput, wait_for, workload  # noqa: E402
+
+SCALES = {"bundled": 0, "100k": 100_000, "1m": 1_000_000}
+LOOKUP = {"lookup": EXTRA_QUERIES["x-lookup-one-resource"]}
+
+
+def sources_for(data: str | None):
+    """Return the bundled sources, plus ``data`` in an extra graph if given."""
+    from kgserver import dataset
+    from kgserver.namespaces import GRAPH
+
+    sources = dataset.bundled_sources()
+    if data:
+        sources.append(dataset.Source(Path(data), GRAPH["extra/synthetic"]))
+    return sources
+
+
+# --- children ---------------------------------------------------------------------------------
+
+
+def child_build(data: str | None, out: str) -> None:
+    """Build the bundled graph plus ``data`` into ``out`` (run in a child: its peak RSS is its own)."""
+    from kgserver.reasoning.build import build
+
+    started = time.perf_counter()
+    result = build(sources_for(data), Path(out), force=True)
+    print(json.dumps({"seconds": time.perf_counter() - started, "phases": result.manifest["phases"],
+                      "quads": result.manifest["figures"]["quads"],
+                      "distinct": result.manifest["figures"]["distinct_triples"]}))
+
+
+def child_serve(data: str | None, build_dir: str, port: int, threads: int) -> None:
+    """Run ``kgserver serve`` on the build of the bundled graph plus ``data`` (what the CLI does)."""
+    from kgserver import dataset
+    from kgserver.cli import main
+
+    sources = sources_for(data)
+    dataset.bundled_sources = lambda **_: list(sources)
+    os.environ["KGSERVER_BUILD_DIR"] = build_dir
+    main(["serve", "--port", str(port), "--threads", str(threads), "--max-rows", "10000000"])
+
+
+def run_child(*args: str) -> tuple[dict, int]:
+    """Run this script with ``args``; return the JSON it prints last and the child's peak RSS in MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return json.loads(done.stdout.strip().splitlines()[-1]), max(peak, before) // 1024
+
+
+def timed_peak(command: list[str]) -> tuple[float, int]:
+    """Run ``command`` under ``/usr/bin/time -f %M``; return wall seconds and peak RSS in MB."""
+    started = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return time.perf_counter() - started, int(done.stderr.strip().splitlines()[-1]) // 1024
+
+
+# --- memory of a process tree -----------------------------------------------------------------
+
+
+def tree(pid: int) -> list[int]:
+    """Return ``pid`` and all its descendants."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                queue += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """Return (RSS, PSS) in MB summed over the process tree of ``pid``."""
+    rss = pss = 0
+    for process in tree(pid):
+        try:
+            for line in Path(f"/proc/{process}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            pass
+    return rss // 1024, pss // 1024
+
+
+# --- one scale ----------------------------------------------------------------------------------
+
+
+def start(command: list[str], url: str) -> tuple[subprocess.Popen, float]:
+    """Start a server; return it and the seconds until ``ASK {}`` answered."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(url, process)
+    return process, time.perf_counter() - started
+
+
+def measure_server(process: subprocess.Popen, url: str, seconds: float) -> dict:
+    lookup = latency(url, LOOKUP, budget=seconds, max_requests=2000)["lookup"]
+    figures = {"lookup_p50_ms": lookup["p50_ms"]}
+    for clients in (1, 8, 32):
+        figures[f"lookup_rps_{clients}"] = throughput(url, LOOKUP, clients, seconds)["rps"]
+    mixed = throughput(url, workload(), 32, seconds)
+    figures["mixed_rps_32"], figures["mixed_errors"] = mixed["rps"], mixed["errors"]
+    figures["rss_mb"], figures["pss_mb"] = tree_memory(process.pid)
+    return figures
+
+
+def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int) -> dict:
+    import synthetic
+
+    data = str(synthetic.write_ntriples(workdir / f"synthetic-{name}.nt", size)) if size else None
+    build_dir = workdir / f"kg-{name}"
+    built, build_peak = run_child("--child-build", str(build_dir), *(["--data", data] if data else []))
+    nquads = workdir / f"{name}.nq"
+    subprocess.run(["oxigraph", "dump", "--location", str(build_dir / "store"), "--file", str(nquads)], check=True)
+    ox_dir = workdir / f"ox-{name}"
+    ox_seconds, ox_peak = timed_peak(["oxigraph", "load", "--location", str(ox_dir), "--file", str(nquads)])
+    nquads.unlink()
+
+    results = {"quads": built["quads"] + built["distinct"]}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sparql"
+    command = [sys.executable, __file__, "--child-serve", str(build_dir), str(port), str(threads),
+               *(["--data", data] if data else [])]
+    process, startup = start(command, url)
+    try:
+        results["kgserver"] = {"build_s": built["seconds"], "build_peak_mb": build_peak, "phases": built["phases"],
+                               "startup_s": startup, **measure_server(process, url, seconds)}
+    finally:
+        stop(process)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/query"
+    process, startup = start(["oxigraph", "serve-read-only", "--location", str(ox_dir), "--bind",
+                              f"127.0.0.1:{port}"], url)
+    try:
+        results["oxigraph"] = {"build_s": ox_seconds, "build_peak_mb": ox_peak, "startup_s": startup,
+                               **measure_server(process, url, seconds)}
+    finally:
+        stop(process)
+    shutil.rmtree(ox_dir, ignore_errors=True)
+    return results
+
+
+ROWS = [
+    ("build (s)", "build_s", "{:.1f}"), ("build peak memory (MB)", "build_peak_mb", "{:.0f}"),
+    ("start-up to first answer (s)", "startup_s", "{:.2f}"),
+    ("serving RSS, process tree (MB)", "rss_mb", "{:.0f}"), ("serving PSS, process tree (MB)", "pss_mb", "{:.0f}"),
+    ("lookup p50, 1 client (ms)", "lookup_p50_ms", "{:.2f}"),
+    ("lookups/s, 1 client", "lookup_rps_1", "{:.0f}"), ("lookups/s, 8 clients", "lookup_rps_8", "{:.0f}"),
+    ("lookups/s, 32 clients", "lookup_rps_32", "{:.0f}"), ("mixed workload req/s, 32 clients", "mixed_rps_32", "{:.1f}"),
+]
+
+
+def report(name: str, results: dict) -> None:
+    kg, ox = results["kgserver"], results["oxigraph"]
+    print(f"\n{name}: {results['quads']} quads served (named graphs + merged default graph)")
+    print(f"  {'':36} {'kgserver':>10} {'oxigraph':>10} {'ratio':>7}")
+    for label, key, fmt in ROWS:
+        ratio = kg[key] / ox[key] if ox[key] else float("nan")
+        print(f"  {label:36} {fmt.format(kg[key]):>10} {fmt.format(ox[key]):>10} {ratio:>7.2f}")
+    phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in kg["phases"].items())
+    print(f"  kgserver build phases: {phases}")
+    if kg["mixed_errors"] or ox["mixed_errors"]:
+        print(f"  errors in the mixed workload: kgserver {kg['mixed_errors']}, oxigraph {ox['mixed_errors']}")
+    sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="bundled,100k,1m", help="comma-separated: bundled, 100k, 1m")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per throughput measurement")
+    parser.add_argument("--threads", type=int, default=32, help="kgserver's threads per web process")
+    parser.add_argument("--child-build", help=argparse.SUPPRESS)
+    parser.add_argument("--child-serve", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_build:
+        child_build(args.data, args.child_build)
+        return 0
+    if args.child_serve:
+        child_serve(args.data, args.child_serve[0], int(args.child_serve[1]), int(args.child_serve[2]))
+        return 0
+    if shutil.which("oxigraph") is None:
+        print("the oxigraph server is not installed: pip install -e '.[bench]'", file=sys.stderr)
+        return 2
+    import pyoxigraph
+
+    server = subprocess.run(["oxigraph", "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; Python {sys.version.split()[0]}, "
+          f"pyoxigraph {pyoxigraph.__version__}, {server}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.scales.split(","):
+            report(name, run_scale(name, SCALES[name], Path(tmp), args.seconds, args.threads))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
