@@ -81,7 +81,7 @@ def test_type_a_query_run_it_see_its_rows(page, base_url):
 def test_examples_are_offered(page, base_url):
     from kgserver.web.examples import example_queries
 
-    page.goto(base_url + "/", wait_until="load")
+    page.goto(base_url + "/query", wait_until="load")
     page.locator(".yasqe .CodeMirror").first.wait_for(timeout=15_000)
     buttons = page.locator("button.example-query")
     assert buttons.count() == len(example_queries())

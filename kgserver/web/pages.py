@@ -28,7 +28,7 @@ from .figures import figures_for, kind
 from .render import PageBuilder, explainer
 from .resource import RDF_TYPE, RDFS_LABEL, SKOS_PREF, Labeller, Sources, description, fold, local_name, outgoing, serialize
 from .state import get_state
-from .ui import request_languages, ui_strings
+from .ui import LANGUAGES, request_languages, ui_strings
 
 bp = Blueprint("pages", __name__)
 
@@ -88,7 +88,18 @@ def _dataset_iri() -> ox.NamedNode:
 def _common_context(languages: list[str], **extra) -> dict:
     ui_lang, words = ui_strings(languages)
     return {"ui_lang": ui_lang, "t": words, "void_path": VOID_PATH, "dataset_href": href_for(_dataset_iri().value),
-            "root": request.script_root, **extra}
+            "root": request.script_root, "base_iri": base_iri(), "lang_links": _language_links(ui_lang), **extra}
+
+
+def _language_links(current: str) -> list[dict]:
+    """Return links to this page in each interface language (``?lang=``, the other parameters kept)."""
+    from urllib.parse import urlencode
+
+    out = []
+    for lang in LANGUAGES:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
+        out.append({"lang": lang, "href": f"{request.script_root}{request.path}?{urlencode(args)}", "current": lang == current})
+    return out
 
 
 def _rdf_response(triples, fmt: Format, *, vary: bool) -> Response:

@@ -16,7 +16,8 @@ from ..engine import QueryRequest, check_query
 from ..engine.errors import NotAcceptable
 from ..errors import InputError, KGError
 from ..namespaces import PREFIXES
-from ..results import GRAPH_FORMATS, RESULT_FORMATS, negotiate
+from ..results import GRAPH_FORMATS, RESULT_FORMATS
+from .conneg import negotiate_query as negotiate
 from . import service_description
 from .access_log import init_access_log
 from .protocol import read_request
@@ -157,7 +158,7 @@ def _description(media: str) -> bytes:
     try:
         if not _valid_host():
             raise ValueError("no host")
-        endpoint_url, host_url = url_for("sparql.endpoint", _external=True), request.host_url
+        endpoint_url, host_url = request.base_url, request.host_url  # /sparql or /sparql/, as asked
     except ValueError:  # a Host header that is no host (a port out of range, ...)
         raise InputError(f"the Host header {request.headers.get('Host')!r} is not a valid host") from None
     sizes = _cached("sizes", lambda: service_description.graph_sizes(get_state().store))
@@ -180,7 +181,7 @@ def _cached(name: str, compute):
     return values[name]
 
 
-@bp.route("/")
+@bp.route("/query")  # the front page is kgserver.web.site
 def query_ui() -> Response:
     """Serve the YASGUI query page (vendored files, no CDN), with the named queries as examples."""
     from .examples import example_queries
