@@ -24,6 +24,7 @@ from .. import bundle, dataset
 from ..namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_IRI
 from ..void import VOID_PATH, dataset_iri, void_store
 from .conneg import FORMATS, RDF_FORMATS, Format, acceptable_media_types, negotiate, split_suffix
+from .facts import property_relations
 from .figures import figures_for, kind
 from .render import PageBuilder, explainer
 from .resource import RDF_TYPE, RDFS_LABEL, SKOS_PREF, Labeller, Sources, description, fold, local_name, outgoing, serialize
@@ -166,7 +167,8 @@ def _explain_href(s, p, o) -> str:
 def _resource_html(sources: Sources, node: ox.NamedNode, stem: str) -> Response:
     languages = request_languages()
     labeller = Labeller(sources, languages)
-    builder = PageBuilder(sources, labeller, href_for, _explain_href if explainer() is not None else None)
+    relations = _cache().get("relations", lambda: property_relations(_store()))
+    builder = PageBuilder(sources, labeller, href_for, _explain_href if explainer() is not None else None, relations)
     context = builder.page(node)
     _ui_lang, words = ui_strings(languages)
     context["figures"] = figures_for(sources, labeller, href_for, node, words)
