@@ -21,6 +21,7 @@ from .conneg import negotiate_query as negotiate
 from . import service_description
 from .access_log import init_access_log
 from .protocol import read_request
+from .query_errors import describe_error
 from .state import get_state
 
 bp = Blueprint("sparql", __name__)
@@ -52,7 +53,7 @@ def _kgerror(err: KGError) -> Response:
         current_app.logger.error("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
     elif err.http_status > 500:
         current_app.logger.warning("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
-    return _text(str(err), err.http_status)
+    return _text(describe_error(err), err.http_status)
 
 
 @bp.after_request
