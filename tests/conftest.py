@@ -33,6 +33,19 @@ def app():
     return create_app({"TESTING": True})
 
 
+@pytest.fixture(scope="session")
+def live_server(app):
+    """Serve the session app over real HTTP on a free loopback port (the OS picks it: safe under xdist)."""
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=5)
+
+
 @pytest.fixture()
 def client(app):
     return app.test_client()
