@@ -26,6 +26,17 @@ def bundled_graph(bundled_graphs):
 
 
 @pytest.fixture(scope="session")
+def bundled_owlrl_closure(bundled_graph):
+    """owlrl's OWL 2 RL closure of every bundled file, computed once (the slowest thing the suite does).
+
+    Tests that use it carry ``@pytest.mark.xdist_group("owlrl")`` so that one worker computes it.
+    """
+    from kgserver.ontodoc.quality import owl_rl_closure
+
+    return owl_rl_closure(bundled_graph)
+
+
+@pytest.fixture(scope="session")
 def app():
     """The web application on the bundled graph, created once for the test session."""
     from kgserver.app import create_app

@@ -58,7 +58,9 @@ def test_sparqlwrapper_ask(live_server, fmt):
     assert value in (True, "true")
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "n3", "rdf+xml", "xml", "json-ld", "rdf"])
+@pytest.mark.parametrize("fmt", ["turtle", "n3", "rdf+xml", "xml", "json-ld",
+                                 pytest.param("rdf", marks=pytest.mark.filterwarnings(  # SPARQLWrapper's own notice
+                                     "ignore:Sending Accept header:RuntimeWarning"))])
 def test_sparqlwrapper_construct(live_server, plans, fmt):
     import rdflib
 

@@ -78,11 +78,14 @@ class _Fact:
     forms: set  # every (direction, property) the fact was seen as
 
 
-def one_row_per_fact(outgoing: list[Statement], incoming: list[Statement],
-                     relations: PropertyRelations) -> tuple[list[Statement], list[Statement]]:
-    """Return (outgoing, incoming) statements with each fact once (see the module's docstring)."""
+def one_row_per_fact(outgoing: list[Statement], incoming: list[Statement], relations: PropertyRelations,
+                     node=None) -> tuple[list[Statement], list[Statement]]:
+    """Return (outgoing, incoming) statements with each fact once (see the module's docstring).
+
+    :param node: the resource the statements are about: a triple from it to itself is outgoing only.
+    """
     facts: dict[tuple, _Fact] = {}
-    views = [("out", s) for s in outgoing] + [("in", s) for s in incoming]
+    views = [("out", s) for s in outgoing] + [("in", s) for s in incoming if node is None or s.value != node]
     for direction, statement in views:
         predicate = statement.predicate
         if direction == "in" and predicate in relations.inverse:

@@ -152,7 +152,7 @@ class PageBuilder:
         sources_docs = [s for s in out_statements if s.predicate == SOURCE_DOCUMENT]
         facts_out = [s for s in out_statements if s.predicate != RDF_TYPE]
         if self.relations is not None:
-            facts_out, in_statements = one_row_per_fact(facts_out, in_statements, self.relations)
+            facts_out, in_statements = one_row_per_fact(facts_out, in_statements, self.relations, node)
         return {
             "iri": node.value,
             "title": label,

@@ -192,6 +192,7 @@ class Labeller:
         self.sources = sources
         self.languages = languages
         self._cache: dict[str, tuple[str, str | None]] = {}
+        self._sort_keys: dict = {}
 
     def label_literal(self, node) -> ox.Literal | None:
         """Return the best label literal of ``node``, or None when it has none.
@@ -247,8 +248,12 @@ class Labeller:
 
     def sort_key(self, node) -> tuple:
         """Return a key that orders resources by notation (naturally: 2 < 10), then IRI (source order), then label."""
-        notation = self.notation(node) if isinstance(node, ox.NamedNode) else None
-        return (natural_key(notation or "~"), natural_key(str(node)), natural_key(self.label(node)))
+        key = self._sort_keys.get(node)
+        if key is None:
+            notation = self.notation(node) if isinstance(node, ox.NamedNode) else None
+            key = self._sort_keys[node] = (natural_key(notation or "~"), natural_key(str(node)),
+                                           natural_key(self.label(node)))
+        return key
 
 
 def natural_key(text: str) -> tuple:

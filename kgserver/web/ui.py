@@ -8,6 +8,7 @@ from .resource import language_preference
 
 UI: dict[str, dict[str, str]] = {
     "ca": {
+        "more_ways": "Més maneres d'entrar",
         "validate_intro": "Enganxeu un document RDF: es comprova amb les formes SHACL de l'ESS juntament amb el graf publicat. Des d'un programa:",
         "document": "Document",
         "format": "Format",
@@ -72,6 +73,7 @@ UI: dict[str, dict[str, str]] = {
         "in_graph": "al graf",
     },
     "es": {
+        "more_ways": "Más formas de entrar",
         "validate_intro": "Pegue un documento RDF: se comprueba con las formas SHACL de la ESS junto con el grafo publicado. Desde un programa:",
         "document": "Documento",
         "format": "Formato",
@@ -136,6 +138,7 @@ UI: dict[str, dict[str, str]] = {
         "in_graph": "en el grafo",
     },
     "en": {
+        "more_ways": "More ways in",
         "validate_intro": "Paste an RDF document: it is checked with the ESS SHACL shapes together with the published graph. From a script:",
         "document": "Document",
         "format": "Format",
