@@ -168,3 +168,25 @@ def test_query_errors_in_words(client, query, words):
     text = response.get_data(as_text=True)
     assert re.search(r"line \d+, column \d+", text) and words in text, text
     assert "LATERAL" not in text
+
+
+def test_every_question_is_asked_in_catalan_and_spanish():
+    from kgserver.queries import load_queries
+    from kgserver.web.question_texts import QUESTIONS
+
+    names = {query.name for query in load_queries()}
+    assert names, "no named queries"
+    assert sorted(names - set(QUESTIONS)) == [], "add their questions to kgserver/web/question_texts.py"
+
+
+@pytest.mark.parametrize("lang", ["ca", "es"])
+def test_question_index_and_editor_ask_in_the_page_language(client, lang):
+    import json
+
+    from kgserver.web.question_texts import QUESTIONS
+
+    expected = QUESTIONS["plan-periods"][("ca", "es").index(lang)]
+    assert expected in client.get("/api/", headers={"Accept-Language": lang}).get_data(as_text=True)
+    editor = client.get("/query", headers={"Accept-Language": lang}).get_data(as_text=True)
+    shown = json.loads(re.search(r"const QUESTIONS = (\{.*?\});", editor).group(1))
+    assert shown["plan-periods"] == expected

@@ -80,6 +80,11 @@ def favicon():
 
 def init_app(app) -> None:
     """Give every template the interface words of the request's language (the query editor's too)."""
+    from .question_texts import QUESTIONS, question
+
+    app.jinja_env.globals["question"] = question
+    app.jinja_env.globals["question_texts"] = lambda lang: {
+        name: texts[("ca", "es").index(lang)] for name, texts in QUESTIONS.items()} if lang in ("ca", "es") else {}
 
     @app.context_processor
     def _words():
