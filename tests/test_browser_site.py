@@ -12,8 +12,6 @@ from kgserver.web.ui import UI
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTHS = (1024, 1280, 1920)
 LANGS = ("ca", "es", "en")
 
@@ -33,16 +31,6 @@ def paths(app) -> list[str]:
     entity = _one(app, f"SELECT ?x WHERE {{ ?x a <{ESS.Entity}> ; ?p ?o }} GROUP BY ?x ORDER BY DESC(COUNT(?o)) ?x LIMIT 1")
     iris = plans + [BASE + "id/territory/barcelona", project, entity]
     return ["/"] + ["/" + iri[len(BASE):] + ".html" for iri in iris]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def foreign_strings(lang: str) -> set[str]:

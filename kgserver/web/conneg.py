@@ -15,6 +15,8 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from ..results import GRAPH_FORMATS, RESULT_FORMATS
+
 
 @dataclass(frozen=True)
 class Format:
@@ -135,18 +137,18 @@ def acceptable_media_types(offered: list[str] | None = None) -> list[str]:
 
 #: Result-set format key -> (media type, aliases counted only when named), in server preference order.
 QUERY_RESULT_OFFERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "json": ("application/sparql-results+json", ("application/json",)),
-    "xml": ("application/sparql-results+xml", ("application/xml", "text/xml")),
-    "csv": ("text/csv", ()),
-    "tsv": ("text/tab-separated-values", ()),
+    key: (media, {"json": ("application/json",), "xml": ("application/xml", "text/xml")}.get(key, ()))
+    for key, media in RESULT_FORMATS.items()
 }
 #: Graph format key -> (media type, aliases); the first is the default graph format.
 QUERY_GRAPH_OFFERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "turtle": ("text/turtle", ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3",
-                               "application/n3")),  # Turtle is N3
-    "ntriples": ("application/n-triples", ("text/plain",)),
-    "jsonld": ("application/ld+json", ("application/json", "application/x-json+ld")),
-    "rdfxml": ("application/rdf+xml", ("application/xml", "text/xml")),
+    key: (media, {
+        "turtle": ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
+        "ntriples": ("text/plain",),
+        "jsonld": ("application/json", "application/x-json+ld"),
+        "rdfxml": ("application/xml", "text/xml"),
+    }.get(key, ()))  # Turtle is N3; text/plain is N-Triples
+    for key, media in GRAPH_FORMATS.items()
 }
 #: Names the ``format`` parameter may give -> (result format, graph format).
 QUERY_FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
