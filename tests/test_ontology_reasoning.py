@@ -11,6 +11,10 @@ from kgserver.ontodoc import quality
 from kgserver.rdfio import parse_bytes
 
 
+# owlrl's closures (of the bundle, of the sample below) are each computed once: on one worker
+pytestmark = pytest.mark.xdist_group("owlrl")
+
+
 @pytest.fixture(scope="session")
 def ontology_graph():
     """Every ontology file and local import."""
@@ -23,7 +27,6 @@ def closure(bundled_owlrl_closure):
     return bundled_owlrl_closure
 
 
-@pytest.mark.xdist_group("owlrl")
 def test_owl_rl_finds_no_contradiction_in_ontology_and_data(closure):
     problems = quality.contradictions(closure)
     assert [str(p) for p in problems] == []
