@@ -63,9 +63,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium driven by Playwright, started once per test process."""
+    """Headless Chromium driven by Playwright, for one test module (stopped before the next one starts:
+    a Playwright kept to the end of an xdist worker's session hung in its teardown)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
