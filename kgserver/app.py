@@ -16,6 +16,7 @@ from .namespaces import BASE
 #: Blueprints, one module per concern; each module exposes ``bp``.
 BLUEPRINTS: list[str] = [
     "kgserver.web.sparql",
+    "kgserver.web.site",
     "kgserver.web.pages",
     "kgserver.web.api",
     "kgserver.web.dumps",
@@ -54,4 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
         if hasattr(module, "init_app"):
             module.init_app(app)
+    from .web import caching
+
+    caching.init_app(app)
     return app

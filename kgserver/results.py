@@ -1,4 +1,4 @@
-"""Serialise query results and choose their format (content negotiation).
+"""Serialise query results (the format is chosen by :mod:`kgserver.web.conneg`).
 
 SELECT and ASK results are written as SPARQL 1.1 Query Results JSON, XML, CSV and
 TSV; CONSTRUCT and DESCRIBE results as Turtle, N-Triples, JSON-LD and RDF/XML.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -32,35 +31,6 @@ GRAPH_FORMATS: dict[str, str] = {
     "rdfxml": "application/rdf+xml",
 }
 
-#: Other media types clients send, and what they get.
-_RESULT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
-_GRAPH_ALIASES = {
-    "application/x-turtle": "turtle",
-    "text/plain": "ntriples",
-    "application/json": "jsonld",
-    "application/xml": "rdfxml",
-    "text/xml": "rdfxml",
-}
-
-#: Names accepted by the ``format`` parameter -> (result format, graph format).
-FORMAT_PARAMETER: dict[str, tuple[str | None, str | None]] = {
-    "json": ("json", "jsonld"),
-    "srj": ("json", None),
-    "xml": ("xml", "rdfxml"),
-    "srx": ("xml", None),
-    "csv": ("csv", None),
-    "tsv": ("tsv", None),
-    "turtle": (None, "turtle"),
-    "ttl": (None, "turtle"),
-    "ntriples": (None, "ntriples"),
-    "n-triples": (None, "ntriples"),
-    "nt": (None, "ntriples"),
-    "jsonld": (None, "jsonld"),
-    "json-ld": (None, "jsonld"),
-    "rdfxml": (None, "rdfxml"),
-    "rdf": (None, "rdfxml"),
-}
-
 _XSD_STRING = PREFIXES["xsd"] + "string"
 _RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
 
@@ -70,48 +40,6 @@ _OX_GRAPH_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
-
-
-def _with_aliases(formats: dict[str, str], aliases: dict[str, str]) -> list[tuple[str, str]]:
-    return list((media, key) for key, media in formats.items()) + list(aliases.items())
-
-
-_RESULT_OFFERS = _with_aliases(RESULT_FORMATS, _RESULT_ALIASES)
-_GRAPH_OFFERS = _with_aliases(GRAPH_FORMATS, _GRAPH_ALIASES)
-
-
-def negotiate(accept: str | None, format_param: str | None) -> tuple[str | None, str | None]:
-    """Return the (result-set format, graph format) keys to answer with; None where nothing fits.
-
-    :param accept: the ``Accept`` header (q-values honoured; an empty header accepts anything).
-    :param format_param: the ``format`` request parameter: a format name or a media type;
-        it overrides ``Accept``.
-    """
-    return _negotiate(accept or "", format_param or "")  # few distinct headers: cached
-
-
-@lru_cache(maxsize=512)
-def _negotiate(accept_header: str, format_param: str) -> tuple[str | None, str | None]:
-    from werkzeug.datastructures import MIMEAccept
-    from werkzeug.http import parse_accept_header
-
-    accept = parse_accept_header(accept_header, MIMEAccept)
-    if format_param:
-        name = format_param.strip().lower()
-        if name in FORMAT_PARAMETER:
-            return FORMAT_PARAMETER[name]
-        media = name.split(";")[0].strip()
-        result = dict(_RESULT_OFFERS).get(media)
-        graph = dict(_GRAPH_OFFERS).get(media)
-        return result, graph
-    return _best(accept, _RESULT_OFFERS), _best(accept, _GRAPH_OFFERS)
-
-
-def _best(accept, offers: list[tuple[str, str]]) -> str | None:
-    if not accept:  # no Accept header: anything goes, the default first
-        return offers[0][1]
-    media = accept.best_match([media for media, _ in offers])
-    return dict(offers)[media] if media else None
 
 
 # --- SPARQL JSON ---------------------------------------------------------------------------

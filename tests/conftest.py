@@ -26,11 +26,53 @@ def bundled_graph(bundled_graphs):
 
 
 @pytest.fixture(scope="session")
+def bundled_owlrl_closure(bundled_graph):
+    """owlrl's OWL 2 RL closure of every bundled file, computed once (the slowest thing the suite does).
+
+    Tests that use it carry ``@pytest.mark.xdist_group("owlrl")`` so that one worker computes it.
+    """
+    from kgserver.ontodoc.quality import owl_rl_closure
+
+    return owl_rl_closure(bundled_graph)
+
+
+@pytest.fixture(scope="session")
 def app():
     """The web application on the bundled graph, created once for the test session."""
     from kgserver.app import create_app
 
     return create_app({"TESTING": True})
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """Serve the session app over real HTTP on a free loopback port (the OS picks it: safe under xdist)."""
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=5)
+
+
+#: Debian's Chromium, headless and offline, for the browser tests.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Playwright, for one test module (stopped before the next one starts:
+    a Playwright kept to the end of an xdist worker's session hung in its teardown)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture()

@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from kgserver.namespaces import BASE, ESS
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 STRUCTURE = "|".join(f"ess:{p}" for p in ("hasSection", "hasStrategicLine", "hasChallenge", "hasWorkArea",
                                             "hasObjective", "hasGoal", "hasMeasure"))
-
-
-@pytest.fixture(scope="module")
-def server(app):
-    """Serve the session app on a free loopback port for the module's tests."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +47,8 @@ TEXT_OUTSIDE_BOX = """(selector) => {
 }"""
 
 
-def test_plan_page_shows_diagram_and_timeline(server, browser, plan):
+def test_plan_page_shows_diagram_and_timeline(live_server, browser, plan):
+    server = live_server
     iri, expected_rows = plan
     page = browser.new_page(viewport={"width": 1300, "height": 900}, locale="ca-ES")
     hosts = []
@@ -95,7 +70,8 @@ def test_plan_page_shows_diagram_and_timeline(server, browser, plan):
     page.close()
 
 
-def test_territory_page_shows_containment(server, browser, app):
+def test_territory_page_shows_containment(live_server, browser, app):
+    server = live_server
     query = f"SELECT ?t WHERE {{ ?x <{ESS.withinTerritory}> ?t . ?t <{ESS.withinTerritory}> ?o }} ORDER BY ?t LIMIT 1"
     rows = list(app.extensions["kgserver"].store.query(query, use_default_graph_as_union=True))
     assert rows, "no territory both within another and containing one"

@@ -8,16 +8,6 @@ from test_serve import start_server, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QUERY = (
     "SELECT ?class WHERE { ?class a <http://www.w3.org/2002/07/owl#Class> "
     "FILTER(STRSTARTS(STR(?class), 'https://w3id.org/esskg/')) } ORDER BY ?class LIMIT 4"
@@ -43,18 +33,15 @@ def base_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(base_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context()
-        page = context.new_page()
-        outside: list[str] = []
-        page.on("request", lambda request: None if request.url.startswith(base_url) else outside.append(request.url))
-        page.outside_requests = outside
-        yield page
-        browser.close()
+def page(base_url, browser):
+    """A page of the shared Chromium (conftest: one Playwright per process, two would deadlock)."""
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(base_url) else outside.append(request.url))
+    page.outside_requests = outside
+    yield page
+    context.close()
 
 
 def test_type_a_query_run_it_see_its_rows(page, base_url):
@@ -81,7 +68,7 @@ def test_type_a_query_run_it_see_its_rows(page, base_url):
 def test_examples_are_offered(page, base_url):
     from kgserver.web.examples import example_queries
 
-    page.goto(base_url + "/", wait_until="load")
+    page.goto(base_url + "/query", wait_until="load")
     page.locator(".yasqe .CodeMirror").first.wait_for(timeout=15_000)
     buttons = page.locator("button.example-query")
     assert buttons.count() == len(example_queries())

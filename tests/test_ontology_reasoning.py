@@ -6,10 +6,13 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF
 
-from kgserver import bundle
 from kgserver.namespaces import ESS, ID
 from kgserver.ontodoc import quality
 from kgserver.rdfio import parse_bytes
+
+
+# owlrl's closures (of the bundle, of the sample below) are each computed once: on one worker
+pytestmark = pytest.mark.xdist_group("owlrl")
 
 
 @pytest.fixture(scope="session")
@@ -19,11 +22,9 @@ def ontology_graph():
 
 
 @pytest.fixture(scope="session")
-def closure(ontology_graph):
-    """The OWL RL closure of ontology + imports + every data file."""
-    graph = quality.load(bundle.rdf_files("data", recursive=True))
-    graph += ontology_graph
-    return quality.owl_rl_closure(graph)
+def closure(bundled_owlrl_closure):
+    """The OWL RL closure of ontology + imports + every data file (shared with test_reasoning.py)."""
+    return bundled_owlrl_closure
 
 
 def test_owl_rl_finds_no_contradiction_in_ontology_and_data(closure):

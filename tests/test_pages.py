@@ -201,13 +201,14 @@ def test_inferred_facts_are_marked(app, client, plan_iri):
     assert 'class="inferred"' in text and "inferred-badge" in text
 
 
-def test_types_of_other_vocabularies_show_their_prefix(client, plan_iri):
-    """prov:Plan and ess:Plan are both labelled "Plan": the badges must not read as a duplicate."""
-    text = client.get(_path(plan_iri) + ".html").get_data(as_text=True)
+@pytest.mark.parametrize("lang,name", [("ca", "pla PROV"), ("es", "plan PROV"), ("en", "PROV plan")])
+def test_types_of_other_vocabularies_have_our_names(client, plan_iri, lang, name):
+    """prov:Plan and ess:Plan are both labelled "Plan": the badges must not read as a duplicate, in any language."""
+    text = client.get(_path(plan_iri) + ".html", headers={"Accept-Language": lang}).get_data(as_text=True)
     badges = re.findall(r'<span class="type"><a href="[^"]*" title="([^"]+)"[^>]*>([^<]+)</a>', text)
     assert badges, "no type badges on the plan page"
     by_iri = dict(badges)
-    assert by_iri.get("http://www.w3.org/ns/prov#Plan") == "prov:Plan"
+    assert by_iri.get("http://www.w3.org/ns/prov#Plan") == name
     labels = [label for _, label in badges]
     assert len(labels) == len(set(labels)), labels
 

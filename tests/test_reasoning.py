@@ -54,8 +54,9 @@ def select(store, query: str) -> list[dict]:
 
 # ---------------------------------------------------------------- the fast method equals owlrl
 
-def test_fast_method_equals_owlrl_on_bundled_graph(bundled_graph):
-    reference = owlrl_inferred(bundled_graph)
+@pytest.mark.xdist_group("owlrl")
+def test_fast_method_equals_owlrl_on_bundled_graph(bundled_graph, bundled_owlrl_closure):
+    reference = owlrl_inferred(bundled_graph, closure=bundled_owlrl_closure)
     assert reference, "owlrl inferred nothing from the bundled graph"
     assert fast_inferred(bundled_graph) == reference
 

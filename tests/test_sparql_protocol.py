@@ -351,7 +351,8 @@ def test_format_parameter_overrides_accept(client):
 
 @pytest.mark.parametrize(
     "query,accept",
-    [(SELECT, "image/png"), (SELECT, "text/turtle"), (CONSTRUCT, "text/csv"), ("ASK {}", "application/n-triples")],
+    [(SELECT, "image/png"), (SELECT, "text/turtle"), (CONSTRUCT, "text/turtle;q=0, text/csv"),
+     ("ASK {}", "application/n-triples")],
 )
 def test_406_when_nothing_acceptable(client, query, accept):
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
@@ -359,9 +360,18 @@ def test_406_when_nothing_acceptable(client, query, accept):
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
-def test_unknown_format_parameter_is_406(client):
-    response = client.get("/sparql", query_string={"query": SELECT, "format": "yaml"})
+def test_unknown_format_parameter_leaves_accept_to_decide(client):
+    response = client.get("/sparql", query_string={"query": SELECT, "format": "yaml"}, headers={"Accept": "text/csv"})
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    response = client.get("/sparql", query_string={"query": SELECT, "format": "yaml"}, headers={"Accept": "image/png"})
     assert response.status_code == 406
+
+
+def test_graph_query_from_a_client_that_asks_only_for_result_formats(client):
+    """roqet sends only result-set media types, also for CONSTRUCT: it gets Turtle, not a 406."""
+    response = client.get("/sparql", query_string={"query": CONSTRUCT},
+                          headers={"Accept": "application/sparql-results+xml, application/sparql-results+json"})
+    assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
 
 
 def test_vary_accept_on_answers(client):
@@ -455,7 +465,7 @@ def test_service_description_without_accept_is_turtle(client):
     assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
 
 
-@pytest.mark.parametrize("path", ["/sparql", "/"])
+@pytest.mark.parametrize("path", ["/sparql", "/query"])
 def test_browser_gets_the_query_ui(client, path):
     accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     response = client.get(path, headers={"Accept": accept})
@@ -477,7 +487,7 @@ def test_yasgui_is_served_locally(client, name):
 def test_ui_offers_every_named_query(client):
     from kgserver.web.examples import example_queries
 
-    html = client.get("/", headers={"Accept": "text/html"}).data.decode()
+    html = client.get("/query", headers={"Accept": "text/html"}).data.decode()
     for example in example_queries():
         assert json.dumps(example["name"]) in html
 
@@ -717,8 +727,9 @@ def test_odd_accept_headers(client, accept, query):
     assert response.status_code == ODD_ACCEPT[accept], (response.status_code, response.data)
 
 
-#: Odd ``format`` values -> status of a SELECT (the name is trimmed and case-folded; others are a 406).
-FORMAT_JUNK = {"junk": 406, "json;x": 406, "\x00": 406, " JSON ": 200, "text/html": 406}
+#: Odd ``format`` values -> status of a SELECT without Accept (the name is trimmed and case-folded; a value
+#: that names no format is ignored, so the missing Accept decides).
+FORMAT_JUNK = {"junk": 200, "json;x": 200, "\x00": 200, " JSON ": 200, "text/html": 200}
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMAT_JUNK))

@@ -13,18 +13,21 @@ from .engine import is_useful
 from .terms import to_nt
 
 
-def owlrl_inferred(graph: Graph) -> set[tuple[str, str, str]]:
+def owlrl_inferred(graph: Graph, closure: Graph | None = None) -> set[tuple[str, str, str]]:
     """Return the useful triples owlrl infers from ``graph`` (N-Triples term strings), not asserted ones.
 
     ``graph`` is copied, not changed.
+
+    :param closure: owlrl's closure of ``graph`` when the caller has it already (tests share it).
     """
     import owlrl
 
-    closure = Graph()
-    for triple in graph:
-        closure.add(triple)
     asserted = {(to_nt(s), to_nt(p), to_nt(o)) for s, p, o in graph}
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
+    if closure is None:
+        closure = Graph()
+        for triple in graph:
+            closure.add(triple)
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
     inferred = set()
     for s, p, o in closure:
         triple = (to_nt(s), to_nt(p), to_nt(o))

@@ -47,7 +47,7 @@ def dump_bytes(name: str) -> bytes:
 def index():
     """List the dumps with their sizes."""
     from .pages import _common_context
-    from .ui import request_languages
+    from .ui import request_languages, ui_strings
 
     rows = []
     for name in dump_names():
@@ -55,7 +55,8 @@ def index():
         data = dump_bytes(name)
         rows.append({"name": name, "href": f"{request.script_root}/dumps/{name}", "bytes": len(data),
                      "media": DUMP_FORMATS[fmt][1], "inferred": inferred})
-    html = render_template("pages/dumps.html", rows=rows, **_common_context(request_languages(), title="dumps"))
+    languages = request_languages()
+    html = render_template("pages/dumps.html", rows=rows, **_common_context(languages, title=ui_strings(languages)[1]["dumps"]))
     return Response(html, content_type="text/html; charset=utf-8")
 
 

@@ -24,11 +24,13 @@ from .. import bundle, dataset
 from ..namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_IRI
 from ..void import VOID_PATH, dataset_iri, void_store
 from .conneg import FORMATS, RDF_FORMATS, Format, acceptable_media_types, negotiate, split_suffix
-from .figures import figures_for, kind
+from .facts import property_relations
+from .figures import class_legend, figures_for, kind
 from .render import PageBuilder, explainer
+from .rule_texts import rule_text
 from .resource import RDF_TYPE, RDFS_LABEL, SKOS_PREF, Labeller, Sources, description, fold, local_name, outgoing, serialize
 from .state import get_state
-from .ui import request_languages, ui_strings
+from .ui import LANGUAGES, request_languages, ui_strings
 
 bp = Blueprint("pages", __name__)
 
@@ -88,7 +90,18 @@ def _dataset_iri() -> ox.NamedNode:
 def _common_context(languages: list[str], **extra) -> dict:
     ui_lang, words = ui_strings(languages)
     return {"ui_lang": ui_lang, "t": words, "void_path": VOID_PATH, "dataset_href": href_for(_dataset_iri().value),
-            "root": request.script_root, **extra}
+            "root": request.script_root, "base_iri": base_iri(), "lang_links": _language_links(ui_lang), **extra}
+
+
+def _language_links(current: str) -> list[dict]:
+    """Return links to this page in each interface language (``?lang=``, the other parameters kept)."""
+    from urllib.parse import urlencode
+
+    out = []
+    for lang in LANGUAGES:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
+        out.append({"lang": lang, "href": f"{request.script_root}{request.path}?{urlencode(args)}", "current": lang == current})
+    return out
 
 
 def _rdf_response(triples, fmt: Format, *, vary: bool) -> Response:
@@ -155,7 +168,8 @@ def _explain_href(s, p, o) -> str:
 def _resource_html(sources: Sources, node: ox.NamedNode, stem: str) -> Response:
     languages = request_languages()
     labeller = Labeller(sources, languages)
-    builder = PageBuilder(sources, labeller, href_for, _explain_href if explainer() is not None else None)
+    relations = _cache().get("relations", lambda: property_relations(_store()))
+    builder = PageBuilder(sources, labeller, href_for, _explain_href if explainer() is not None else None, relations)
     context = builder.page(node)
     _ui_lang, words = ui_strings(languages)
     context["figures"] = figures_for(sources, labeller, href_for, node, words)
@@ -304,11 +318,16 @@ def search():
     languages = request_languages()
     labeller = Labeller(Sources(_store()), languages)
     hits = [iri for iri, text in _label_index() if words and all(w in text for w in words)]
-    results = [{"href": href_for(i), "label": labeller.label(ox.NamedNode(i)), "iri": i,
-                "kind": kind(Sources(_store()), ox.NamedNode(i))} for i in hits[:200]]
+    sources = Sources(_store())
+    legend = class_legend(sources, labeller)
+    results = []
+    for iri in hits[:200]:
+        node_kind = kind(sources, ox.NamedNode(iri))
+        results.append({"href": href_for(iri), "label": labeller.label(ox.NamedNode(iri)), "iri": iri,
+                        "kind": node_kind, "kind_label": legend.get(node_kind, "")})
     results.sort(key=lambda r: (r["kind"], fold(r["label"])))
     html = render_template("pages/search.html", query=query, results=results, total=len(hits),
-                           **_common_context(languages, title=query or "search"))
+                           **_common_context(languages, title=query or ui_strings(languages)[1]["search"]))
     return Response(html, content_type="text/html; charset=utf-8")
 
 
@@ -330,12 +349,13 @@ def browse():
                        key=lambda item: fold(item["label"]))
         out.append({"label": labeller.label(cls), "href": href_for(cls.value), "items": items})
     out.sort(key=lambda g: fold(g["label"]))
-    html = render_template("pages/browse.html", groups=out, **_common_context(languages, title="browse"))
+    html = render_template("pages/browse.html", groups=out,
+                           **_common_context(languages, title=ui_strings(languages)[1]["browse"]))
     return Response(html, content_type="text/html; charset=utf-8")
 
 
 
-def _explanation_view(tree: dict, labeller: Labeller) -> dict:
+def _explanation_view(tree: dict, labeller: Labeller, language: str) -> dict:
     """Turn ``Explanation.to_dict()`` into what ``explain.html`` shows: labels and links for its terms."""
 
     def term(text: str) -> dict:
@@ -349,9 +369,9 @@ def _explanation_view(tree: dict, labeller: Labeller) -> dict:
         "asserted": tree["asserted"],
         "graphs": [{"iri": g, "href": href_for(g)} for g in tree.get("graphs", [])],
         "rule": tree.get("rule"),
-        "rule_text": tree.get("rule_text"),
+        "rule_text": rule_text(tree.get("rule"), language) or tree.get("rule_text"),
         "schema": [[term(t) for t in axiom] for axiom in tree.get("schema", [])],
-        "premises": [_explanation_view(p, labeller) for p in tree.get("premises", [])],
+        "premises": [_explanation_view(p, labeller, language) for p in tree.get("premises", [])],
     }
 
 
@@ -379,7 +399,7 @@ def explain():
     if explanation is None:
         view = None
     else:
-        view = _explanation_view(explanation.to_dict(), labeller)
+        view = _explanation_view(explanation.to_dict(), labeller, ui_strings(languages)[0])
     html = render_template("pages/explain.html", tree=view, terms=terms,
-                           **_common_context(languages, title="explain"))
+                           **_common_context(languages, title=ui_strings(languages)[1]["explanation"]))
     return Response(html, status=200 if view else 404, content_type="text/html; charset=utf-8")

@@ -12,6 +12,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from ..namespaces import ESS, PREFIXES
+from .facts import PropertyRelations, one_row_per_fact
 from .resource import (
     RDF_TYPE,
     SKOS_NOTE,
@@ -61,11 +62,13 @@ def nt(term) -> str:
 class PageBuilder:
     """Turn statements into the plain values a template shows."""
 
-    def __init__(self, sources: Sources, labeller: Labeller, href: Href, explain_href: Callable | None = None):
+    def __init__(self, sources: Sources, labeller: Labeller, href: Href, explain_href: Callable | None = None,
+                 relations: PropertyRelations | None = None):
         self.sources = sources
         self.labeller = labeller
         self.href = href
         self.explain_href = explain_href  # (s, p, o) -> URL of the explanation of an inferred triple
+        self.relations = relations  # with them, a fact and its inverse or super-property are one row
 
     def value(self, term, inferred: bool = False, depth: int = 0) -> dict:
         """Return a template value for an RDF term (a link, a literal or a nested blank node)."""
@@ -112,7 +115,7 @@ class PageBuilder:
             groups.setdefault(statement.predicate, []).append(statement)
         out = []
         for predicate in sorted(groups, key=self._predicate_key):
-            values = sorted(groups[predicate], key=self._value_key)
+            values = sorted(self._one_language(groups[predicate]), key=self._value_key)
             shown = []
             for statement in values:
                 value = self.value(statement.value, statement.inferred, depth)
@@ -127,6 +130,15 @@ class PageBuilder:
                 "values": shown,
             })
         return out
+
+    def _one_language(self, statements: list[Statement]) -> list[Statement]:
+        """Keep, of a property's language-tagged texts, those in the best language there is (one language per page)."""
+        tagged = [s for s in statements if isinstance(s.value, ox.Literal) and s.value.language]
+        if not tagged:
+            return statements
+        best = pick_literal((s.value for s in tagged), self.labeller.languages).language
+        return [s for s in statements if not (isinstance(s.value, ox.Literal) and s.value.language)
+                or s.value.language == best]
 
     def incoming_groups(self, statements: list[Statement], node=None) -> list[dict]:
         """Group incoming links by property; each value is the resource that points here."""
@@ -143,12 +155,11 @@ class PageBuilder:
         label, lang = self.labeller.label_and_language(node)
         types = sorted((s for s in out_statements if s.predicate == RDF_TYPE),
                        key=lambda s: (s.inferred, self.labeller.label(s.value).casefold()))
-        notes = [s for s in out_statements if s.predicate == SKOS_NOTE]
-        order = self.labeller.languages
-        notes.sort(key=lambda s: (order.index(s.value.language.split("-")[0]) if isinstance(s.value, ox.Literal)
-                                  and s.value.language and s.value.language.split("-")[0] in order else len(order)))
+        notes = self._one_language([s for s in out_statements if s.predicate == SKOS_NOTE and not s.inferred])
         sources_docs = [s for s in out_statements if s.predicate == SOURCE_DOCUMENT]
-        best_note = pick_literal((s.value for s in notes), order)
+        facts_out = [s for s in out_statements if s.predicate != RDF_TYPE]
+        if self.relations is not None:
+            facts_out, in_statements = one_row_per_fact(facts_out, in_statements, self.relations, node)
         return {
             "iri": node.value,
             "title": label,
@@ -156,18 +167,16 @@ class PageBuilder:
             "notation": self.labeller.notation(node),
             "types": [self.type_value(node, s) for s in types],
             "source_documents": [self.source_document(s) for s in sources_docs],
-            "notes": [self.value(s.value, s.inferred) | {"best": s.value == best_note} for s in notes],
-            "properties": self.properties(out_statements, skip=SHOWN_APART, node=node),
+            "notes": [self.value(s.value, s.inferred) for s in notes],
+            "properties": self.properties(facts_out, skip=SHOWN_APART, node=node),
             "incoming": self.incoming_groups(in_statements, node=node),
-            "has_inferred": any(s.inferred for s in out_statements + in_statements),
+            "has_inferred": any(s.inferred for s in out_statements + in_statements),  # types included
         }
 
     def type_value(self, node: ox.NamedNode, statement: Statement) -> dict:
-        """Return a type badge; classes of other vocabularies show their prefixed name (``prov:Entity``),
-        since their labels can equal ours ("Entity", "Plan") and would read as duplicates."""
+        """Return a type badge (classes of other vocabularies are named by :mod:`kgserver.web.term_labels`,
+        whose names say the vocabulary where they would equal ours: "entitat PROV")."""
         value = self.value(statement.value, statement.inferred)
-        if isinstance(statement.value, ox.NamedNode) and not statement.value.value.startswith(str(ESS)):
-            value["label"] = compact(statement.value.value)
         if statement.inferred and self.explain_href:
             value["explain"] = self.explain_href(node, RDF_TYPE, statement.value)
         return value

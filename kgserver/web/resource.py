@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from ..namespaces import INFERRED_GRAPH, PREFIXES
+from ..namespaces import BASE, INFERRED_GRAPH, PREFIXES
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
@@ -34,6 +34,7 @@ LABEL_PROPERTIES = (SKOS_PREF, RDFS_LABEL, DCT_TITLE, SCHEMA_NAME, FOAF_NAME)
 DEFAULT_LANGUAGES = ("ca", "es", "en")
 
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+_OWN_NAMESPACE = BASE
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
@@ -191,14 +192,34 @@ class Labeller:
         self.sources = sources
         self.languages = languages
         self._cache: dict[str, tuple[str, str | None]] = {}
+        self._sort_keys: dict = {}
 
     def label_literal(self, node) -> ox.Literal | None:
-        """Return the best label literal of ``node``, or None when it has none."""
-        for prop in LABEL_PROPERTIES:
-            found = pick_literal((q.object for q in self.sources.quads(node, prop, None)), self.languages)
-            if found is not None:
-                return found
-        return None
+        """Return the best label literal of ``node``, or None when it has none.
+
+        In the first language that has one: our own name of a reused vocabulary term
+        (:mod:`kgserver.web.term_labels`), else ``skos:prefLabel``, else an *asserted* ``rdfs:label``
+        (then the other name properties).  A label found only in the inferred graph is never used:
+        there ``skos:altLabel`` is also an ``rdfs:label``.  Then an untagged label, then any.
+        """
+        from .term_labels import term_label
+
+        found: list[tuple[int, ox.Literal]] = []
+        for rank, prop in enumerate(LABEL_PROPERTIES):
+            for quad in self.sources.quads(node, prop, None):
+                if isinstance(quad.object, ox.Literal) and quad.graph_name != _INFERRED:
+                    found.append((rank, quad.object))
+        own = isinstance(node, ox.NamedNode) and node.value.startswith(_OWN_NAMESPACE)
+        for lang in self.languages:
+            if isinstance(node, ox.NamedNode) and not own and (name := term_label(node.value, lang)):
+                return ox.Literal(name, language=lang)
+            in_lang = [(rank, lit.value, lit) for rank, lit in found
+                       if (lit.language or "").split("-")[0].lower() == lang]
+            if in_lang:
+                return min(in_lang, key=lambda item: item[:2])[2]
+        untagged = [(rank, lit.value, lit) for rank, lit in found if not lit.language]
+        anything = untagged or [(rank, lit.value, lit) for rank, lit in found]
+        return min(anything, key=lambda item: item[:2])[2] if anything else None
 
     def label(self, node) -> str:
         """Return a display name: a label, else a compact IRI."""
@@ -227,8 +248,12 @@ class Labeller:
 
     def sort_key(self, node) -> tuple:
         """Return a key that orders resources by notation (naturally: 2 < 10), then IRI (source order), then label."""
-        notation = self.notation(node) if isinstance(node, ox.NamedNode) else None
-        return (natural_key(notation or "~"), natural_key(str(node)), natural_key(self.label(node)))
+        key = self._sort_keys.get(node)
+        if key is None:
+            notation = self.notation(node) if isinstance(node, ox.NamedNode) else None
+            key = self._sort_keys[node] = (natural_key(notation or "~"), natural_key(str(node)),
+                                           natural_key(self.label(node)))
+        return key
 
 
 def natural_key(text: str) -> tuple:

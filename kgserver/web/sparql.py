@@ -16,11 +16,12 @@ from ..engine import QueryRequest
 from ..engine.errors import NotAcceptable
 from ..errors import InputError, KGError
 from ..namespaces import PREFIXES
-from ..results import negotiate
+from .conneg import negotiate_query as negotiate
 from . import service_description
 from .access_log import init_access_log
 from .hardening import client_of, init_hardening
 from .protocol import read_request
+from .query_errors import describe_error
 from .state import get_state
 
 bp = Blueprint("sparql", __name__)
@@ -53,7 +54,7 @@ def _kgerror(err: KGError) -> Response:
         current_app.logger.error("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
     elif err.http_status > 500:
         current_app.logger.warning("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
-    return _text(str(err), err.http_status)
+    return _text(describe_error(err), err.http_status)
 
 
 @bp.after_request
@@ -153,7 +154,7 @@ def _description(media: str) -> bytes:
     try:
         if not _valid_host():
             raise ValueError("no host")
-        endpoint_url, host_url = url_for("sparql.endpoint", _external=True), request.host_url
+        endpoint_url, host_url = request.base_url, request.host_url  # /sparql or /sparql/, as asked
     except ValueError:  # a Host header that is no host (a port out of range, ...)
         raise InputError(f"the Host header {request.headers.get('Host')!r} is not a valid host") from None
     sizes = _cached("sizes", lambda: service_description.graph_sizes(get_state().store))
@@ -176,7 +177,7 @@ def _cached(name: str, compute):
     return values[name]
 
 
-@bp.route("/")
+@bp.route("/query")  # the front page is kgserver.web.site
 def query_ui() -> Response:
     """Serve the YASGUI query page (vendored files, no CDN), with the named queries as examples."""
     from .examples import example_queries

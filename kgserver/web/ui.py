@@ -8,6 +8,39 @@ from .resource import language_preference
 
 UI: dict[str, dict[str, str]] = {
     "ca": {
+        "more_ways": "Més maneres d'entrar",
+        "validate_intro": "Enganxeu un document RDF: es comprova amb les formes SHACL de l'ESS juntament amb el graf publicat. Des d'un programa:",
+        "document": "Document",
+        "format": "Format",
+        "strict": "estricte (els avisos també fallen)",
+        "report_language": "Llengua de l'informe",
+        "file": "Fitxer",
+        "content": "Contingut",
+        "size_gzip": "Mida (bytes, gzip)",
+        "triples": "triples",
+        "home": "Inici",
+        "home_title": "Graf de coneixement de l'economia social i solidària",
+        "home_intro": "Dades enllaçades sobre les polítiques d'economia social i solidària (ESS) a Barcelona i Catalunya: plans, les seves línies, mesures i accions, els projectes, les entitats i els territoris on s'apliquen, extrets de documents públics i enllaçats entre ells.",
+        "plans": "Plans",
+        "measures": "Mesures",
+        "actions": "Accions",
+        "territories": "Territoris",
+        "entities": "Entitats",
+        "plans_text": "Cada pla té la seva pàgina amb el diagrama de l'estructura i el calendari de les accions.",
+        "territories_text": "On s'apliquen els plans i on són els projectes.",
+        "questions": "Preguntes",
+        "questions_text": "Preguntes ja preparades sobre el graf, amb les respostes en JSON o CSV.",
+        "editor": "Editor SPARQL",
+        "editor_text": "Escriviu les vostres consultes SPARQL, amb exemples.",
+        "search_text": "Cerqueu qualsevol recurs pel seu nom en català, castellà o anglès.",
+        "browse_text": "Tots els recursos, agrupats per classe.",
+        "examples": "Preguntes d'exemple",
+        "add_prefixes": "+ prefixos",
+        "add_prefixes_help": "Afegeix les declaracions PREFIX del projecte a la consulta",
+        "endpoint": "Punt d'accés",
+        "endpoint_text": "només lectura; GET o POST, protocol SPARQL 1.1",
+        "validate": "Valida una contribució",
+        "language": "Llengua",
         "site": "Graf de coneixement ESS",
         "browse": "Explora",
         "search": "Cerca",
@@ -40,6 +73,39 @@ UI: dict[str, dict[str, str]] = {
         "in_graph": "al graf",
     },
     "es": {
+        "more_ways": "Más formas de entrar",
+        "validate_intro": "Pegue un documento RDF: se comprueba con las formas SHACL de la ESS junto con el grafo publicado. Desde un programa:",
+        "document": "Documento",
+        "format": "Formato",
+        "strict": "estricto (los avisos también fallan)",
+        "report_language": "Idioma del informe",
+        "file": "Fichero",
+        "content": "Contenido",
+        "size_gzip": "Tamaño (bytes, gzip)",
+        "triples": "tripletas",
+        "home": "Inicio",
+        "home_title": "Grafo de conocimiento de la economía social y solidaria",
+        "home_intro": "Datos enlazados sobre las políticas de economía social y solidaria (ESS) en Barcelona y Cataluña: planes, sus líneas, medidas y acciones, los proyectos, las entidades y los territorios donde se aplican, extraídos de documentos públicos y enlazados entre sí.",
+        "plans": "Planes",
+        "measures": "Medidas",
+        "actions": "Acciones",
+        "territories": "Territorios",
+        "entities": "Entidades",
+        "plans_text": "Cada plan tiene su página con el diagrama de la estructura y el calendario de las acciones.",
+        "territories_text": "Dónde se aplican los planes y dónde están los proyectos.",
+        "questions": "Preguntas",
+        "questions_text": "Preguntas ya preparadas sobre el grafo, con las respuestas en JSON o CSV.",
+        "editor": "Editor SPARQL",
+        "editor_text": "Escriba sus propias consultas SPARQL, con ejemplos.",
+        "search_text": "Busque cualquier recurso por su nombre en catalán, castellano o inglés.",
+        "browse_text": "Todos los recursos, agrupados por clase.",
+        "examples": "Preguntas de ejemplo",
+        "add_prefixes": "+ prefijos",
+        "add_prefixes_help": "Añade las declaraciones PREFIX del proyecto a la consulta",
+        "endpoint": "Punto de acceso",
+        "endpoint_text": "solo lectura; GET o POST, protocolo SPARQL 1.1",
+        "validate": "Valida una contribución",
+        "language": "Idioma",
         "site": "Grafo de conocimiento ESS",
         "browse": "Explora",
         "search": "Busca",
@@ -72,6 +138,39 @@ UI: dict[str, dict[str, str]] = {
         "in_graph": "en el grafo",
     },
     "en": {
+        "more_ways": "More ways in",
+        "validate_intro": "Paste an RDF document: it is checked with the ESS SHACL shapes together with the published graph. From a script:",
+        "document": "Document",
+        "format": "Format",
+        "strict": "strict (warnings fail too)",
+        "report_language": "Language of the report",
+        "file": "File",
+        "content": "Content",
+        "size_gzip": "Size (bytes, gzip)",
+        "triples": "triples",
+        "home": "Home",
+        "home_title": "Knowledge graph of the social and solidarity economy",
+        "home_intro": "Linked data on social and solidarity economy (SSE) policy in Barcelona and Catalonia: plans, their lines, measures and actions, the projects, the organisations and the territories they apply to, taken from public documents and linked to each other.",
+        "plans": "Plans",
+        "measures": "Measures",
+        "actions": "Actions",
+        "territories": "Territories",
+        "entities": "Entities",
+        "plans_text": "Each plan has its page with a diagram of its structure and the timeline of its actions.",
+        "territories_text": "Where the plans apply and where the projects are.",
+        "questions": "Questions",
+        "questions_text": "Ready-made questions about the graph, answered in JSON or CSV.",
+        "editor": "SPARQL editor",
+        "editor_text": "Write your own SPARQL queries, with examples.",
+        "search_text": "Find any resource by its name in Catalan, Spanish or English.",
+        "browse_text": "Every resource, grouped by class.",
+        "examples": "Example questions",
+        "add_prefixes": "+ prefixes",
+        "add_prefixes_help": "Add the project's PREFIX declarations to the query",
+        "endpoint": "Endpoint",
+        "endpoint_text": "read-only; GET or POST, SPARQL 1.1 Protocol",
+        "validate": "Validate a contribution",
+        "language": "Language",
         "site": "ESS Knowledge Graph",
         "browse": "Browse",
         "search": "Search",
@@ -106,9 +205,19 @@ UI: dict[str, dict[str, str]] = {
 }
 
 
+LANGUAGES = ("ca", "es", "en")
+
+
 def request_languages() -> list[str]:
-    """Return the languages to show labels in: the client's (``Accept-Language``), then ca, es, en."""
-    return language_preference(lang for lang, _q in request.accept_languages)
+    """Return the languages to show labels in: ``?lang=``, else the client's (``Accept-Language``), then ca, es, en.
+
+    Only languages the interface speaks count, so a page is in one language: an ``Accept-Language``
+    of ``fr, es`` gives a Spanish page, one of ``fr`` alone the default, Catalan.
+    """
+    chosen = request.args.get("lang", "")
+    asked = [chosen] if chosen in LANGUAGES else []
+    asked += [lang for lang, q in request.accept_languages if q > 0]
+    return language_preference(tag for tag in asked if tag.split("-")[0].lower() in LANGUAGES)
 
 
 def ui_strings(languages: list[str]) -> tuple[str, dict[str, str]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..engine import Answer
@@ -21,6 +21,7 @@ from ..errors import KGError, RDFSyntaxError
 from ..rdfio import MEDIA_TYPES, format_for_media_type
 from .hardening import client_of
 from .state import get_state
+from .ui import request_languages
 
 bp = Blueprint("validate", __name__)
 
@@ -45,7 +46,7 @@ def _error(status: int, message: str, **extra) -> Response:
 
 
 def _options() -> tuple[str, bool]:
-    lang = request.values.get("lang", "en")
+    lang = request.values.get("lang") or (request_languages()[0] if request.accept_languages else "en")
     if lang not in ("ca", "es", "en"):
         lang = "en"
     strict = request.values.get("strict", "").lower() in ("1", "true", "yes", "on")
@@ -62,23 +63,7 @@ def too_large(_err):
 @bp.get("/validate")
 def form():
     """Show a form where a document can be pasted and validated."""
-    options = "".join(f'<option value="{k}">{html.escape(v)}</option>' for k, v in _FORM_FORMATS.items())
-    page = (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Validate a contribution</title>'
-        "<style>body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
-        "textarea{width:100%;font-family:monospace}</style></head><body>"
-        "<h1>Validate a contribution</h1>"
-        "<p>Paste an RDF document: it is checked with the ESS shapes together with the published graph. "
-        "From a script: <code>curl -H 'Content-Type: text/turtle' --data-binary @plan.ttl "
-        f"{html.escape(request.url_root)}validate</code>.</p>"
-        '<form method="post" action="validate">'
-        '<p><label>Document<br><textarea name="document" rows="20" required></textarea></label></p>'
-        f'<p><label>Format <select name="format">{options}</select></label> '
-        '<label>Language <select name="lang"><option>en</option><option>ca</option><option>es</option></select></label> '
-        '<label><input type="checkbox" name="strict" value="true"> strict</label> '
-        "<button>Validate</button></p></form></body></html>"
-    )
-    return Response(page, mimetype="text/html")
+    return render_template("pages/validate.html", formats=_FORM_FORMATS, url_root=request.url_root)
 
 
 @bp.post("/validate")
