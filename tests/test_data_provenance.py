@@ -107,7 +107,7 @@ def test_what_a_document_does_not_say_is_not_in_its_graph(source_graphs):
 
 
 def test_a_resource_page_shows_its_passages_and_the_graph_of_each_fact(client):
-    response = client.get("/id/project/coopolis.html")
+    response = client.get("/id/project/coopolis.html", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     # 002 line 55 and 003 line 7 name Coòpolis; the page quotes both with their lines
@@ -115,3 +115,5 @@ def test_a_resource_page_shows_its_passages_and_the_graph_of_each_fact(client):
     assert "pde-sants-montjuic-linia-08</a>,\n      line 7" in html
     assert "source/pde-sants-montjuic-linia-08</a> <span class=\"kind\">(source)</span>" in html
     assert "editorial/translations</a> <span class=\"kind\">(editorial)</span>" in html
+    catalan = client.get("/id/project/coopolis.html", headers={"Accept-Language": "ca"}).get_data(as_text=True)
+    assert "Passatges de la font" in catalan and "línia 55" in catalan and '<span class="kind">(font)</span>' in catalan

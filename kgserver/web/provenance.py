@@ -21,6 +21,7 @@ bp = Blueprint("provenance", __name__)
 
 _ANCHORS = ox.NamedNode(str(editorial_graph("anchors")))
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+_EDITORIAL_NOTE = ox.NamedNode(PREFIXES["skos"] + "editorialNote")
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _RDF_VALUE = ox.NamedNode(PREFIXES["rdf"] + "value")
 _OA = {name: ox.NamedNode(str(OA[name])) for name in (
@@ -77,10 +78,12 @@ def passages(store: ox.Store, node: ox.NamedNode) -> list[Passage]:
 
 
 def graph_facts(store: ox.Store, node: ox.NamedNode) -> list[GraphFacts]:
-    """Return the asserted statements about ``node`` grouped by named graph (inferred ones left out)."""
+    """Return the asserted statements about ``node`` grouped by named graph (inferred ones and notes left out)."""
     by_graph: dict[str, GraphFacts] = {}
     for quad in store.quads_for_pattern(node, None, None, None):
         if not isinstance(quad.graph_name, ox.NamedNode) or quad.graph_name == _INFERRED:
+            continue
+        if quad.predicate == _EDITORIAL_NOTE:  # shown once, under the page's editorial notes
             continue
         iri = quad.graph_name.value
         kind = "source" if is_source_graph(iri) else "editorial" if "/graph/editorial/" in iri else "other"

@@ -82,6 +82,9 @@ QUESTIONS: dict[str, tuple[str, str]] = {
     "xmess-work-area-task-counts": (
         "Quantes tasques té cada àmbit de treball del pla de treball 2024 de la XMESS?",
         "¿Cuántas tareas tiene cada ámbito de trabajo del plan de trabajo 2024 de la XMESS?"),
+    "statement-provenance": (
+        "Quin document afirma aquest fet, o per quina raó és editorial?",
+        "¿Qué documento afirma este hecho, o por qué razón es editorial?"),
 }
 
 
