@@ -252,7 +252,6 @@ def test_one_log_line_per_request(server, endpoint):
 
 def test_serve_refuses_broken_input(runner, tmp_path, monkeypatch):
     from kgserver import dataset
-    from kgserver.commands import serve as serve_module
     from kgserver.cli import cli
 
     broken = tmp_path / "broken.ttl"
@@ -263,7 +262,9 @@ def test_serve_refuses_broken_input(runner, tmp_path, monkeypatch):
     )
     monkeypatch.setenv("KGSERVER_BUILD_DIR", str(tmp_path / "build"))
     started = []
-    monkeypatch.setattr(serve_module, "run_gunicorn", lambda *a, **k: started.append(a))
+    from kgserver.web import server as server_module
+
+    monkeypatch.setattr(server_module, "run_server", lambda *a, **k: started.append(a))
     result = runner.invoke(cli, ["serve", "--port", "0"])
     assert result.exit_code == 2, result.output
     assert "broken.ttl:" in result.output

@@ -1,4 +1,7 @@
-"""``kgserver serve``: serve the graph, the SPARQL endpoint and the pages through gunicorn."""
+"""``kgserver serve``: serve the graph, the SPARQL endpoint and the pages (waitress, :mod:`kgserver.web.server`).
+
+:func:`run_gunicorn` is kept for the benchmarks, which measure the hardened server against gunicorn.
+"""
 
 from __future__ import annotations
 
@@ -153,7 +156,7 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, threads: int, timeo
 @click.option("--max-rows", type=click.IntRange(1), default=None, help="Result rows kept at most [default: 100000].")
 @click.option("--no-inferred", is_flag=True, help="Serve the asserted graphs only, without the inferred graph.")
 def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows, no_inferred):
-    """Serve the graph: SPARQL endpoint at /sparql, query UI at /, health at /health.
+    """Serve the graph: front page at /, SPARQL endpoint at /sparql, query UI at /query, health at /health.
 
     The graph is built (or its build found) and checked before anything is served: a broken
     input file stops the command with its file, line and column (exit code 2), and so does a
