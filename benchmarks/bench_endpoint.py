@@ -140,13 +140,13 @@ def serve_file_main(path: str, port: int, workers: int) -> None:
     """
     from kgserver import dataset
     from kgserver.app import create_app
-    from kgserver.commands.serve import run_gunicorn
     from kgserver.namespaces import GRAPH
+    from kgserver.web.server import run_server
 
     dataset.bundled_sources = lambda **_: [dataset.Source(Path(path), GRAPH["data/bench"])]
     os.environ["KGSERVER_BUILD_DIR"] = tempfile.mkdtemp(prefix="kgserver-bench-")
     app = create_app({"QUERY_TIMEOUT": 120, "MAX_RESULT_ROWS": 10_000_000, "QUERY_WORKERS": workers})
-    run_gunicorn(app, host="127.0.0.1", port=port, workers=1, threads=64, timeout=120)
+    run_server(app, host="127.0.0.1", port=port, workers=1, threads=64, announce=lambda address: None)
 
 
 def start_kgserver(data: Path | None, workers: int) -> tuple[subprocess.Popen, str]:

@@ -127,7 +127,7 @@ def transitive_closure(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
                     on_stack.add(child)
                     stack.append((child, iter(succ[child])))
     except _Cycle:
-        reach = _reach_by_search(succ)
+        reach = reach_by_search(succ)
     return {(s, o) for s, found in reach.items() for o in found}
 
 
@@ -135,7 +135,8 @@ class _Cycle(Exception):
     """The relation has a cycle: memoised reach sets would be incomplete."""
 
 
-def _reach_by_search(succ: dict[int, list[int]]) -> dict[int, set[int]]:
+def reach_by_search(succ: dict) -> dict:
+    """Return, for every node with successors, the nodes reachable from it in one or more steps."""
     reach: dict[int, set[int]] = {}
     for root in succ:
         found: set[int] = set()

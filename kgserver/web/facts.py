@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
+from ..reasoning.stratified import reach_by_search
 from .resource import RDF_TYPE, Statement
 
 _OWL = PREFIXES["owl"]
@@ -54,17 +55,7 @@ def property_relations(store: ox.Store) -> PropertyRelations:
         if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
             direct.setdefault(quad.subject, set()).add(quad.object)
             direct.setdefault(quad.object, set()).add(quad.subject)
-    supers = {}
-    for prop in direct:
-        seen: set = set()
-        queue = list(direct[prop])
-        while queue:
-            other = queue.pop()
-            if other not in seen:
-                seen.add(other)
-                queue.extend(direct.get(other, ()))
-        seen.discard(prop)
-        supers[prop] = frozenset(seen)
+    supers = {prop: frozenset(found - {prop}) for prop, found in reach_by_search(direct).items()}
     return PropertyRelations(inverse, supers)
 
 
