@@ -1,0 +1,57 @@
+"""The store interface: what the server reads the served dataset through.
+
+Two implementations: the embedded Oxigraph store built by ``kgserver build``
+(:class:`kgserver.store.ServedStore`) and any SPARQL 1.1 store reached over HTTP
+(:mod:`kgserver.remote`).  Code above this layer (pages, diagrams, search, browse, VoID,
+dumps, the named-query API, ``explain``, validation's bundle context) reads data only
+through :meth:`DatasetStore.query` and the figures computed at build time; it never
+iterates over every quad of the store.
+
+The dataset seen by :meth:`DatasetStore.query` is the same on every implementation:
+
+- the **default graph** is the RDF merge (a set, each triple once) of the named graphs;
+- ``GRAPH ?g`` ranges over the published named graphs: one per source file
+  (``graph/source/<doc>``, ``graph/editorial/<kind>``, ``graph/dataset``, the ontology
+  and its imports), the inferred graph (``kgserver.namespaces.INFERRED_GRAPH``) when it is
+  served, and nothing else (no staging or bookkeeping graph of a store is visible).
+
+Answers are pyoxigraph objects on every implementation (``QuerySolutions`` for SELECT,
+``QueryBoolean`` for ASK, an iterable of ``Triple`` for CONSTRUCT/DESCRIBE), so callers
+do not know which store they read.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from typing import IO
+
+import pyoxigraph as ox
+
+
+class DatasetStore(ABC):
+    """The served dataset, read through SPARQL.
+
+    :ivar figures: what the build computed once (triple counts, per-graph sizes, the VoID
+        figures; see :func:`kgserver.reasoning.build.derive_figures`).
+    """
+
+    figures: dict
+
+    @abstractmethod
+    def query(self, sparql: str, *, timeout: float | None = None):
+        """Evaluate a SPARQL query over the dataset described in the module docstring.
+
+        :param timeout: seconds the store may spend; ``None`` for the caller's default.
+        :returns: ``ox.QuerySolutions``, ``ox.QueryBoolean`` or an iterable of ``ox.Triple``.
+        :raises kgserver.engine.errors.QueryTimeout: when the store gave up at the limit.
+        """
+
+    @abstractmethod
+    def named_graphs(self) -> Iterable[ox.NamedNode]:
+        """Return the names of the published named graphs."""
+
+    @abstractmethod
+    def dump(self, output: IO[bytes] | None = None, format: ox.RdfFormat | None = None, *,  # noqa: A002
+             from_graph: ox.NamedNode | None = None):
+        """Serialise one named graph (``from_graph``) or every named graph (N-Quads or TriG)."""
