@@ -85,6 +85,64 @@ QUESTIONS: dict[str, tuple[str, str]] = {
     "statement-provenance": (
         "Quin document afirma aquest fet, o per quina raó és editorial?",
         "¿Qué documento afirma este hecho, o por qué razón es editorial?"),
+    # queries/trial/: the outside reader's trial (docs/trial-research-questions.md)
+    "t01-intercooperation-single-year-actions": (
+        "Quines accions de l'apartat «Intercooperació» es fan un sol any, i quin?",
+        "¿Qué acciones del apartado «Intercooperació» se realizan un solo año, y cuál?"),
+    "t02-measure-12-actions-running-in-2019": (
+        "Quines accions té la mesura 12 (contractació pública responsable) i quines encara es fan el 2019?",
+        "¿Qué acciones tiene la medida 12 (contratación pública responsable) y cuáles siguen en 2019?"),
+    "t03-territorialisation-actions-starting-2017": (
+        "Quines accions de l'apartat «Territorialització i acció comunitària» comencen el 2017?",
+        "¿Qué acciones del apartado «Territorialització i acció comunitària» empiezan en 2017?"),
+    "t04-measure-32-actions-per-year": (
+        "Quantes accions de la mesura 32 (Eix Muntanya) es fan cada any?",
+        "¿Cuántas acciones de la medida 32 (Eix Muntanya) se realizan cada año?"),
+    "t05-actions-mentioning-pam-a-pam": (
+        "Quines accions esmenten Pam a Pam, de quina mesura i de quin document?",
+        "¿Qué acciones mencionan Pam a Pam, de qué medida y de qué documento?"),
+    "t06-documents-naming-local-energy-communities": (
+        "Quins documents font esmenten les Comunitats Energètiques Locals?",
+        "¿Qué documentos fuente mencionan las Comunitats Energètiques Locals?"),
+    "t07-items-mentioning-aescat": (
+        "Quins elements de quins documents font esmenten l'AESCAT?",
+        "¿Qué elementos de qué documentos fuente mencionan la AESCAT?"),
+    "t08-coopolis-place-leader-other-name": (
+        "On és Coòpolis, qui el lidera i amb quin altre nom se'l coneix?",
+        "¿Dónde está Coòpolis, quién lo lidera y con qué otro nombre se le conoce?"),
+    "t09-measure-8-7-and-where-its-number-comes-from": (
+        "Quina mesura de la línia 08 és «la mesura 8.7», quin període té i quin graf li dona el número?",
+        "¿Qué medida de la línea 08 es «la mesura 8.7», qué periodo tiene y qué grafo le da el número?"),
+    "t10-territories-of-line-08-document": (
+        "Quins territoris anomena el document de la línia 08, i quin graf diu a quin districte s'aplica el pla?",
+        "¿Qué territorios nombra el documento de la línea 08, y qué grafo dice a qué distrito se aplica el plan?"),
+    "t11-leader-of-district-development-plans": (
+        "Qui lidera els plans de desenvolupament de districte, i quin graf ho diu?",
+        "¿Quién lidera los planes de desarrollo de distrito, y qué grafo lo dice?"),
+    "t12-objectives-applying-to-districts": (
+        "Quins objectius s'apliquen a districtes, i a quants?",
+        "¿Qué objetivos se aplican a distritos, y a cuántos?"),
+    "t13-audiences-of-impulse-plan-sections": (
+        "A qui es dirigeix cada apartat del pla d'impuls 2016-2019?",
+        "¿A quién se dirige cada apartado del plan de impulso 2016-2019?"),
+    "t14-xmess-working-groups-by-status": (
+        "Quins grups de treball de la XMESS són actius i quins només proposats?",
+        "¿Qué grupos de trabajo de la XMESS están activos y cuáles solo propuestos?"),
+    "t15-xmess-expert-advice-hours": (
+        "Quina tasca del pla 2024 de la XMESS fixa una bossa d'hores anual d'assessorament expert, i sobre quin tema?",
+        "¿Qué tarea del plan 2024 de la XMESS fija una bolsa de horas anual de asesoramiento experto, y sobre qué tema?"),
+    "t16-xmess-own-jornades-themes": (
+        "Quantes jornades pròpies preveu com a màxim la XMESS, i sobre quins temes?",
+        "¿Cuántas jornadas propias prevé como máximo la XMESS, y sobre qué temas?"),
+    "t17-xmess-one-off-meeting": (
+        "Amb qui fa la XMESS una trobada única el 2024, i quina tasca en diu el moment?",
+        "¿Con quién celebra la XMESS un encuentro único en 2024, y qué tarea dice cuándo?"),
+    "t19-sectoral-project-proposal-sources": (
+        "De qui recull propostes cada projecte de ciutat, i quins subapartats hi llista la font?",
+        "¿De quién recoge propuestas cada proyecto de ciudad, y qué subapartados lista la fuente?"),
+    "t20-xmess-ordinary-assemblies": (
+        "Quan i en quin format fa la XMESS les assemblees ordinàries?",
+        "¿Cuándo y en qué formato celebra la XMESS las asambleas ordinarias?"),
 }
 
 
