@@ -19,6 +19,7 @@ from kgserver.store import open_store
 ID = "https://w3id.org/esskg/id/"
 EDITORIAL = "https://w3id.org/esskg/graph/editorial/"
 SOURCE_003 = "https://w3id.org/esskg/graph/source/pde-sants-montjuic-linia-08"
+SOURCE_004 = "https://w3id.org/esskg/graph/source/xmess-pla-treball-2024"
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +173,17 @@ def check_t17(found):
     assert {label for *_, label in found} == {
         "Organitzar la 1a Trobada de la XMESS amb la Xarxa d’Ateneus Cooperatius, durant el primer trimestre de "
         "l’any."}
+
+
+def check_t18(found):
+    # 004:85 "Contacte periòdic ... per part de Coordinació i Secretaria Tècnica" and 004:291-297 "(encàrrec a la
+    # Comissió Tècnica Ampliada)" state who does the task; 004:57-59 "per part de Coordinació i Secretaria Tècnica
+    # o municipis propers si s'escau (municipi mentor)" gives an alternative, so it is a reading, not a statement.
+    source, readings = SOURCE_004, EDITORIAL + "readings"
+    assert [(t.rsplit("/", 1)[-1], b.rsplit("/", 1)[-1], g) for t, b, g in found] == [
+        ("xmess-pla-treball-2024-acollida-i-cura-de-membres-1-2", "xmess-coordinacio-i-secretaria-tecnica", readings),
+        ("xmess-pla-treball-2024-acollida-i-cura-de-membres-2-5", "xmess-coordinacio-i-secretaria-tecnica", source),
+        ("xmess-pla-treball-2024-comunicacio-1-2", "xmess-comissio-tecnica-ampliada", source)]
 
 
 def check_t19(found):

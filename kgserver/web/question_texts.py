@@ -137,6 +137,9 @@ QUESTIONS: dict[str, tuple[str, str]] = {
     "t17-xmess-one-off-meeting": (
         "Amb qui fa la XMESS una trobada única el 2024, i quina tasca en diu el moment?",
         "¿Con quién celebra la XMESS un encuentro único en 2024, y qué tarea dice cuándo?"),
+    "t18-xmess-task-responsibility": (
+        "Qui porta a terme cada tasca del pla 2024 de la XMESS que en nomena el responsable, i ho diu la font o és una lectura nostra?",
+        "¿Quién lleva a cabo cada tarea del plan 2024 de la XMESS que nombra a su responsable, y lo dice la fuente o es una lectura nuestra?"),
     "t19-sectoral-project-proposal-sources": (
         "De qui recull propostes cada projecte de ciutat, i quins subapartats hi llista la font?",
         "¿De quién recoge propuestas cada proyecto de ciudad, y qué subapartados lista la fuente?"),
