@@ -33,6 +33,8 @@ FEATURE_QUERIES = {
     # two FROM graphs sharing triples: their merge is a set, not a bag
     "from-two-graphs": f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH['ontology/ess']}> FROM <{GRAPH['imports/dcterms']}> "
     "WHERE { ?s ?p ?o }",
+    # a reserved character escaped in a prefixed name (PN_LOCAL_ESC): rdflib kept the backslash, matching nothing
+    "escaped-local-name": "SELECT DISTINCT ?p WHERE { esskg:territory\\/catalunya ?p ?o }",
     "literal-subject-left-out": "CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) { (1 2 3) (<http://a> <http://b> 4) } }",
 }
 
@@ -91,6 +93,12 @@ def test_merged_default_graphs_same_on_both_engines(engines):
     graphs = (str(GRAPH["ontology/ess"]), str(GRAPH["imports/dcterms"]))
     for query in ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"):
         _assert_same(engines, QueryRequest(query, default_graphs=graphs, named_graphs=()))
+
+
+def test_escaped_local_name_matches_on_both_engines(engines):
+    request = QueryRequest(sparql_prologue() + FEATURE_QUERIES["escaped-local-name"])
+    for engine in engines:
+        assert json.loads(engine.execute(request).body)["results"]["bindings"], engine
 
 
 def test_relative_iris_same_on_both_engines(engines):

@@ -78,6 +78,7 @@ class RdflibEngine:
             raise QueryEvaluationError(f"the query parser failed: {type(err).__name__}: {err}") from None
         _fill_short_construct_template(query.algebra)
         traverse(query.algebra, visitPost=_clamp_slice)
+        query.algebra = traverse(query.algebra, visitPost=_unescape_local_name)
         if request.has_protocol_dataset:
             query.algebra["datasetClause"] = [
                 CompValue("DatasetClause", default=URIRef(g)) for g in request.default_graphs or (_NO_GRAPH,)
@@ -92,6 +93,22 @@ class RdflibEngine:
             raise InvalidQuery(f"invalid regular expression in the query: {err}") from None
         except Exception as err:  # an evaluation fault inside rdflib: the server's side
             raise QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}") from None
+
+
+#: A reserved character escaped in a prefixed name's local part (SPARQL 1.1 grammar, ``PN_LOCAL_ESC``).
+_PN_LOCAL_ESC = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
+
+
+def _unescape_local_name(term):
+    """Return the IRI a prefixed name such as ``ex:a\\/b`` stands for (``…a/b``), or None to keep ``term``.
+
+    rdflib keeps the backslash of ``PN_LOCAL_ESC`` in the expanded IRI, so ``esskg:territory\\/x`` would
+    match nothing where Oxigraph matches ``…territory/x``.  A backslash cannot appear in an ``<IRI>``
+    (``IRIREF`` excludes it), so one found in an IRI of the parsed query came from such an escape.
+    """
+    if type(term) is URIRef and "\\" in term:
+        return URIRef(_PN_LOCAL_ESC.sub(r"\1", str(term)))
+    return None
 
 
 def _fill_short_construct_template(algebra: CompValue) -> None:
