@@ -69,27 +69,25 @@ class Sources:
         if self.store is None:
             return
         if s is not None:
-            if s in self._out:
-                found = self._out[s]
-            elif p is not None and (s, p) in self._some:
-                found = self._some[(s, p)]
-            else:
-                self.fetch_outgoing([s])
-                found = self._out.get(s, [])
+            found = self._known(s, p, self._out, self._some, self.fetch_outgoing)
         elif o is not None:
-            if o in self._in:
-                found = self._in[o]
-            elif p is not None and (o, p) in self._some_in:
-                found = self._some_in[(o, p)]
-            else:
-                self.fetch_incoming([o])
-                found = self._in.get(o, [])
+            found = self._known(o, p, self._in, self._some_in, self.fetch_incoming)
         else:
             raise ValueError("a pattern must bind its subject or its object")
         for quad in found:
             if (p is None or quad.predicate == p) and (o is None or quad.object == o) \
                     and (s is None or quad.subject == s) and (g is None or quad.graph_name == g):
                 yield quad
+
+    @staticmethod
+    def _known(node, predicate, complete: dict, some: dict, fetch) -> list[ox.Quad]:
+        """Return what was fetched about ``node`` (all its statements, or those with ``predicate``), fetching if need be."""
+        if node in complete:
+            return complete[node]
+        if predicate is not None and (node, predicate) in some:
+            return some[(node, predicate)]
+        fetch([node])
+        return complete.get(node, [])
 
     def fetch_outgoing(self, nodes: Iterable) -> None:
         """Fetch every statement of ``nodes`` and of the blank nodes they reach (one query per 6 hops)."""
@@ -143,31 +141,27 @@ class Sources:
 
     def prefetch(self, nodes: Iterable, predicates: Iterable[ox.NamedNode]) -> None:
         """Fetch the statements of ``nodes`` with the given predicates (labels, types, ...), in one query per 400 nodes."""
-        predicates = list(predicates)
-        todo = [n for n in dict.fromkeys(nodes) if _addressable(n) and n not in self._out
-                and any((n, p) not in self._some for p in predicates)]
-        for batch in _chunks(todo):
-            for node in batch:
-                for predicate in predicates:
-                    self._some.setdefault((node, predicate), [])
-            text = f"SELECT ?s ?p ?o ?g WHERE {{ {values('s', batch)} {values('p', predicates)} GRAPH ?g {{ ?s ?p ?o }} }}"
-            for quad in self._quads(text):
-                bucket = self._some[(quad.subject, quad.predicate)]
-                if quad not in bucket:
-                    bucket.append(quad)
+        self._prefetch(nodes, predicates, incoming=False)
 
     def prefetch_incoming(self, nodes: Iterable, predicates: Iterable[ox.NamedNode]) -> None:
         """Fetch the statements pointing at ``nodes`` with the given predicates."""
+        self._prefetch(nodes, predicates, incoming=True)
+
+    def _prefetch(self, nodes: Iterable, predicates: Iterable[ox.NamedNode], *, incoming: bool) -> None:
         predicates = list(predicates)
-        todo = [n for n in dict.fromkeys(nodes) if _addressable(n) and n not in self._in
-                and any((n, p) not in self._some_in for p in predicates)]
+        complete, some, position = (self._in, self._some_in, "o") if incoming else (self._out, self._some, "s")
+        todo = [n for n in dict.fromkeys(nodes) if _addressable(n) and n not in complete
+                and any((n, p) not in some for p in predicates)]
         for batch in _chunks(todo):
             for node in batch:
                 for predicate in predicates:
-                    self._some_in.setdefault((node, predicate), [])
-            text = f"SELECT ?s ?p ?o ?g WHERE {{ {values('o', batch)} {values('p', predicates)} GRAPH ?g {{ ?s ?p ?o }} }}"
+                    some.setdefault((node, predicate), [])
+            text = (f"SELECT ?s ?p ?o ?g WHERE {{ {values(position, batch)} {values('p', predicates)} "
+                    f"GRAPH ?g {{ ?s ?p ?o }} }}")
             for quad in self._quads(text):
-                self._some_in[(quad.object, quad.predicate)].append(quad)
+                bucket = some[(quad.object if incoming else quad.subject, quad.predicate)]
+                if quad not in bucket:
+                    bucket.append(quad)
 
     def prefetch_reachable(self, roots: Iterable, path: Iterable[ox.NamedNode],
                            predicates: Iterable[ox.NamedNode]) -> list[ox.NamedNode]:
