@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import INFERRED_GRAPH, PREFIXES
+from .storage import DatasetStore
 
 #: Dump format key -> (Oxigraph format, media type of the uncompressed content, keeps named graphs).
 DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, str, bool]] = {
@@ -50,10 +51,12 @@ def parse_dump_name(name: str) -> tuple[str, bool] | None:
     return None
 
 
-def _quads(store: ox.Store, inferred: bool) -> list[ox.Quad]:
+def _quads(store: DatasetStore, inferred: bool) -> list[ox.Quad]:
+    # the whole dataset, read once through the store interface (every named graph as N-Quads);
     # blank nodes are named from the whole dataset: inferred triples about the blank nodes of an
     # asserted graph (the editors of DCAT 3) are told apart by their asserted neighbourhood
-    quads = stable_blank_nodes(list(store.quads_for_pattern(None, None, None, None)))
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    quads = stable_blank_nodes(list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
     quads = [q for q in quads if (q.graph_name == _INFERRED) is inferred]
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
@@ -101,7 +104,7 @@ def stable_blank_nodes(quads: list[ox.Quad], max_rounds: int = 64) -> list[ox.Qu
     return [ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name) for q in quads]
 
 
-def render_dump(store: ox.Store, fmt: str, *, inferred: bool) -> bytes:
+def render_dump(store: DatasetStore, fmt: str, *, inferred: bool) -> bytes:
     """Return one dump, gzipped (reproducibly: the gzip header's time is zero).
 
     Graph formats (Turtle, N-Triples, JSON-LD) hold the distinct triples of the merged
@@ -118,7 +121,7 @@ def render_dump(store: ox.Store, fmt: str, *, inferred: bool) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
-def export(store: ox.Store, out_dir: Path | str) -> list[Path]:
+def export(store: DatasetStore, out_dir: Path | str) -> list[Path]:
     """Write every dump of ``store`` into ``out_dir`` (created if needed); return the paths written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

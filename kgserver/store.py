@@ -22,12 +22,13 @@ import pyoxigraph as ox
 from . import dataset
 from .errors import ConfigurationError
 from .namespaces import INFERRED_GRAPH
+from .storage import DatasetStore
 
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 _DEFAULT = ox.DefaultGraph
 
 
-class ServedStore:
+class ServedStore(DatasetStore):
     """A store whose default graph is the merge of its named graphs, seen as its named graphs.
 
     :meth:`quads_for_pattern` with no graph, iteration and ``len`` cover the named graphs only
@@ -59,11 +60,16 @@ class ServedStore:
             return self.figures["quads"]
         return sum(1 for _ in self.quads_for_pattern())
 
-    def query(self, query, *, use_default_graph_as_union: bool = False, **kwargs):
-        """Evaluate a SPARQL query; the union default graph is the merge already in the store."""
-        return self.store.query(query, **kwargs)
+    def query(self, sparql, *, timeout: float | None = None, use_default_graph_as_union: bool = False, **kwargs):
+        """Evaluate a SPARQL query; the union default graph is the merge already in the store.
+
+        ``timeout`` is accepted for the interface and not enforced here: Oxigraph cannot stop a
+        query from Python; the endpoint runs user queries in the worker pool, which can.
+        """
+        return self.store.query(sparql, **kwargs)
 
     def named_graphs(self):
+        """Return the names of the published named graphs."""
         return self.store.named_graphs()
 
     def contains_named_graph(self, graph) -> bool:
@@ -132,11 +138,29 @@ def memory_build(sources: list[dataset.Source] | None = None, *, include_inferre
 
 
 def _merged_copy(store: ox.Store, include_inferred: bool) -> ServedStore:
-    """Return an in-memory store (named graphs only) as served: with the merge in its default graph."""
+    """Return an in-memory store (named graphs only) as served: with the merge in its default graph and its figures."""
     if not include_inferred:
         store.remove_graph(_INFERRED)
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return ServedStore(store)
+    return ServedStore(store, compute_figures(store))
+
+
+def compute_figures(store: ox.Store) -> dict:
+    """Count, once, what a build's manifest holds (see :func:`kgserver.reasoning.build.derive_figures`),
+    for a store merged in memory rather than built (its default graph already holds the merge)."""
+    from dataclasses import asdict
+
+    from . import void
+
+    served = ServedStore(store)
+    graphs = {row["g"].value: int(row["n"].value)
+              for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    counts = {"asserted": asdict(void.count(served))}
+    if str(INFERRED_GRAPH) in graphs:
+        counts["inferred"] = asdict(void.count(served, inferred=True))
+    distinct = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"]
+    return {"distinct_triples": int(distinct.value), "quads": sum(graphs.values()), "graphs": dict(sorted(graphs.items())),
+            "void": counts, "instances": void.instance_counts(served)}
 
 
 def prepare_build(sources: list[dataset.Source] | None = None, build_dir: Path | str | None = None):

@@ -25,6 +25,25 @@ _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 _METADATA_GRAPH = ox.NamedNode(str(DESCRIPTION_GRAPH))
 
 
+#: What the front page counts: UI word key -> ontology class (instances with an asserted or inferred type).
+FRONT_PAGE_FIGURES = {"plans": "Plan", "measures": "Measure", "actions": "Action", "territories": "Territory",
+                      "entities": "Entity"}
+
+
+def instance_counts(store) -> dict[str, int]:
+    """Return UI word key -> distinct instances of its class (:data:`FRONT_PAGE_FIGURES`), counted once at build.
+
+    :param store: anything with ``query`` whose default graph is the merge of the named graphs.
+    """
+    values = " ".join(f"(<{ESS[cls]}> \"{key}\")" for key, cls in FRONT_PAGE_FIGURES.items())
+    query = (f"SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES (?class ?key) {{ {values} }} "
+             f"?s a ?class }} GROUP BY ?key")
+    counts = {key: 0 for key in FRONT_PAGE_FIGURES}
+    for row in store.query(query):
+        counts[row["key"].value] = int(row["n"].value)
+    return counts
+
+
 def void_path() -> str:
     """Return the server path of the VoID description (``/.well-known/void``)."""
     return VOID_PATH
@@ -39,16 +58,11 @@ def dataset_iri(store: ox.Store, base: str = BASE) -> ox.NamedNode:
 
     A ``void:Dataset`` or ``dcat:Dataset`` under the base that is not itself a subset wins.
     """
-    found = []
-    for cls in (_v("Dataset"), ox.NamedNode(str(DCAT.Dataset))):
-        for quad in store.quads_for_pattern(None, _RDF_TYPE, cls, None):
-            subject = quad.subject
-            if quad.graph_name == _INFERRED or not isinstance(subject, ox.NamedNode):
-                continue
-            if not subject.value.startswith(base):
-                continue
-            is_subset = any(True for _ in store.quads_for_pattern(None, _v("subset"), subject, None))
-            found.append((is_subset, subject.value))
+    query = f"""SELECT ?s (EXISTS {{ GRAPH ?h {{ ?super {_v('subset')} ?s }} }} AS ?subset) WHERE {{
+        VALUES ?c {{ {_v('Dataset')} {ox.NamedNode(str(DCAT.Dataset))} }}
+        GRAPH ?g {{ ?s {_RDF_TYPE} ?c }} FILTER(?g != {_INFERRED} && isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base)}))
+    }}"""
+    found = [(row["subset"].value == "true", row["s"].value) for row in store.query(query)]
     if found:
         return ox.NamedNode(sorted(found)[0][1])
     return ox.NamedNode(base + "dataset")
@@ -157,7 +171,7 @@ def example_resources(store: ox.Store, limit: int = 3) -> list[ox.NamedNode]:
     query = f"""SELECT DISTINCT ?s WHERE {{
         ?s a ?c . ?c <{PREFIXES['rdfs']}subClassOf>* <{ESS.Plan}> . FILTER(isIRI(?s))
     }} ORDER BY ?s LIMIT {int(limit)}"""
-    return [solution["s"] for solution in store.query(query, use_default_graph_as_union=True)]
+    return [solution["s"] for solution in store.query(query)]
 
 
 def build_void(store: ox.Store, *, base: str = BASE, sparql_path: str = "sparql") -> list[ox.Triple]:
@@ -167,9 +181,8 @@ def build_void(store: ox.Store, *, base: str = BASE, sparql_path: str = "sparql"
     :param sparql_path: the endpoint's path relative to the base.
     """
     dataset = dataset_iri(store, base)
-    triples: list[ox.Triple] = [
-        ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, _METADATA_GRAPH)
-    ]
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {_METADATA_GRAPH} {{ ?s ?p ?o }} }}")
+    triples: list[ox.Triple] = [ox.Triple(row["s"], row["p"], row["o"]) for row in rows]
     add = triples.append
     add(ox.Triple(dataset, _RDF_TYPE, _v("Dataset")))
     add(ox.Triple(dataset, _RDF_TYPE, ox.NamedNode(str(DCAT.Dataset))))
@@ -183,7 +196,7 @@ def build_void(store: ox.Store, *, base: str = BASE, sparql_path: str = "sparql"
         add(ox.Triple(dataset, _v("dataDump"), ox.NamedNode(base + "dumps/" + dump_name(fmt, inferred=False))))
     _add_counts(triples, dataset, count(store, inferred=False), "asserted")
 
-    if store.contains_named_graph(_INFERRED):
+    if _INFERRED in set(store.named_graphs()):
         subset = _INFERRED
         add(ox.Triple(dataset, _v("subset"), subset))
         add(ox.Triple(subset, _RDF_TYPE, _v("Dataset")))

@@ -46,8 +46,9 @@ from .terms import to_ox
 
 #: Bumped whenever the rules or the junk filter change, so old builds are not reused.
 RULESET_VERSION = "3"
-#: Bumped whenever the layout of a build changes (3: merged default graph and figures, no dataset.nq).
-LAYOUT_VERSION = "3"
+#: Bumped whenever the layout of a build changes (3: merged default graph and figures, no dataset.nq;
+#: 4: the front page's instance counts in the figures).
+LAYOUT_VERSION = "4"
 MANIFEST = "manifest.json"
 STORE_DIR = "store"
 
@@ -425,10 +426,15 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         phases["load"] = time.perf_counter() - mark
         progress("load", f"{STORE_DIR}/ written ({phases['load']:.1f} s)")
         mark = time.perf_counter()
-        ensure_sound(_MergedView(ox.Store.read_only(str(work / STORE_DIR))))  # an unsound build is never written
+        view = _MergedView(ox.Store.read_only(str(work / STORE_DIR)))
+        ensure_sound(view)  # an unsound build is never written
         phases["never_checks"] = time.perf_counter() - mark
         progress("never-checks", "none holds")
         figures = derive_figures(phases, sizes)
+        from .. import void
+
+        figures["instances"] = void.instance_counts(view)  # the front page's figures, counted once here
+        del view
         progress("figures", f"{figures['distinct_triples']} distinct triples ({phases['figures']:.1f} s)")
         manifest = {**identity, "counts": counts, "inferred_graph": INFERRED.value, "figures": figures,
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

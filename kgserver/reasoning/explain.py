@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -20,6 +21,9 @@ from ..namespaces import INFERRED_GRAPH, PREFIXES
 from . import vocab as V
 from .tbox import TBox, compile_tbox
 from .terms import from_nt, to_nt
+
+if TYPE_CHECKING:  # the interface only (reasoning does not depend on the store layer)
+    from ..storage import DatasetStore
 
 _INFERRED = str(INFERRED_GRAPH)
 MAX_DEPTH = 64
@@ -128,18 +132,21 @@ class Explainer:
     :param store: the served store (named graphs for the sources, plus the inferred graph).
     """
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: DatasetStore):
         self.store = store
-        schema = []
-        for predicate in V.SCHEMA_PREDICATES:
-            node = from_nt(predicate)
-            for quad in store.quads_for_pattern(None, node, None, None):
-                if _graph(quad) != _INFERRED:
-                    schema.append((to_nt(quad.subject), predicate, to_nt(quad.object)))
-        for kind in V.SCHEMA_TYPES:
-            for quad in store.quads_for_pattern(None, from_nt(V.TYPE), from_nt(kind), None):
-                if _graph(quad) != _INFERRED:
-                    schema.append((to_nt(quad.subject), V.TYPE, kind))
+        self._memo: dict = {}
+        inferred = str(ox.NamedNode(_INFERRED))
+        predicates = " ".join(str(from_nt(p)) for p in V.SCHEMA_PREDICATES)
+        kinds = " ".join(str(from_nt(k)) for k in V.SCHEMA_TYPES)
+        found: dict[str, list] = {}
+        query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {inferred}) }}"
+        for row in store.query(query):
+            found.setdefault(to_nt(row["p"]), []).append((to_nt(row["s"]), to_nt(row["p"]), to_nt(row["o"])))
+        query = (f"SELECT ?s ?o WHERE {{ VALUES ?o {{ {kinds} }} GRAPH ?g {{ ?s {from_nt(V.TYPE)} ?o }} "
+                 f"FILTER(?g != {inferred}) }}")
+        for row in store.query(query):
+            found.setdefault(to_nt(row["o"]), []).append((to_nt(row["s"]), V.TYPE, to_nt(row["o"])))
+        schema = [axiom for key in (*V.SCHEMA_PREDICATES, *V.SCHEMA_TYPES) for axiom in found.get(key, [])]
         self.tbox: TBox = compile_tbox(schema)
         self.subclasses = _invert(self.tbox.superclasses)
         self.subproperties = _invert(self.tbox.superproperties)
@@ -147,9 +154,35 @@ class Explainer:
         self.with_range = _invert(self.tbox.ranges)
 
     # -- facts in the store
-    def _quads(self, s: str | None, p: str | None, o: str | None):
-        return self.store.quads_for_pattern(
-            from_nt(s) if s else None, from_nt(p) if p else None, from_nt(o) if o else None, None)
+    def _quads(self, s: str | None, p: str | None, o: str | None) -> list[ox.Quad]:
+        """Return the quads of the named graphs matching a pattern of N-Triples terms (one query, remembered).
+
+        Terms go into the query as pyoxigraph writes them; a blank node cannot be named in a query,
+        so it is matched after the query (the predicate is always bound here).
+        """
+        key = (s, p, o)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        parts, fixed, blank = [], {}, {}
+        for name, term in zip("spo", key):
+            if term is None:
+                parts.append(f"?{name}")
+            elif term.startswith("_:"):
+                parts.append(f"?{name}")
+                blank[name] = term
+            else:
+                fixed[name] = from_nt(term)
+                parts.append(str(fixed[name]))
+        found = []
+        for row in self.store.query(f"SELECT * WHERE {{ GRAPH ?g {{ {' '.join(parts)} }} }}"):
+            terms = {name: fixed[name] if name in fixed else row[name] for name in "spo"}
+            if all(to_nt(terms[name]) == term for name, term in blank.items()):
+                found.append(ox.Quad(terms["s"], terms["p"], terms["o"], row["g"]))
+        if len(self._memo) > 100_000:
+            self._memo.clear()
+        self._memo[key] = found
+        return found
 
     def asserted_in(self, triple: Triple) -> list[str]:
         """Return the named graphs (not the inferred one) that assert ``triple``."""
@@ -157,7 +190,7 @@ class Explainer:
 
     def holds(self, triple: Triple) -> bool:
         """Return True if ``triple`` is in the store (asserted or inferred)."""
-        return next(iter(self._quads(*triple)), None) is not None
+        return bool(self._quads(*triple))
 
     def _objects(self, s: str, p: str) -> set[str]:
         return {to_nt(q.object) for q in self._quads(s, p, None)}
@@ -294,7 +327,7 @@ def _invert(relation: dict[str, set[str]]) -> dict[str, set[str]]:
     return inverted
 
 
-def explain(store: ox.Store, s, p, o) -> Explanation | None:
+def explain(store: DatasetStore, s, p, o) -> Explanation | None:
     """Return why the triple ``(s, p, o)`` holds in ``store``, or None if it does not hold.
 
     :param store: the served store (see :func:`kgserver.store.open_store`).
@@ -308,10 +341,10 @@ def explain(store: ox.Store, s, p, o) -> Explanation | None:
     return explainer_for(store).explain(triple)
 
 
-_EXPLAINERS: dict[int, tuple[ox.Store, Explainer]] = {}
+_EXPLAINERS: dict[int, tuple[DatasetStore, Explainer]] = {}
 
 
-def explainer_for(store: ox.Store) -> Explainer:
+def explainer_for(store: DatasetStore) -> Explainer:
     """Return an :class:`Explainer` for ``store``, reusing the one made for the same store object."""
     cached = _EXPLAINERS.get(id(store))
     if cached is not None and cached[0] is store:

@@ -1,4 +1,9 @@
-"""The graph a contribution joins: the ontology and the bundled data, parsed once per process."""
+"""The graph a contribution joins: the ontology and the bundled data, parsed once per process.
+
+:func:`bundle_context` parses the bundled files; :func:`store_context` reads the same graphs from the
+served store (:class:`kgserver.storage.DatasetStore`: one ``dump`` per named graph), so a server
+over another store validates against what that store publishes.
+"""
 
 from __future__ import annotations
 
@@ -59,6 +64,37 @@ def build_context() -> BundleContext:
             data[source.path.resolve()] = graph
         else:
             ontology += graph
+    return _context(ontology, data)
+
+
+def store_context(store) -> BundleContext:
+    """Read the ontology and the bundled data files' named graphs from ``store`` (a :class:`DatasetStore`).
+
+    Each bundled file's graph is read whole with ``store.dump(from_graph=...)`` (N-Triples), once; a file
+    whose graph the store does not publish joins as empty.  The context keys stay the bundled files'
+    paths, so a contribution replacing a bundled file replaces its graph, as with :func:`bundle_context`.
+    """
+    import pyoxigraph as ox
+
+    from ..rdfio import parse_bytes
+
+    published = {g.value for g in store.named_graphs()}
+    ontology = Graph()
+    data: dict[Path, Graph] = {}
+    for source in bundled_sources():
+        iri = str(source.graph_iri)
+        graph = Graph()
+        if iri in published:
+            text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
+            graph = parse_bytes(text, "nt", source=f"<{iri}>")
+        if is_data_graph(source.graph_iri):
+            data[source.path.resolve()] = graph
+        else:
+            ontology += graph
+    return _context(ontology, data)
+
+
+def _context(ontology: Graph, data: dict[Path, Graph]) -> BundleContext:
     subclass = Graph()
     for triple in ontology.triples((None, RDFS.subClassOf, None)):
         subclass.add(triple)

@@ -24,7 +24,7 @@ from .. import __version__
 from ..namespaces import PREFIXES
 from ..params import PARAM_TYPES, Param, ParamError, bind, param_from_spec
 from ..queries import NamedQuery as BundledQuery
-from ..queries import QuerySyntaxError, check_parses, load_queries
+from ..queries import QuerySyntaxError, check_parses, load_queries, values_clause
 from ..results import RESULT_FORMATS
 from ..terms import to_rdflib
 from ..engine import Answer
@@ -162,8 +162,9 @@ class NamedQueryJob:
     """One named query call, run in a query worker (picklable; see :meth:`WorkerPool.run`).
 
     Oxigraph binds values (``substitutions``, SEP-0007) only for variables a SELECT projects;
-    for a parameter the query does not project, the same typed terms are bound with rdflib's
-    ``initBindings`` instead.  Either way the query text is never changed.
+    for a parameter the query does not project, the same typed terms are joined as a trailing
+    ``VALUES`` clause (:func:`kgserver.queries.values_clause`: the terms in N-Triples form, written by
+    pyoxigraph), on the same engine: the query text written by the publisher is not changed otherwise.
     """
 
     body: str
@@ -180,7 +181,8 @@ class NamedQueryJob:
         except RuntimeError as err:
             if "projection" not in str(err):
                 raise
-            return _run_rdflib(_rdflib_graph(engine.store), self.body, bound, self.fmt)
+            values = values_clause({var.value: term for var, term in bound.items()})
+            result = engine.query(self.body.rstrip() + "\n" + values, prefixes=PREFIXES)
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             if self.fmt == "csv" and isinstance(result, ox.QuerySolutions):
                 return Answer("text/csv; charset=utf-8", result.serialize(format=ox.QueryResultsFormat.CSV))
@@ -188,21 +190,6 @@ class NamedQueryJob:
                           result.serialize(format=ox.QueryResultsFormat.JSON))
         return Answer(FORMATS["ttl"].content_type,
                       ox.serialize(list(result), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-
-
-_RDFLIB_GRAPHS: dict[int, object] = {}
-
-
-def _rdflib_graph(store: ox.Store):
-    """Return the served store as one rdflib graph (the merge of its graphs), made once per process."""
-    if id(store) not in _RDFLIB_GRAPHS:
-        from ..rdfio import parse_bytes
-
-        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                             for q in store.quads_for_pattern(None, None, None, None)),
-                            format=ox.RdfFormat.N_TRIPLES)
-        _RDFLIB_GRAPHS[id(store)] = parse_bytes(data, "nt", source="<store>")
-    return _RDFLIB_GRAPHS[id(store)]
 
 
 def _run_rdflib(graph, body: str, substitutions: dict, fmt: str) -> Answer:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
 from ..reasoning.stratified import reach_by_search
+from ..storage import DatasetStore
 from .resource import RDF_TYPE, Statement
 
 _OWL = PREFIXES["owl"]
@@ -37,24 +38,29 @@ class PropertyRelations:
     supers: dict[ox.NamedNode, frozenset] = field(default_factory=dict)
 
 
-def property_relations(store: ox.Store) -> PropertyRelations:
-    """Read inverses, symmetric properties and the sub-property hierarchy from every graph of ``store``."""
+def property_relations(store: DatasetStore) -> PropertyRelations:
+    """Read inverses, symmetric properties and the sub-property hierarchy from every graph of ``store`` (four queries)."""
+
+    def pairs(predicate: ox.NamedNode, obj: ox.NamedNode | None = None):
+        pattern = f"?s {predicate} {obj}" if obj is not None else f"?s {predicate} ?o"
+        for row in store.query(f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ {pattern} }} FILTER(isIRI(?s)) }}"):
+            yield row["s"], row["o"] if obj is None else obj
+
     inverse: dict = {}
-    for quad in store.quads_for_pattern(None, INVERSE_OF, None, None):
-        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
-            inverse.setdefault(quad.subject, quad.object)
-            inverse.setdefault(quad.object, quad.subject)
-    for quad in store.quads_for_pattern(None, RDF_TYPE, SYMMETRIC, None):
-        if isinstance(quad.subject, ox.NamedNode):
-            inverse.setdefault(quad.subject, quad.subject)
+    for subject, obj in pairs(INVERSE_OF):
+        if isinstance(obj, ox.NamedNode):
+            inverse.setdefault(subject, obj)
+            inverse.setdefault(obj, subject)
+    for subject, _ in pairs(RDF_TYPE, SYMMETRIC):
+        inverse.setdefault(subject, subject)
     direct: dict = {}
-    for quad in store.quads_for_pattern(None, SUBPROPERTY_OF, None, None):
-        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
-            direct.setdefault(quad.subject, set()).add(quad.object)
-    for quad in store.quads_for_pattern(None, EQUIVALENT_PROPERTY, None, None):
-        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
-            direct.setdefault(quad.subject, set()).add(quad.object)
-            direct.setdefault(quad.object, set()).add(quad.subject)
+    for subject, obj in pairs(SUBPROPERTY_OF):
+        if isinstance(obj, ox.NamedNode):
+            direct.setdefault(subject, set()).add(obj)
+    for subject, obj in pairs(EQUIVALENT_PROPERTY):
+        if isinstance(obj, ox.NamedNode):
+            direct.setdefault(subject, set()).add(obj)
+            direct.setdefault(obj, set()).add(subject)
     supers = {prop: frozenset(found - {prop}) for prop, found in reach_by_search(direct).items()}
     return PropertyRelations(inverse, supers)
 

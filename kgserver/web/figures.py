@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ..namespaces import ESS, PREFIXES
 from ..svg import TimelineGroup, TimelineRow, TreeNode, render_timeline, render_tree
-from .resource import RDF_TYPE, Labeller, Sources
+from .resource import NAMING_PROPERTIES, RDF_TYPE, Labeller, Sources
 
 SUBCLASS = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
 
@@ -47,16 +47,26 @@ class Figure:
 
 
 def superclasses(sources: Sources, classes: set) -> set:
-    """Return the classes and all their superclasses (``rdfs:subClassOf*``)."""
-    seen = set()
-    queue = list(classes)
-    while queue:
-        cls = queue.pop()
-        if cls in seen:
-            continue
-        seen.add(cls)
-        queue.extend(q.object for q in sources.quads(cls, SUBCLASS, None) if isinstance(q.object, ox.NamedNode))
+    """Return the classes and all their superclasses (``rdfs:subClassOf*``), one query per level."""
+    seen: set = set()
+    level = set(classes)
+    while level:
+        seen |= level
+        sources.prefetch(sorted(level, key=str), (SUBCLASS,))
+        level = {q.object for cls in level for q in sources.quads(cls, SUBCLASS, None)
+                 if isinstance(q.object, ox.NamedNode)} - seen
     return seen
+
+
+#: What drawing a node of a diagram reads: its names, types and the links the diagrams follow.
+DRAWN = (*NAMING_PROPERTIES, RDF_TYPE)
+
+
+def prefetch_kinds(sources: Sources, nodes) -> None:
+    """Fetch the types of ``nodes`` and their superclasses (before :func:`kind` of each), in a few queries."""
+    nodes = [n for n in nodes if isinstance(n, ox.NamedNode)]
+    sources.prefetch(nodes, DRAWN)
+    superclasses(sources, {q.object for n in nodes for q in sources.quads(n, RDF_TYPE, None)})
 
 
 def kinds(sources: Sources, node) -> set[str]:
@@ -114,6 +124,8 @@ def structure_tree(sources: Sources, labeller: Labeller, href: Href, plan, proje
         tree.children = _capped(children, "… +{n}")
         return tree
 
+    structure = [_e(p) for p in (*STRUCTURE, "hasProject", "hasLinkedProject")]
+    prefetch_kinds(sources, sources.prefetch_reachable([plan], structure, (*DRAWN, *structure, _e("activeYear"))))
     root = build(plan, 0, frozenset([plan]))
     projects = sorted(_objects(sources, plan, "hasProject"), key=labeller.sort_key)
     if projects:
@@ -194,6 +206,15 @@ def _ancestors(sources: Sources, node, memo: dict) -> set:
 def territory_tree(sources: Sources, labeller: Labeller, href: Href, territory, located_label: str) -> TreeNode:
     """Return the chain of places ``territory`` lies within, then what it contains and what is located there."""
     memo: dict = {}
+    within = _e("withinTerritory")
+    reached = sources.prefetch_reachable([territory], [within], (*DRAWN, within))
+    children = _subjects(sources, territory, "withinTerritory")
+    reached += sources.prefetch_reachable(children, [within], (*DRAWN, within))
+    sources.prefetch_incoming(children, [within])
+    grandchildren = [c for child in children for c in _subjects(sources, child, "withinTerritory")]
+    reached += sources.prefetch_reachable(grandchildren, [within], (*DRAWN, within))
+    located = set(_subjects(sources, territory, "locatedIn")) | set(_subjects(sources, territory, "appliesTo"))
+    prefetch_kinds(sources, [*reached, *sorted(located, key=str)])
     chain = [territory]
     while (parent := _direct_parent(sources, chain[-1], memo)) is not None and parent not in chain:
         chain.append(parent)
@@ -210,7 +231,6 @@ def territory_tree(sources: Sources, labeller: Labeller, href: Href, territory, 
 
     current = _node(sources, labeller, href, territory, current=True)
     current.children = contents(territory, 0)
-    located = set(_subjects(sources, territory, "locatedIn")) | set(_subjects(sources, territory, "appliesTo"))
     if located:
         group = TreeNode(label=f"{located_label} ({len(located)})", kind="group")
         group.children = _capped([_node(sources, labeller, href, n) for n in sorted(located, key=labeller.sort_key)],
@@ -230,6 +250,8 @@ def project_tree(sources: Sources, labeller: Labeller, href: Href, project) -> T
     goals = sorted(_objects(sources, project, "helpsAchieveGoal"), key=labeller.sort_key)
     if not lines and not goals:
         return None
+    sources.prefetch([*lines, *goals], (*DRAWN, _e("hasGoal")))
+    prefetch_kinds(sources, [*lines, *goals])
     root = _node(sources, labeller, href, project, current=True)
     placed = set()
     for line in lines:
@@ -244,6 +266,7 @@ def project_tree(sources: Sources, labeller: Labeller, href: Href, project) -> T
 
 def class_legend(sources: Sources, labeller: Labeller) -> dict[str, str]:
     """Return diagram kind -> the ontology's label of its class, in the page's language."""
+    labeller.prefetch([_e(cls) for cls in KIND_OF_CLASS])
     return {kind_name: labeller.label(_e(cls)) for cls, kind_name in KIND_OF_CLASS.items()}
 
 

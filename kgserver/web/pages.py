@@ -18,23 +18,26 @@ import difflib
 import threading
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 
 from .. import bundle, dataset
-from ..namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_IRI
+from ..namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES
 from ..void import VOID_PATH, dataset_iri, void_store
 from .conneg import FORMATS, RDF_FORMATS, Format, acceptable_media_types, negotiate, split_suffix
 from .facts import property_relations
-from .figures import class_legend, figures_for, kind
+from .figures import class_legend, figures_for, kind, prefetch_kinds
 from .render import PageBuilder, explainer
 from .rule_texts import rule_text
-from .resource import RDF_TYPE, RDFS_LABEL, SKOS_PREF, Labeller, Sources, description, fold, local_name, outgoing, serialize
+from .resource import RDFS_LABEL, SKOS_PREF, Labeller, Sources, description, fold, local_name, outgoing, serialize
+from ..storage import DatasetStore
 from .state import get_state
 from .ui import LANGUAGES, request_languages, ui_strings
 
 bp = Blueprint("pages", __name__)
 
 _EXT = "kgserver.pages"
+RDF_TYPE_NT = str(ox.NamedNode(PREFIXES["rdf"] + "type"))
+INFERRED = str(ox.NamedNode(str(INFERRED_GRAPH)))
 
 
 class PagesCache:
@@ -75,8 +78,14 @@ def href_for(iri: str) -> str:
     return iri
 
 
-def _store() -> ox.Store:
+def _store() -> DatasetStore:
     return get_state().store
+
+
+def _sources(*local: ox.Store) -> Sources:
+    """Return a new :class:`Sources` for this request (kept on ``g``: the provenance box reuses what it fetched)."""
+    sources = g.kgserver_sources = Sources(_store(), *local)
+    return sources
 
 
 def _void() -> ox.Store:
@@ -85,6 +94,10 @@ def _void() -> ox.Store:
 
 def _dataset_iri() -> ox.NamedNode:
     return _cache().get("dataset_iri", lambda: dataset_iri(_store(), base_iri()))
+
+
+def _graph_names() -> frozenset:
+    return _cache().get("graph_names", lambda: frozenset(_store().named_graphs()))
 
 
 def _common_context(languages: list[str], **extra) -> dict:
@@ -127,11 +140,11 @@ def not_acceptable(offered: list[str] | None = None) -> Response:
 
 
 def _subject_iris() -> list[str]:
+    """Return the IRIs under the base that have a type (every resource has one), read once per process."""
     def make():
-        base = base_iri()
-        seen = {q.subject.value for q in _store().quads_for_pattern(None, None, None, None)
-                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(base)}
-        return sorted(seen)
+        query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s {RDF_TYPE_NT} ?c }} "
+                 f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base_iri())})) }}")
+        return sorted(row["s"].value for row in _store().query(query))
     return _cache().get("subjects", make)
 
 
@@ -145,6 +158,7 @@ def not_found(iri: str) -> Response:
     languages = request_languages()
     labeller = Labeller(Sources(_store()), languages)
     close = difflib.get_close_matches(iri, _subject_iris(), n=8, cutoff=0.75)
+    labeller.prefetch([ox.NamedNode(s) for s in close])
     suggestions = [{"href": href_for(s), "label": labeller.label(ox.NamedNode(s)), "iri": s} for s in close]
     query = local_name(iri).replace("-", " ") if iri.startswith(base_iri()) else ""
     html = render_template("pages/not_found.html", iri=iri, suggestions=suggestions, query=query,
@@ -213,18 +227,20 @@ def _document(triples_of, html_of, stem: str, fmt: Format | None) -> Response:
 
 
 def _graph_triples(graph: ox.NamedNode) -> list[ox.Triple]:
-    return sorted((ox.Triple(q.subject, q.predicate, q.object) for q in _store().quads_for_pattern(None, None, None, graph)),
+    return sorted((ox.Triple(q.subject, q.predicate, q.object) for q in _graph_only_store(graph)),
                   key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def _graph_html(graph: ox.NamedNode, title: str | None = None) -> str:
     """Render a document (a named graph) as a list of its subjects, each with an anchor."""
     languages = request_languages()
-    sources = Sources(_store())
+    sources = _sources()
     labeller = Labeller(sources, languages)
-    subjects = sorted({q.subject for q in _store().quads_for_pattern(None, None, None, graph)
-                       if isinstance(q.subject, ox.NamedNode)}, key=lambda s: s.value)
-    graph_sources = Sources(_graph_only_store(graph))
+    content = _graph_only_store(graph)
+    subjects = sorted({q.subject for q in content if isinstance(q.subject, ox.NamedNode)}, key=lambda s: s.value)
+    labeller.prefetch(sorted({t for q in content for t in (q.subject, q.predicate, q.object)
+                              if isinstance(t, ox.NamedNode)}, key=str))
+    graph_sources = Sources(None, content)
     builder = PageBuilder(graph_sources, labeller, href_for)
     items = []
     for subject in subjects:
@@ -232,7 +248,7 @@ def _graph_html(graph: ox.NamedNode, title: str | None = None) -> str:
         anchor = subject.value.split("#", 1)[1] if "#" in subject.value else None
         items.append({"iri": subject.value, "href": href_for(subject.value), "anchor": anchor,
                       "label": labeller.label(subject), "properties": statements})
-    ntriples = sum(1 for _ in _store().quads_for_pattern(None, None, None, graph))
+    ntriples = _store().figures.get("graphs", {}).get(graph.value, len(content))
     return render_template("pages/graph.html", graph_iri=graph.value, items=items, ntriples=ntriples,
                            formats=[{"label": FORMATS[k].label, "media": FORMATS[k].media_type,
                                      "href": f"{href_for(graph.value)}.{k}"} for k in RDF_FORMATS],
@@ -240,9 +256,11 @@ def _graph_html(graph: ox.NamedNode, title: str | None = None) -> str:
 
 
 def _graph_only_store(graph: ox.NamedNode) -> ox.Store:
+    """Return a copy of one named graph (a document: served whole), read once per process."""
     def make():
         store = ox.Store()
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in _store().quads_for_pattern(None, None, None, graph))
+        rows = _store().query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        store.bulk_extend(ox.Quad(row["s"], row["p"], row["o"]) for row in rows)
         return store
     return _cache().get(f"graph:{graph.value}", make)
 
@@ -271,14 +289,13 @@ def dereference(path: str):
         node = ox.NamedNode(iri)
     except ValueError:
         return not_found(iri)
-    store = _store()
     if iri == base_iri() + ONTOLOGY_IRI[len(BASE):]:
         graph = _ontology_graph()
         return _document(lambda: _graph_triples(graph), _ontology_html, stem, fmt)
     if node == _dataset_iri():
-        return _thing(Sources(_void(), store), node, stem, fmt)
-    sources = Sources(store)
-    if store.contains_named_graph(node):
+        return _thing(_sources(_void()), node, stem, fmt)
+    sources = _sources()
+    if node in _graph_names():
         return _document(lambda: _graph_triples(node), lambda: _graph_html(node), stem, fmt)
     if not sources.exists(node):
         return not_found(iri)
@@ -294,18 +311,19 @@ def void():
     if fmt.rdf_format is None:
         node = _dataset_iri()
         stem = node.value[len(base_iri()):] if node.value.startswith(base_iri()) else "dataset"
-        return _finish(_resource_html(Sources(_void(), _store()), node, stem), vary=True)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in _void().quads_for_pattern(None, None, None, None)]
+        return _finish(_resource_html(_sources(_void()), node, stem), vary=True)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in _void()]
     return _rdf_response(sorted(triples, key=str), fmt, vary=True)
 
 
 def _label_index() -> list[tuple[str, str]]:
+    """Return (IRI, its folded labels) for the resources under the base, read once per process (one query)."""
     def make():
         index = {}
-        for prop in (RDFS_LABEL, SKOS_PREF):
-            for quad in _store().quads_for_pattern(None, prop, None, None):
-                if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(base_iri()):
-                    index.setdefault(quad.subject.value, []).append(fold(quad.object.value))
+        query = (f"SELECT ?s ?l WHERE {{ VALUES ?p {{ {RDFS_LABEL} {SKOS_PREF} }} GRAPH ?g {{ ?s ?p ?l }} "
+                 f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base_iri())})) }}")
+        for row in _store().query(query):
+            index.setdefault(row["s"].value, []).append(fold(row["l"].value))
         return sorted((iri, " | ".join(texts)) for iri, texts in index.items())
     return _cache().get("labels", make)
 
@@ -316,10 +334,11 @@ def search():
     query = request.args.get("q", "").strip()[:200]
     words = fold(query).split()
     languages = request_languages()
-    labeller = Labeller(Sources(_store()), languages)
+    sources = _sources()
+    labeller = Labeller(sources, languages)
     hits = [iri for iri, text in _label_index() if words and all(w in text for w in words)]
-    sources = Sources(_store())
     legend = class_legend(sources, labeller)
+    prefetch_kinds(sources, [ox.NamedNode(iri) for iri in hits[:200]])
     results = []
     for iri in hits[:200]:
         node_kind = kind(sources, ox.NamedNode(iri))
@@ -331,18 +350,23 @@ def search():
     return Response(html, content_type="text/html; charset=utf-8")
 
 
+def _asserted_types() -> list[tuple]:
+    """Return (class, resource) for the asserted types of the resources under ``<base>id/`` (one query)."""
+    query = (f"SELECT DISTINCT ?c ?s WHERE {{ GRAPH ?g {{ ?s {RDF_TYPE_NT} ?c }} "
+             f"FILTER(?g != {INFERRED} && isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base_iri() + 'id/')})) }}")
+    return [(row["c"], row["s"]) for row in _store().query(query)]
+
+
 @bp.get("/browse")
 def browse():
     """List every resource under the base, grouped by its class."""
     languages = request_languages()
-    sources = Sources(_store())
+    sources = _sources()
     labeller = Labeller(sources, languages)
-    base = base_iri() + "id/"
     groups: dict = {}
-    inferred = ox.NamedNode(str(INFERRED_GRAPH))
-    for quad in _store().quads_for_pattern(None, RDF_TYPE, None, None):
-        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(base) and quad.graph_name != inferred:
-            groups.setdefault(quad.object, set()).add(quad.subject)
+    for cls, member in _cache().get("browse", _asserted_types):
+        groups.setdefault(cls, set()).add(member)
+    labeller.prefetch(sorted({*groups, *(m for members in groups.values() for m in members)}, key=str))
     out = []
     for cls, members in groups.items():
         items = sorted(({"href": href_for(m.value), "label": labeller.label(m)} for m in members),
@@ -395,7 +419,7 @@ def explain():
         return Response(f"400 Bad Request: not a triple in N-Triples syntax: {err}\n", status=400,
                         content_type="text/plain; charset=utf-8")
     languages = request_languages()
-    labeller = Labeller(Sources(_store()), languages)
+    labeller = Labeller(_sources(), languages)
     if explanation is None:
         view = None
     else:

@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint
+from flask import Blueprint, g
 
 from ..dataset import editorial_graph, is_source_graph
 from ..namespaces import INFERRED_GRAPH, OA, PREFIXES
+from ..storage import DatasetStore
+from .sources import Sources
 from .state import get_state
 
 bp = Blueprint("provenance", __name__)
@@ -53,34 +55,29 @@ class Provenance:
     graphs: list[GraphFacts]
 
 
-def _one(store: ox.Store, subject, predicate, graph=_ANCHORS):
-    return next((q.object for q in store.quads_for_pattern(subject, predicate, None, graph)), None)
-
-
-def passages(store: ox.Store, node: ox.NamedNode) -> list[Passage]:
-    """Return the passages that quote ``node``, sorted by document and line."""
-    found = []
-    for quad in store.quads_for_pattern(None, _OA["hasBody"], node, _ANCHORS):
-        target = _one(store, quad.subject, _OA["hasTarget"])
-        document = _one(store, target, _OA["hasSource"]) if target is not None else None
-        exact, lines = None, None
-        for sel in store.quads_for_pattern(target, _OA["hasSelector"], None, _ANCHORS):
-            kind = _one(store, sel.object, _RDF_TYPE)
-            if kind == _OA["TextQuoteSelector"]:
-                exact = _one(store, sel.object, _OA["exact"])
-            elif kind == _OA["FragmentSelector"]:
-                lines = _one(store, sel.object, _RDF_VALUE)
-        match = re.fullmatch(r"line=(\d+),(\d+)", lines.value) if lines is not None else None
-        if document is None or exact is None or match is None:
+def passages(store: DatasetStore, node: ox.NamedNode) -> list[Passage]:
+    """Return the passages that quote ``node``, sorted by document and line (one query)."""
+    oa = {name: str(term) for name, term in _OA.items()}
+    query = f"""SELECT ?annotation ?document ?exact ?lines WHERE {{ GRAPH {_ANCHORS} {{
+        ?annotation {oa['hasBody']} {node} ; {oa['hasTarget']} ?target .
+        ?target {oa['hasSource']} ?document .
+        ?target {oa['hasSelector']} ?quote . ?quote {_RDF_TYPE} {oa['TextQuoteSelector']} ; {oa['exact']} ?exact .
+        ?target {oa['hasSelector']} ?fragment . ?fragment {_RDF_TYPE} {oa['FragmentSelector']} ; {_RDF_VALUE} ?lines .
+    }} }}"""
+    found, seen = [], set()
+    for row in store.query(query):
+        match = re.fullmatch(r"line=(\d+),(\d+)", row["lines"].value)
+        if match is None or row["annotation"] in seen:
             continue
-        found.append(Passage(document.value, exact.value, int(match.group(1)) + 1, int(match.group(2))))
+        seen.add(row["annotation"])
+        found.append(Passage(row["document"].value, row["exact"].value, int(match.group(1)) + 1, int(match.group(2))))
     return sorted(found, key=lambda p: (p.document, p.first_line))
 
 
-def graph_facts(store: ox.Store, node: ox.NamedNode) -> list[GraphFacts]:
+def graph_facts(sources: Sources, node: ox.NamedNode) -> list[GraphFacts]:
     """Return the asserted statements about ``node`` grouped by named graph (inferred ones and notes left out)."""
     by_graph: dict[str, GraphFacts] = {}
-    for quad in store.quads_for_pattern(node, None, None, None):
+    for quad in sources.quads(node, None, None):
         if not isinstance(quad.graph_name, ox.NamedNode) or quad.graph_name == _INFERRED:
             continue
         if quad.predicate == _EDITORIAL_NOTE:  # shown once, under the page's editorial notes
@@ -100,4 +97,5 @@ def provenance(iri: str) -> Provenance:
     """Return the passages and the per-graph statements of the resource ``iri`` (template global)."""
     store = get_state().store
     node = ox.NamedNode(iri)
-    return Provenance(passages(store, node), graph_facts(store, node))
+    sources = getattr(g, "kgserver_sources", None) or Sources(store)  # the page's, with what it fetched
+    return Provenance(passages(store, node), graph_facts(sources, node))

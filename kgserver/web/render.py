@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from ..namespaces import ESS, PREFIXES
 from .facts import PropertyRelations, one_row_per_fact
 from .resource import (
+    NAMING_PROPERTIES,
     RDF_TYPE,
     SKOS_NOTE,
     Labeller,
@@ -26,6 +27,7 @@ from .resource import (
 )
 
 SOURCE_DOCUMENT = ox.NamedNode(str(ESS.sourceDocument))
+SOURCE_FILE = ox.NamedNode(str(ESS.sourceFile))
 #: Properties shown first, in this order; the rest follow by label.
 PRIORITY = [
     PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", str(ESS.acronym),
@@ -152,6 +154,7 @@ class PageBuilder:
         """Return the template context of a resource page (without the figures)."""
         out_statements = outgoing(self.sources, node)
         in_statements = incoming(self.sources, node)
+        self.prefetch_linked(node, in_statements)
         label, lang = self.labeller.label_and_language(node)
         types = sorted((s for s in out_statements if s.predicate == RDF_TYPE),
                        key=lambda s: (s.inferred, self.labeller.label(s.value).casefold()))
@@ -173,6 +176,23 @@ class PageBuilder:
             "has_inferred": any(s.inferred for s in out_statements + in_statements),  # types included
         }
 
+    def prefetch_linked(self, node: ox.NamedNode, in_statements: list[Statement]) -> None:
+        """Fetch, in one query, the names of every IRI the page of ``node`` links to (and the files of its sources)."""
+        linked, queue, seen = {node}, [node], set()
+        while queue:  # the resource's statements and those of the blank nodes they reach (fetched already)
+            subject = queue.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for quad in self.sources.quads(subject, None, None):
+                linked.update((quad.predicate, quad.object))
+                if isinstance(quad.object, ox.BlankNode):
+                    queue.append(quad.object)
+        for statement in in_statements:
+            linked.update((statement.predicate, statement.value))
+        self.sources.prefetch(sorted((n for n in linked if isinstance(n, ox.NamedNode)), key=str),
+                              (*NAMING_PROPERTIES, SOURCE_FILE))
+
     def type_value(self, node: ox.NamedNode, statement: Statement) -> dict:
         """Return a type badge (classes of other vocabularies are named by :mod:`kgserver.web.term_labels`,
         whose names say the vocabulary where they would equal ours: "entitat PROV")."""
@@ -184,6 +204,6 @@ class PageBuilder:
     def source_document(self, statement: Statement) -> dict:
         """Return a source document link with its file name (``ess:sourceFile``), when known."""
         value = self.value(statement.value, statement.inferred)
-        files = [q.object.value for q in self.sources.quads(statement.value, ox.NamedNode(str(ESS.sourceFile)), None)]
+        files = [q.object.value for q in self.sources.quads(statement.value, SOURCE_FILE, None)]
         value["files"] = sorted(files)
         return value

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import pyoxigraph as ox
 
 from ..namespaces import BASE, INFERRED_GRAPH, PREFIXES
+from .sources import Sources
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
@@ -30,36 +31,14 @@ FOAF_NAME = ox.NamedNode(PREFIXES["foaf"] + "name")
 
 #: Properties read as a resource's name, best first.
 LABEL_PROPERTIES = (SKOS_PREF, RDFS_LABEL, DCT_TITLE, SCHEMA_NAME, FOAF_NAME)
+#: What naming a resource reads: its names and its notation.
+NAMING_PROPERTIES = (*LABEL_PROPERTIES, SKOS_NOTATION)
 #: Fallback order of languages after the ones the client asks for.
 DEFAULT_LANGUAGES = ("ca", "es", "en")
 
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 _OWN_NAMESPACE = BASE
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-
-
-class Sources:
-    """Read quads from one or more stores as if they were one (the data and computed metadata)."""
-
-    def __init__(self, *stores: ox.Store):
-        self.stores = stores
-
-    def quads(self, s=None, p=None, o=None, g=None) -> Iterator[ox.Quad]:
-        """Yield the quads matching a pattern, from every store."""
-        for store in self.stores:
-            yield from store.quads_for_pattern(s, p, o, g)
-
-    def exists(self, node: ox.NamedNode) -> bool:
-        """Tell whether an IRI is used as a subject or an object anywhere."""
-        for _ in self.quads(node, None, None):
-            return True
-        for _ in self.quads(None, None, node):
-            return True
-        return False
-
-    def is_graph(self, node: ox.NamedNode) -> bool:
-        """Tell whether an IRI names a graph of the store."""
-        return any(store.contains_named_graph(node) for store in self.stores)
 
 
 @dataclass
@@ -122,6 +101,7 @@ def description(sources: Sources, node: ox.NamedNode, *, with_incoming: bool = T
         linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
         linked |= {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
         linked.discard(node)
+        sources.prefetch(sorted(linked, key=str), LABEL_PROPERTIES)
         for other in linked:
             for prop in LABEL_PROPERTIES:
                 for quad in sources.quads(other, prop, None):
@@ -220,6 +200,10 @@ class Labeller:
         untagged = [(rank, lit.value, lit) for rank, lit in found if not lit.language]
         anything = untagged or [(rank, lit.value, lit) for rank, lit in found]
         return min(anything, key=lambda item: item[:2])[2] if anything else None
+
+    def prefetch(self, nodes: Iterable) -> None:
+        """Fetch the names and notations of ``nodes`` in one query (before labelling many of them)."""
+        self.sources.prefetch(nodes, NAMING_PROPERTIES)
 
     def label(self, node) -> str:
         """Return a display name: a label, else a compact IRI."""

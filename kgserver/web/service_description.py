@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..namespaces import SD, VOID, bind_prefixes
+from ..storage import DatasetStore
 
 _FORMATS = "http://www.w3.org/ns/formats/"
 RESULT_FORMAT_IRIS = [
@@ -32,8 +32,10 @@ SD_MEDIA_TYPES = {
 }
 
 
-def graph_sizes(store: ox.Store) -> dict[str, int]:
-    """Return named graph IRI -> number of triples."""
+def graph_sizes(store: DatasetStore) -> dict[str, int]:
+    """Return named graph IRI -> number of triples: the build's figures (counted once, when it was built)."""
+    if "graphs" in store.figures:
+        return dict(sorted(store.figures["graphs"].items()))
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     return {row["g"].value: int(row["n"].value) for row in store.query(query)}
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, has_request_context, render_template
 
 from ..namespaces import ESS
+from ..storage import DatasetStore
+from ..void import FRONT_PAGE_FIGURES, instance_counts
 from .pages import _cache, _common_context, _store, href_for
 from .resource import Labeller, Sources, fold
 from .ui import request_languages
@@ -20,31 +21,26 @@ from .ui import request_languages
 bp = Blueprint("site", __name__)
 
 #: Figures of the front page: UI word key -> ontology class counted (with its subclasses, inferred types).
-FIGURES = {"plans": "Plan", "measures": "Measure", "actions": "Action", "territories": "Territory", "entities": "Entity"}
+FIGURES = FRONT_PAGE_FIGURES
 
 
-def count_instances(store: ox.Store) -> dict[str, int]:
-    """Return UI word key -> number of resources of the class (asserted or inferred type)."""
-    values = " ".join(f"(<{ESS[cls]}> \"{key}\")" for key, cls in FIGURES.items())
-    query = (f"SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES (?class ?key) {{ {values} }} "
-             f"?s a ?class }} GROUP BY ?key")
-    counts = {key: 0 for key in FIGURES}
-    for row in store.query(query, use_default_graph_as_union=True):
-        counts[row["key"].value] = int(row["n"].value)
-    return counts
+def count_instances(store: DatasetStore) -> dict[str, int]:
+    """Return UI word key -> number of resources of the class: the build's figure (counted there once)."""
+    counted = store.figures.get("instances")
+    return dict(counted) if counted is not None else instance_counts(store)  # a build from before the figure
 
 
-def _members(store: ox.Store, cls: str) -> list[ox.NamedNode]:
+def _members(store: DatasetStore, cls: str) -> list:
     query = f"SELECT DISTINCT ?s WHERE {{ ?s a <{ESS[cls]}> FILTER(isIRI(?s)) }}"
-    return [row["s"] for row in store.query(query, use_default_graph_as_union=True)]
+    return [row["s"] for row in store.query(query)]
 
 
-def _top_territories(store: ox.Store) -> list[ox.NamedNode]:
+def _top_territories(store: DatasetStore) -> list:
     """Return the territories that contain others (a city, a district), or lie within none."""
     query = f"""SELECT DISTINCT ?t WHERE {{
         ?t a <{ESS.Territory}> FILTER(isIRI(?t))
         FILTER(EXISTS {{ ?inner <{ESS.withinTerritory}> ?t }} || NOT EXISTS {{ ?t <{ESS.withinTerritory}> ?outer }}) }}"""
-    return [row["t"] for row in store.query(query, use_default_graph_as_union=True)]
+    return [row["t"] for row in store.query(query)]
 
 
 @bp.get("/")
@@ -60,8 +56,11 @@ def home():
                  for n in nodes]
         return sorted(items, key=lambda item: fold(item["label"]))
 
-    plans = links(_cache().get("home:plans", lambda: _members(store, "Plan")))
-    territories = links(_cache().get("home:territories", lambda: _top_territories(store)))
+    plan_nodes = _cache().get("home:plans", lambda: _members(store, "Plan"))
+    territory_nodes = _cache().get("home:territories", lambda: _top_territories(store))
+    labeller.prefetch([*plan_nodes, *territory_nodes])
+    plans = links(plan_nodes)
+    territories = links(territory_nodes)
     figures = [{"key": key, "count": counts[key]} for key in FIGURES]
     html = render_template("pages/home.html", figures=figures, plans=plans, territories=territories,
                            **_common_context(languages, title=None))

@@ -19,13 +19,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 from flask import Flask, current_app
 
 from ..engine import ENGINES, Answer, QueryRequest, make_engine
 from ..errors import ConfigurationError
 from ..namespaces import INFERRED_GRAPH
-from ..store import ServedStore, memory_build, open_build, prepare_build
+from ..storage import DatasetStore
+from ..store import memory_build, open_build, prepare_build
 
 
 def default_query_workers() -> int:
@@ -37,7 +37,8 @@ def default_query_workers() -> int:
 class KGState:
     """The served dataset and what is derived from it once.
 
-    :ivar opener: returns a fresh :class:`kgserver.store.ServedStore` (called once per process).
+    :ivar opener: returns the served :class:`kgserver.storage.DatasetStore` (called once per process):
+        the embedded build (:class:`kgserver.store.ServedStore`) or another implementation.
     :ivar engine: query engine name (``oxigraph`` or ``rdflib``).
     :ivar triple_count: distinct triples of the default graph (the merge of every graph), counted at build.
     :ivar quad_count: (triple, graph) pairs in the named graphs.
@@ -45,21 +46,21 @@ class KGState:
     :ivar query_workers: worker processes that run queries.
     """
 
-    opener: Callable[[], ServedStore]
+    opener: Callable[[], DatasetStore]
     engine: str = "oxigraph"
     triple_count: int = 0
     quad_count: int = 0
     query_timeout: float = 30.0
     query_workers: int = 2
     query_isolation: str = "seccomp"
-    _store: ServedStore | None = field(default=None, repr=False)
+    _store: DatasetStore | None = field(default=None, repr=False)
     _store_pid: int | None = field(default=None, repr=False)
     _pool: object = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _store_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
-    def store(self) -> ServedStore:
+    def store(self) -> DatasetStore:
         """Return this process's store, opening it (read-only) on first use in the process."""
         store = self._store
         if store is not None and self._store_pid == os.getpid():
@@ -86,7 +87,10 @@ class KGState:
         return pool
 
     def _make_engine(self):
-        """Build the query engine (in the pool's zygote, which opens the store for itself)."""
+        """Build the query engine (in the pool's zygote, which opens the store for itself).
+
+        The embedded engines run on the Oxigraph store under the interface (``ServedStore.store``).
+        """
         store = self.store
         return make_engine(self.engine, store.store if self.engine == "oxigraph" else store)
 
@@ -122,23 +126,7 @@ def init_state(app: Flask) -> None:
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be numbers") from None
     if timeout <= 0 or workers < 1 or max_rows < 1:
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be positive")
-    include_inferred = app.config["INCLUDE_INFERRED"]
-    try:
-        result = prepare_build()  # in a child process: this one opens no store before serve forks
-    except ConfigurationError:  # the build cannot be written: build in memory (nothing on disk to share)
-        store = memory_build(include_inferred=include_inferred)
-        triples, quads, opener = sum(1 for _ in store.store.quads_for_pattern(None, None, None, ox.DefaultGraph())), \
-            len(store), (lambda: store)
-    else:
-        figures = result.manifest["figures"]
-        triples, quads = figures["distinct_triples"], figures["quads"]
-        if not include_inferred:
-            triples = figures["void"]["asserted"]["triples"]
-            quads -= figures["graphs"].get(str(INFERRED_GRAPH), 0)
-
-        def opener() -> ServedStore:
-            return open_build(result.path, result.manifest, include_inferred=include_inferred)
-
+    opener, triples, quads = embedded_opener(app.config["INCLUDE_INFERRED"])
     app.extensions["kgserver"] = KGState(
         opener=opener,
         engine=engine,
@@ -148,6 +136,28 @@ def init_state(app: Flask) -> None:
         query_workers=workers,
         query_isolation=str(app.config.get("QUERY_ISOLATION", "seccomp")),
     )
+
+
+def embedded_opener(include_inferred: bool) -> tuple[Callable[[], DatasetStore], int, int]:
+    """Return the opener of the embedded store and its figures (distinct triples, quads), from the build.
+
+    The build is found or made in a child process: this one opens no store before ``serve`` forks.
+    """
+    try:
+        result = prepare_build()
+    except ConfigurationError:  # the build cannot be written: build in memory (nothing on disk to share)
+        store = memory_build(include_inferred=include_inferred)
+        return (lambda: store), store.figures["distinct_triples"], store.figures["quads"]
+    figures = result.manifest["figures"]
+    triples, quads = figures["distinct_triples"], figures["quads"]
+    if not include_inferred:
+        triples = figures["void"]["asserted"]["triples"]
+        quads -= figures["graphs"].get(str(INFERRED_GRAPH), 0)
+
+    def opener() -> DatasetStore:
+        return open_build(result.path, result.manifest, include_inferred=include_inferred)
+
+    return opener, triples, quads
 
 
 def get_state() -> KGState:

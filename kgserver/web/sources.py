@@ -1,0 +1,200 @@
+"""Read what a page shows from the store through SPARQL: a resource's neighbourhood in a few queries.
+
+Pages ask for triple patterns with the subject or the object bound (``quads(s, p, o)``); a
+:class:`Sources` answers them from what it has fetched for the request, and fetches what it lacks
+in batches: every statement of a resource (with the blank nodes it reaches) in one query, the
+labels of every IRI a page links to in another.  It only ever sends queries through
+:meth:`kgserver.storage.DatasetStore.query`, with terms written in their N-Triples form (escaped
+by pyoxigraph), and never asks for a pattern with neither subject nor object bound: no page
+scans the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..storage import DatasetStore
+
+#: Blank-node hops fetched per query when following a resource's blank nodes (longer chains take more queries).
+BNODE_DEPTH = 6
+#: Most terms in one ``VALUES`` block.
+CHUNK = 400
+_MAX_DEPTH = 256
+
+
+def values(variable: str, terms: Iterable) -> str:
+    """Return a ``VALUES`` block of IRIs and literals in N-Triples form (blank nodes cannot be named: left out)."""
+    return f"VALUES ?{variable} {{ " + " ".join(str(t) for t in terms if not isinstance(t, ox.BlankNode)) + " }"
+
+
+def _chunks(items: list) -> Iterator[list]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def _addressable(term) -> bool:
+    return isinstance(term, (ox.NamedNode, ox.Literal))
+
+
+class Sources:
+    """The statements a request reads, fetched from a :class:`DatasetStore` in batches and kept for the request.
+
+    :param store: the served dataset (None: only ``local``).
+    :param local: small in-memory stores of computed metadata (the VoID description) read as part of it.
+    :ivar queries: how many queries this object sent.
+    """
+
+    def __init__(self, store: DatasetStore | None, *local: ox.Store):
+        self.store = store
+        self.local = local
+        self.queries = 0
+        self._out: dict = {}  # subject -> every quad it is the subject of (blank nodes it reaches included)
+        self._in: dict = {}  # object -> every quad it is the object of
+        self._some: dict = {}  # (subject, predicate) -> quads
+        self._some_in: dict = {}  # (object, predicate) -> quads
+
+    def _quads(self, text: str) -> list[ox.Quad]:
+        self.queries += 1
+        return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in self.store.query(text)]
+
+    def quads(self, s=None, p=None, o=None, g=None) -> Iterator[ox.Quad]:
+        """Yield the quads matching a pattern whose subject or object is bound.
+
+        :raises ValueError: for a pattern with neither (that would scan the store).
+        """
+        for store in self.local:
+            yield from store.quads_for_pattern(s, p, o, g)
+        if self.store is None:
+            return
+        if s is not None:
+            found = self._known(s, p, self._out, self._some, self.fetch_outgoing)
+        elif o is not None:
+            found = self._known(o, p, self._in, self._some_in, self.fetch_incoming)
+        else:
+            raise ValueError("a pattern must bind its subject or its object")
+        for quad in found:
+            if (p is None or quad.predicate == p) and (o is None or quad.object == o) \
+                    and (s is None or quad.subject == s) and (g is None or quad.graph_name == g):
+                yield quad
+
+    @staticmethod
+    def _known(node, predicate, complete: dict, some: dict, fetch) -> list[ox.Quad]:
+        """Return what was fetched about ``node`` (all its statements, or those with ``predicate``), fetching if need be."""
+        if node in complete:
+            return complete[node]
+        if predicate is not None and (node, predicate) in some:
+            return some[(node, predicate)]
+        fetch([node])
+        return complete.get(node, [])
+
+    def fetch_outgoing(self, nodes: Iterable) -> None:
+        """Fetch every statement of ``nodes`` and of the blank nodes they reach (one query per 6 hops)."""
+        nodes = list(nodes)
+        roots = [n for n in dict.fromkeys(nodes) if _addressable(n) and n not in self._out]
+        for batch in _chunks(roots):
+            for root in batch:
+                self._out[root] = []
+            low = 0
+            while low < _MAX_DEPTH:
+                high = low + BNODE_DEPTH
+                found = self._quads(self._closure_query(batch, low, high))
+                for quad in found:
+                    bucket = self._out.setdefault(quad.subject, [])
+                    if quad not in bucket:
+                        bucket.append(quad)
+                # blank nodes one hop further than this query reached (a leaf blank node costs one more, empty, query)
+                pending = {q.object for q in found if isinstance(q.object, ox.BlankNode) and q.object not in self._out}
+                if not pending:
+                    break
+                low = high + 1
+        for node in nodes:
+            if isinstance(node, ox.BlankNode):
+                self._out.setdefault(node, [])  # a blank node not reached from a fetched IRI cannot be named
+
+    @staticmethod
+    def _closure_query(roots: list, low: int, high: int) -> str:
+        """Return the statements of the blank nodes ``low``..``high`` hops from ``roots`` (0 hops: the roots')."""
+        branches = []
+        for depth in range(low, high + 1):
+            if depth == 0:
+                branches.append(f"{{ {values('s', roots)} }}")
+                continue
+            hops = ["?r"] + [f"?b{i}" for i in range(1, depth)] + ["?s"]
+            path = " ".join(f"{hops[i]} ?h{i} {hops[i + 1]} FILTER(isBlank({hops[i + 1]}))" for i in range(depth))
+            branches.append(f"{{ {values('r', roots)} {path} }}")  # each branch binds its roots
+        reached = f"SELECT DISTINCT ?s WHERE {{ {' UNION '.join(branches)} }}"
+        return f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {{ {reached} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+
+    def fetch_incoming(self, nodes: Iterable) -> None:
+        """Fetch every statement whose object is one of ``nodes`` (one query per 400 nodes)."""
+        nodes = list(nodes)
+        targets = [n for n in dict.fromkeys(nodes) if _addressable(n) and n not in self._in]
+        for batch in _chunks(targets):
+            for target in batch:
+                self._in[target] = []
+            for quad in self._quads(f"SELECT ?s ?p ?o ?g WHERE {{ {values('o', batch)} GRAPH ?g {{ ?s ?p ?o }} }}"):
+                self._in[quad.object].append(quad)
+        for node in nodes:
+            self._in.setdefault(node, [])
+
+    def prefetch(self, nodes: Iterable, predicates: Iterable[ox.NamedNode]) -> None:
+        """Fetch the statements of ``nodes`` with the given predicates (labels, types, ...), in one query per 400 nodes."""
+        self._prefetch(nodes, predicates, incoming=False)
+
+    def prefetch_incoming(self, nodes: Iterable, predicates: Iterable[ox.NamedNode]) -> None:
+        """Fetch the statements pointing at ``nodes`` with the given predicates."""
+        self._prefetch(nodes, predicates, incoming=True)
+
+    def _prefetch(self, nodes: Iterable, predicates: Iterable[ox.NamedNode], *, incoming: bool) -> None:
+        predicates = list(predicates)
+        complete, some, position = (self._in, self._some_in, "o") if incoming else (self._out, self._some, "s")
+        todo = [n for n in dict.fromkeys(nodes) if _addressable(n) and n not in complete
+                and any((n, p) not in some for p in predicates)]
+        for batch in _chunks(todo):
+            for node in batch:
+                for predicate in predicates:
+                    some.setdefault((node, predicate), [])
+            text = (f"SELECT ?s ?p ?o ?g WHERE {{ {values(position, batch)} {values('p', predicates)} "
+                    f"GRAPH ?g {{ ?s ?p ?o }} }}")
+            for quad in self._quads(text):
+                bucket = some[(quad.object if incoming else quad.subject, quad.predicate)]
+                if quad not in bucket:
+                    bucket.append(quad)
+
+    def prefetch_reachable(self, roots: Iterable, path: Iterable[ox.NamedNode],
+                           predicates: Iterable[ox.NamedNode]) -> list[ox.NamedNode]:
+        """Fetch, in one query, the statements with ``predicates`` of every IRI reachable from ``roots`` along ``path``.
+
+        :returns: the IRIs reached (the roots included).
+        """
+        roots = [r for r in dict.fromkeys(roots) if isinstance(r, ox.NamedNode)]
+        predicates = list(predicates)
+        if not roots:
+            return []
+        steps = "|".join(str(p) for p in path)
+        text = (f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {values('r', roots)} ?r ({steps})* ?s FILTER(isIRI(?s)) "
+                f"OPTIONAL {{ {values('p', predicates)} GRAPH ?g {{ ?s ?p ?o }} }} }}")
+        self.queries += 1
+        reached: dict = {}
+        for row in self.store.query(text):
+            node = reached.setdefault(row["s"], row["s"])
+            if node in self._out:
+                continue
+            for predicate in predicates:
+                self._some.setdefault((node, predicate), [])
+            if row["p"] is not None:
+                quad = ox.Quad(node, row["p"], row["o"], row["g"])
+                bucket = self._some[(node, quad.predicate)]
+                if quad not in bucket:
+                    bucket.append(quad)
+        return list(reached)
+
+    def exists(self, node: ox.NamedNode) -> bool:
+        """Tell whether an IRI is used as a subject or an object anywhere."""
+        for _ in self.quads(node, None, None):
+            return True
+        for _ in self.quads(None, None, node):
+            return True
+        return False
