@@ -56,9 +56,25 @@ def select(store, query: str) -> list[dict]:
 
 @pytest.mark.xdist_group("owlrl")
 def test_fast_method_equals_owlrl_on_bundled_graph(bundled_graph, bundled_owlrl_closure):
+    """Equal but for blank nodes owlrl merges with prp-ifp/prp-fp, rules kgserver does not keep.
+
+    FOAF's inverse-functional ``foaf:homepage`` and ``foaf:mbox`` make owlrl merge the blank nodes that
+    describe one person twice in DCAT 3's and ORG's own metadata (docs/reasoning.md, "Not kept").
+    """
+    from rdflib import BNode, OWL
+
+    from kgserver.reasoning.terms import to_nt
+
     reference = owlrl_inferred(bundled_graph, closure=bundled_owlrl_closure)
     assert reference, "owlrl inferred nothing from the bundled graph"
-    assert fast_inferred(bundled_graph) == reference
+    merged = {to_nt(a) for a, b in bundled_owlrl_closure.subject_objects(OWL.sameAs) if a != b
+              and isinstance(a, BNode) and isinstance(b, BNode)}
+
+    def kept(triples):
+        return {t for t in triples if t[0] not in merged and t[2] not in merged}
+
+    assert kept(fast_inferred(bundled_graph)) == kept(reference)
+    assert not any(t[0].startswith("<https://w3id.org/esskg/") for t in reference - kept(reference))
 
 
 def test_fast_method_equals_owlrl_on_synthetic_graph(synthetic):
