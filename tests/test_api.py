@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -205,3 +206,31 @@ def test_own_errors_are_mapped_in_every_blueprint(client, synthetic, monkeypatch
         response = client.get("/api/queries/test-actions-in-year", query_string={"year": "2018"})
         assert response.status_code == status
         assert response.get_data(as_text=True) == f"{error}\n"
+
+
+def test_every_bundled_description_has_catalan_and_spanish_texts():
+    from kgserver.params import PARAM_TYPES
+    from kgserver.web import api_texts
+
+    queries = load_named_queries()
+    assert queries
+    assert {name for name, q in queries.items() if q.description} <= set(api_texts.DESCRIPTIONS)
+    assert {(name, p.name) for name, q in queries.items() for p in q.params if p.description} \
+        <= set(api_texts.PARAM_DESCRIPTIONS)
+    assert set(PARAM_TYPES) <= set(api_texts.TYPE_HINTS)
+
+
+@pytest.mark.parametrize("lang", ["ca", "es"])
+def test_api_page_describes_queries_in_its_language(client, lang):
+    """/api/ in ca or es: descriptions and parameter hints in that language, nothing left marked English."""
+    from kgserver.web import api_texts
+
+    text = client.get("/api/", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert f'<html lang="{lang}"' in text
+    index = ("ca", "es").index(lang)
+    assert api_texts.DESCRIPTIONS["statement-provenance"][index].split(".")[0] in text
+    assert api_texts.TYPE_HINTS["gYear"][index] in text
+    english = load_named_queries()["statement-provenance"].description.split(".")[0]
+    assert english not in text
+    marked = re.findall(r'<(\w+)[^>]*\slang="en"[^>]*>', text)
+    assert marked == ["a"], marked  # the language switch's link to the English page only

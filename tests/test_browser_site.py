@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kgserver.namespaces import BASE, ESS
-from kgserver.web.term_labels import TERM_LABELS
+from kgserver.web.term_labels import term_labels
 from kgserver.web.ui import UI
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -35,9 +35,9 @@ def paths(app) -> list[str]:
 
 def foreign_strings(lang: str) -> set[str]:
     """Return interface strings of the other languages that the page's language does not share."""
-    own = set(UI[lang].values()) | {names[LANGS.index(lang)] for names in TERM_LABELS.values()}
+    own = set(UI[lang].values()) | {names[LANGS.index(lang)] for names in term_labels().values()}
     other = {v for code in LANGS if code != lang for v in UI[code].values()}
-    other |= {names[i] for names in TERM_LABELS.values() for i, code in enumerate(LANGS) if code != lang}
+    other |= {names[i] for names in term_labels().values() for i, code in enumerate(LANGS) if code != lang}
     return {s for s in other - own if len(s) > 3}
 
 

@@ -66,10 +66,20 @@ def _served_by_pages(app, path: str) -> bool:
     return endpoint == "pages.dereference"
 
 
-def test_every_iri_dereferences(app, client, resource_iris):
+#: The walk below is split into this many tests (every IRI is in exactly one), so xdist spreads it.
+SHARDS = 8
+
+
+def test_the_shards_cover_every_iri(resource_iris):
+    shards = [resource_iris[shard::SHARDS] for shard in range(SHARDS)]
+    assert sorted(iri for part in shards for iri in part) == resource_iris and all(shards)
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_iri_dereferences(app, client, resource_iris, shard):
     """Walk every IRI of the graph: HTML and every RDF format for ours, a 200 for other services' URLs."""
     failures = []
-    for iri in resource_iris:
+    for iri in resource_iris[shard::SHARDS]:
         path = _path(iri)
         if not _served_by_pages(app, path):  # dumps, the SPARQL endpoint, the home page: other blueprints
             response = client.get(path, follow_redirects=True)

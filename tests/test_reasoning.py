@@ -40,9 +40,10 @@ def synthetic():
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory):
-    """The bundled dataset built into a temporary directory (asserted + inferred graphs)."""
-    return open_store(build_dir=tmp_path_factory.mktemp("build"))
+def served():
+    """The bundled dataset as served (asserted + inferred graphs): the build the app and the other tests share,
+    opened read-only (the build is keyed by its inputs' hash; building it again here cost a full build)."""
+    return open_store()
 
 
 def select(store, query: str) -> list[dict]:
@@ -392,8 +393,11 @@ def test_explain_returns_none_for_a_triple_that_does_not_hold(served):
 
 
 @pytest.fixture()
-def cli_build(tmp_path, monkeypatch, served):
-    monkeypatch.setenv("KGSERVER_BUILD_DIR", str(tmp_path / "build"))
+def cli_build(monkeypatch, served):
+    """Point the command line at the shared build of the bundled files (it reuses it rather than building)."""
+    from kgserver.reasoning.build import build
+
+    monkeypatch.setenv("KGSERVER_BUILD_DIR", str(build().path))
 
 
 def test_explain_command_prints_the_derivation(runner, cli_build, served):

@@ -18,9 +18,9 @@ CHECKS = check_files()
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The bundled dataset as served: asserted named graphs and the inferred graph."""
-    return open_store(build_dir=tmp_path_factory.mktemp("build"))
+def served():
+    """The bundled dataset as served: asserted named graphs and the inferred graph (the shared build, read-only)."""
+    return open_store()
 
 
 def _fixture_graph(fixture: Path) -> str:

@@ -284,10 +284,12 @@ def openapi_json():
 @bp.get("/api/")
 def index():
     """Show the named queries with a form to try each."""
+    from . import api_texts
     from .pages import _common_context
     from .ui import request_languages
 
     html = render_template("pages/api.html", queries=list(named_queries().values()), param_types=PARAM_TYPES,
+                           texts=api_texts,
                            **_common_context(request_languages(), title="API"))
     return Response(html, content_type="text/html; charset=utf-8")
 
