@@ -29,7 +29,7 @@ from .. import results
 from ..engine import Answer, QueryRequest, check_query
 from ..engine.errors import EndpointBusy, NotAcceptable
 from ..engine.shares import ClientShares
-from .store import RemoteStore
+from .store import RemoteStore, probe_variables
 
 
 class RemoteEngine:
@@ -69,8 +69,9 @@ class RemoteEngine:
             return Answer(results.RESULT_FORMATS[fmt], results.write_ask(fmt, bool(result)))
         if isinstance(result, ox.QuerySolutions):
             fmt = _require(request.result_format, "SELECT", results.RESULT_FORMATS)
-            variables = [v.value for v in result.variables]
-            rows = [tuple(solution) for solution in _cut(result, request.max_rows)]
+            # SELECT * lists the variables in an order of the engine's choosing: take the embedded one's
+            variables = [v.value for v in probe_variables(request.text, request.base_iri)]
+            rows = [tuple(solution[name] for name in variables) for solution in _cut(result, request.max_rows)]
             truncated = len(rows) > request.max_rows
             del rows[request.max_rows:]
             return Answer(results.RESULT_FORMATS[fmt], results.write_select(fmt, variables, rows), truncated)

@@ -10,6 +10,7 @@ server reports it (line, column) and nothing is sent for it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import IO
 
@@ -56,8 +57,7 @@ class RemoteStore(DatasetStore):
 
         :param base_iri: the IRI relative IRIs resolve against (sent as a ``BASE`` line).
         :param prefixes: prefixes the query may use without declaring them (sent as ``PREFIX`` lines).
-        :param bindings: (variable, term) pairs bound before evaluation, sent as a trailing ``VALUES``
-            block of terms written by pyoxigraph; a SELECT must project each bound variable.
+        :param bindings: (variable, term) pairs bound before evaluation (see :func:`upstream_text`).
         :param default_graphs: the protocol's ``default-graph-uri`` (with ``named_graphs``, a dataset of
             the request's own, as the embedded engine takes it).
         :returns: ``ox.QuerySolutions`` or an iterator of ``ox.Triple`` read from the open answer, or ``ox.QueryBoolean``.
@@ -137,13 +137,9 @@ def probe(sparql: str, base_iri=None, prefixes=None, bindings=()) -> str:
     answer is read, and none is), ASK over an empty dataset.
 
     :raises QuerySyntaxError: as the embedded engine raises it.
-    :raises QueryEvaluationError: when a bound variable is not projected by the SELECT.
     """
-    global _PROBE
-    if _PROBE is None:
-        _PROBE = ox.Store()
     try:
-        result = _PROBE.query(sparql, base_iri=base_iri, prefixes=prefixes or None)
+        result = _probe_store().query(sparql, base_iri=base_iri, prefixes=prefixes or None)
     except SyntaxError as err:
         raise syntax_error(str(err), sparql) from None
     except (OSError, RuntimeError, ValueError) as err:
@@ -151,31 +147,71 @@ def probe(sparql: str, base_iri=None, prefixes=None, bindings=()) -> str:
     if isinstance(result, ox.QueryBoolean):
         return "ask"
     if isinstance(result, ox.QuerySolutions):
-        projected = {v.value for v in result.variables}
-        missing = [name for name, _ in bindings if name not in projected]
-        if missing:
-            raise QueryEvaluationError(
-                f"the query does not project ?{missing[0]}, which a parameter binds; over an external "
-                "store a bound variable must be projected"
-            )
         return "select"
     return "graph"
 
 
+def probe_variables(sparql: str, base_iri=None) -> list[ox.Variable]:
+    """Return the variables of a SELECT in the order the embedded engine lists them."""
+    return list(_probe_store().query(sparql, base_iri=base_iri).variables)
+
+
+def _probe_store() -> ox.Store:
+    global _PROBE
+    if _PROBE is None:
+        _PROBE = ox.Store()
+    return _PROBE
+
+
 def upstream_text(sparql: str, base_iri=None, prefixes=None, bindings=()) -> str:
-    """Return the text sent to the store: ``BASE`` and ``PREFIX`` lines, the query, a trailing ``VALUES``.
+    """Return the text sent to the store: ``BASE`` and ``PREFIX`` lines, then the query with its bindings.
 
     The query's own ``BASE`` and ``PREFIX`` declarations come after ours, so they win, as
-    they do on the embedded engine.  Bound terms are written by pyoxigraph (N-Triples
-    syntax), never pasted from user text.
+    they do on the embedded engine.  Bound terms go in a ``VALUES`` block at the start of the
+    query's ``WHERE`` group (Virtuoso evaluates a trailing ``VALUES`` after property paths,
+    wrongly), written by pyoxigraph (N-Triples syntax), never pasted from user text.
     """
     head = f"BASE <{base_iri}>\n" if base_iri else ""
     head += "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (prefixes or {}).items())
-    tail = ""
-    if bindings:
-        names = " ".join(f"?{name}" for name, _ in bindings)
-        tail = f"\nVALUES ({names}) {{ ({' '.join(str(term) for _, term in bindings)}) }}\n"
-    return head + sparql + tail
+    if not bindings:
+        return head + sparql
+    names = " ".join(f"?{name}" for name, _ in bindings)
+    block = f" VALUES ({names}) {{ ({' '.join(str(term) for _, term in bindings)}) }} "
+    where = _where_group(sparql)
+    if where is None:
+        return head + sparql + "\n" + block + "\n"
+    return head + sparql[:where] + block + sparql[where:]
+
+
+_WHERE = re.compile(r"(?<![\w?$:\-])WHERE(?![\w:\-])", re.IGNORECASE)
+
+
+def _where_group(sparql: str) -> int | None:
+    """Return the offset just inside the query's ``WHERE`` group (None when there is none).
+
+    The group follows the first ``WHERE`` keyword outside brackets, or, without the keyword
+    (``SELECT * { ... }``), is the first ``{`` outside brackets.  Strings, IRIs and comments are skipped.
+    """
+    from ..engine.scan import _tokens
+
+    offset, depth, after_where, first_brace = 0, 0, False, None
+    for is_code, token in _tokens(sparql):
+        if is_code:
+            for match in re.finditer(r"[{(\[]|[})\]]|" + _WHERE.pattern, token, re.IGNORECASE):
+                char = match.group(0)
+                if char in "{([":
+                    if char == "{" and depth == 0:
+                        if after_where:
+                            return offset + match.end()
+                        if first_brace is None:
+                            first_brace = offset + match.end()
+                    depth += 1
+                elif char in "})]":
+                    depth -= 1
+                elif depth == 0:
+                    after_where = True
+        offset += len(token)
+    return first_brace
 
 
 def _has_dataset_clause(sparql: str) -> bool:
