@@ -165,10 +165,13 @@ class SparqlClient:
 
     # --- the SPARQL protocol ----------------------------------------------------------------
 
-    def query(self, text: str, accept: str, *, timeout: float, default_graphs=(), named_graphs=()) -> Response:
+    def query(self, text: str, accept: str, *, timeout: float, default_graphs=(), named_graphs=(),
+              max_rows: int | None = None) -> Response:
         """POST a query (form-encoded) and return the open answer, its status checked.
 
         :param timeout: seconds for the whole exchange; also sent as the store's own limit where it has one.
+        :param max_rows: rows the caller reads at most; Virtuoso, which computes a whole answer before
+            sending it, is asked for one more (its ``maxrows`` parameter) so that a cut is still seen.
         :raises QueryTimeout: when the store did not answer in time (the request is abandoned).
         :raises StoreUnavailable: when the store cannot be reached.
         :raises QueryEvaluationError: when the store answered with an error.
@@ -178,6 +181,8 @@ class SparqlClient:
         fields += [("named-graph-uri", g) for g in named_graphs]
         if self.endpoints.kind == "virtuoso":
             fields.append(("timeout", str(max(1, int(timeout * 1000)))))
+            if max_rows is not None:
+                fields.append(("maxrows", str(max_rows + 1)))
         body = urllib.parse.urlencode(fields).encode()
         response = self.request("POST", self.endpoints.query, body, timeout=timeout, authenticate=False,
                                 headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})

@@ -62,7 +62,7 @@ class RemoteEngine:
         check_query(request.text)
         result = self.store.query(
             request.text, timeout=self._left(), base_iri=request.base_iri, bindings=request.bindings,
-            default_graphs=request.default_graphs, named_graphs=request.named_graphs,
+            default_graphs=request.default_graphs, named_graphs=request.named_graphs, max_rows=request.max_rows,
         )
         if isinstance(result, ox.QueryBoolean):
             fmt = _require(request.result_format, "ASK", results.RESULT_FORMATS)
@@ -74,12 +74,19 @@ class RemoteEngine:
             rows = [tuple(solution[name] for name in variables) for solution in _cut(result, request.max_rows)]
             truncated = len(rows) > request.max_rows
             del rows[request.max_rows:]
-            return Answer(results.RESULT_FORMATS[fmt], results.write_select(fmt, variables, rows), truncated)
+            body = results.write_select(fmt if truncated else "json", variables, rows)
+            if not truncated:  # as the embedded engine: Oxigraph's own writers, ours only for a cut result
+                body = ox.parse_query_results(body, ox.QueryResultsFormat.JSON).serialize(format=_NATIVE[fmt])
+            return Answer(results.RESULT_FORMATS[fmt], body, truncated)
         fmt = _require(request.graph_format, "CONSTRUCT or DESCRIBE", results.GRAPH_FORMATS)
         triples = list(_cut(result, request.max_rows))
         truncated = len(triples) > request.max_rows
         del triples[request.max_rows:]
         return Answer(results.GRAPH_FORMATS[fmt], results.write_graph(fmt, triples), truncated)
+
+
+_NATIVE = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+           "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 
 
 def _cut(iterable, max_rows: int) -> list:

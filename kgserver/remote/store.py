@@ -52,7 +52,8 @@ class RemoteStore(DatasetStore):
 
     def query(self, sparql: str, *, timeout: float | None = None, base_iri: str | None = None,
               prefixes: dict[str, str] | None = None, bindings: Sequence[tuple[str, object]] = (),
-              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None):
+              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+              max_rows: int | None = None):
         """Evaluate ``sparql`` in the store over the served dataset (see :mod:`kgserver.remote`).
 
         :param base_iri: the IRI relative IRIs resolve against (sent as a ``BASE`` line).
@@ -60,6 +61,7 @@ class RemoteStore(DatasetStore):
         :param bindings: (variable, term) pairs bound before evaluation (see :func:`upstream_text`).
         :param default_graphs: the protocol's ``default-graph-uri`` (with ``named_graphs``, a dataset of
             the request's own, as the embedded engine takes it).
+        :param max_rows: rows the caller will read at most (see :meth:`SparqlClient.query`).
         :returns: ``ox.QuerySolutions`` or an iterator of ``ox.Triple`` read from the open answer, or ``ox.QueryBoolean``.
         :raises QuerySyntaxError: when the text does not parse (nothing is sent).
         :raises QueryTimeout: when the store did not answer within ``timeout`` (the request is abandoned).
@@ -70,7 +72,8 @@ class RemoteStore(DatasetStore):
         if default_graphs is None and named_graphs is None and not _has_dataset_clause(sparql):
             default_graphs, named_graphs = (MERGE_GRAPH,), self.graphs
         response = self.client.query(text, N_TRIPLES if form == "graph" else JSON_RESULTS, timeout=limit,
-                                     default_graphs=default_graphs or (), named_graphs=named_graphs or ())
+                                     default_graphs=default_graphs or (), named_graphs=named_graphs or (),
+                                     max_rows=max_rows)
         try:
             if form == "graph":
                 return _triples(ox.parse(response, ox.RdfFormat.N_TRIPLES), response)
