@@ -158,9 +158,10 @@ def store_urls(virtuoso_url, oxigraph_url):
     return urls
 
 
-def start_server(url: str, *extra: str) -> tuple[subprocess.Popen, str]:
-    """Start ``kgserver serve --store url`` on a free port; return the process and its base URL."""
-    process = subprocess.Popen([sys.executable, "-m", "kgserver", "serve", "--store", url, "--port", "0",
+def start_server(url: str | None, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start ``kgserver serve --store url`` (the embedded build with None) on a free port; return it and its URL."""
+    store = ["--store", url] if url else []
+    process = subprocess.Popen([sys.executable, "-m", "kgserver", "serve", *store, "--port", "0",
                                 "--query-workers", "2", *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120

@@ -283,3 +283,25 @@ def test_publishing_again_switches_readers_atomically(store_urls, remote_servers
 
 READER_QUERY = ("SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?g) AS ?graphs) "
                 "WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+
+
+SCALE_QUERIES = [DATASET_QUERIES["named graphs"], READER_QUERY,
+                 "SELECT ?c (COUNT(?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c ORDER BY ?c"]
+
+
+def test_several_servers_over_one_store_or_one_build_answer_alike(store_urls, remote_servers):
+    """Scaling out reads: a second server over the same external store, two embedded servers over one build."""
+    from .conftest import start_server, stop
+
+    started = [start_server(store_urls["virtuoso"]), start_server(None), start_server(None)]
+    try:
+        pairs = [(remote_servers["virtuoso"], started[0][1]), (started[1][1], started[2][1])]
+        for first, second in pairs:
+            for text in SCALE_QUERIES:
+                one, two = _get(_query_url(first, text)), _get(_query_url(second, text))
+                assert one[0] == two[0] == 200
+                assert one[2] == two[2]
+        assert _get(_query_url(started[1][1], READER_QUERY))[2] == _get(_query_url(started[0][1], READER_QUERY))[2]
+    finally:
+        for process, _ in started:
+            stop(process)
