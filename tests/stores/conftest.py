@@ -108,6 +108,16 @@ def publish_env(kind: str) -> dict:
     return {"KGSERVER_STORE_USER": VIRTUOSO_USER, "KGSERVER_STORE_PASSWORD": VIRTUOSO_PASSWORD} if kind == "virtuoso" else {}
 
 
+#: A fresh Virtuoso database, kept once made: creating one takes 15-20 s, copying it a moment.
+VIRTUOSO_TEMPLATE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kgserver" / "virtuoso-template"
+
+
+def _start_virtuoso(executable: str, directory: Path, ini: Path, log: Path) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen([executable, "+foreground", "+configfile", str(ini)], cwd=directory,
+                                stdout=out, stderr=subprocess.STDOUT)
+
+
 @pytest.fixture(scope="session")
 def virtuoso_url(tmp_path_factory):
     """Start Virtuoso 7 on loopback with a fresh database; yield its SPARQL endpoint URL."""
@@ -118,12 +128,21 @@ def virtuoso_url(tmp_path_factory):
     ini = directory / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=free_port(), http_port=http_port))
     log = directory / "stdout.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen([executable, "+foreground", "+configfile", str(ini)], cwd=directory,
-                                   stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{http_port}/sparql"
+    template = VIRTUOSO_TEMPLATE / "virtuoso.db"
+    if template.exists():
+        shutil.copyfile(template, directory / "virtuoso.db")
+    process = _start_virtuoso(executable, directory, ini, log)
     try:
         wait_until_answering(url + "?query=ASK%7B%7D", process, log)
+        if not template.exists():  # keep the new empty database (stopped cleanly: checkpointed) for next time
+            stop(process)
+            VIRTUOSO_TEMPLATE.mkdir(parents=True, exist_ok=True)
+            partial = VIRTUOSO_TEMPLATE / f".virtuoso.db.{os.getpid()}"
+            shutil.copyfile(directory / "virtuoso.db", partial)
+            os.replace(partial, template)
+            process = _start_virtuoso(executable, directory, ini, log)
+            wait_until_answering(url + "?query=ASK%7B%7D", process, log)
         yield url
     finally:
         stop(process)
