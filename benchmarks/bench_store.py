@@ -31,21 +31,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_endpoint import free_port, latency, stop, wait_for, workload  # noqa: E402
+from bench_endpoint import VIRTUOSO_INI, free_port, latency, stop, wait_for, workload  # noqa: E402
 from bench_oxigraph import SCALES, run_child, start  # noqa: E402
 
 
 def start_virtuoso(directory: Path) -> tuple[subprocess.Popen, str]:
-    """Start Virtuoso with the test suite's settings in ``directory``; return it and its endpoint."""
-    from stores.conftest import VIRTUOSO_INI
-
+    """Start an empty Virtuoso with ``bench_endpoint.py``'s settings in ``directory``; return it and its endpoint."""
     port = free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=free_port(), http_port=port)
-                   .replace("NumberOfBuffers = 20000", "NumberOfBuffers = 170000")
-                   .replace("MaxDirtyBuffers = 15000", "MaxDirtyBuffers = 130000"))
+    ini.write_text(VIRTUOSO_INI.format(dir=directory, isql_port=free_port(), http_port=port))
     process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=directory,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"

@@ -207,8 +207,8 @@ def threading_drain(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def remote_servers(store_urls):
-    """``kgserver serve --store`` over each store (time limit 5 s, row limit 1000): kind -> base URL."""
-    servers = {kind: start_server(url, "--timeout", "5", "--max-rows", "1000") for kind, url in store_urls.items()}
+    """``kgserver serve --store`` over each store (time limit 30 s, row limit 1000): kind -> base URL."""
+    servers = {kind: start_server(url, "--timeout", "30", "--max-rows", "1000") for kind, url in store_urls.items()}
     yield {kind: base for kind, (_, base) in servers.items()}
     for process, _ in servers.values():
         stop(process)
