@@ -25,8 +25,8 @@ rather than by luck:
 
 * **A new client never queues behind others' long queries.**  When every worker is busy
   and a client that runs no query yet asks, the pool forks an *extra* worker for it
-  from the zygote (at most ``extra`` of them at once; they exit when they go back idle
-  past the base size).  The per-client share still bounds what each client holds.
+  from the zygote (at most ``extra`` of them at once; past the base size, one idle worker
+  is kept as a spare and the others exit).  The per-client share still bounds what each client holds.
 * **A long query yields the CPU.**  Workers run at the web process's priority; a query
   still running after :data:`DEMOTE_AFTER` seconds is moved to the lowest CPU priority
   (``nice`` 19), and its worker is replaced once it answers (a process cannot raise its
@@ -269,10 +269,14 @@ class WorkerPool:
         raise payload
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
-        """Put a worker back; retire it past the base size; replace it if it failed or was demoted."""
+        """Put a worker back; replace it if it failed or was demoted.
+
+        Past the base size, a worker is kept only as the one idle spare (the next new client
+        then needs no fork); the others exit.
+        """
         if healthy and not worker.demoted:
             with self._live_lock:
-                retire = self._live > self.size
+                retire = self._live > self.size and not self._idle.empty()
                 if retire:
                     self._live -= 1
             if not retire:
