@@ -90,18 +90,21 @@ def check_query(text: str) -> QueryInfo:
     return info
 
 
-def make_engine(name: str, store):
+def make_engine(name: str, store, quads: int | None = None):
     """Return the engine ``name`` (``oxigraph`` or ``rdflib``) over an Oxigraph store.
 
     The Oxigraph engine takes the store over (it writes the merge of the named graphs
     into its default graph): pass a fresh store, or call this in a forked process.
 
+    :param quads: how many quads a built (on-disk, read-only) store holds, if known: the
+        Oxigraph engine then works on a copy in memory when they are few enough
+        (:data:`~kgserver.engine.oxigraph.MEMORY_COPY_MAX_QUADS`).
     :raises ValueError: for an unknown engine name.
     """
     if name == "oxigraph":
-        from .oxigraph import OxigraphEngine
+        from .oxigraph import OxigraphEngine, memory_copy
 
-        return OxigraphEngine(store)
+        return OxigraphEngine(memory_copy(store, quads))
     if name == "rdflib":
         from .rdflib_engine import RdflibEngine
 

@@ -28,8 +28,8 @@ rather than by luck:
   from the zygote (at most ``extra`` of them at once; past the base size, one idle worker
   is kept as a spare and the others exit).  The per-client share still bounds what each client holds.
 * **A long query yields the CPU.**  Workers run at the web process's priority; a query
-  still running after :data:`DEMOTE_AFTER` seconds is moved to the lowest CPU priority
-  (``nice`` 19), and its worker is replaced once it answers (a process cannot raise its
+  still running after :data:`DEMOTE_AFTER` seconds is moved to a low CPU priority
+  (``nice`` 10), and its worker is replaced once it answers (a process cannot raise its
   priority back).  The web process (``/health``, dispatch) and every short query then
   go first on the CPU, whatever the long queries do.
 """
@@ -60,8 +60,9 @@ log = logging.getLogger(__name__)
 SELF_KILL_GRACE = 5
 #: Seconds a query runs at the web process's CPU priority before it is demoted to :data:`DEMOTED_NICENESS`.
 DEMOTE_AFTER = 0.1
-#: The CPU priority (``nice``) of a query that ran past :data:`DEMOTE_AFTER`: the lowest.
-DEMOTED_NICENESS = 19
+#: The CPU priority (``nice``) of a query that ran past :data:`DEMOTE_AFTER` (the web process and
+#: fresh queries, at 0, weigh about ten times as much on the CPU).
+DEMOTED_NICENESS = 10
 #: Peak memory (bytes) past which a worker exits after its answer, to be replaced by a fresh one.
 MAX_WORKER_RSS = 1024 * 1024 * 1024
 
