@@ -235,7 +235,7 @@ def _serialise(result, request: QueryRequest, rerun) -> Answer:
         # buffer that stops the evaluation (by raising) once it holds more bytes than the row
         # limit can need; the row limit is checked on their output, and only a result over
         # the limit is evaluated again, up to the limit only, and written cut.
-        writer = _BoundedWriter(max(request.max_rows * MAX_ROW_BYTES, 1 << 20))
+        writer = _BoundedWriter(max(request.max_rows * MAX_ROW_BYTES, 1 << 16))
         try:
             result.serialize(writer, format=_NATIVE_RESULT_FORMATS[fmt])
             body = bytes(writer.buffer)

@@ -29,9 +29,11 @@ rather than by luck:
   is kept as a spare and the others exit).  The per-client share still bounds what each client holds.
 * **A long query yields the CPU.**  Workers run at the web process's priority; a query
   still running after :data:`DEMOTE_AFTER` seconds is moved to a low CPU priority
-  (``nice`` 10), and its worker is replaced once it answers (a process cannot raise its
-  priority back).  The web process (``/health``, dispatch) and every short query then
-  go first on the CPU, whatever the long queries do.
+  (``nice`` 10); once it answers, its priority is given back where the system allows it
+  (root, ``CAP_SYS_NICE``), else the worker stays demoted (it is not replaced, which would
+  throw away what it keeps between queries).  The web
+  process (``/health``, dispatch) goes first on the CPU, whatever the long queries do, and
+  fresh workers (extra ones, replacements) start at its priority.
 """
 
 from __future__ import annotations
@@ -270,12 +272,14 @@ class WorkerPool:
         raise payload
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
-        """Put a worker back; replace it if it failed or was demoted.
+        """Put a worker back; replace it if it failed.
 
         Past the base size, a worker is kept only as the one idle spare (the next new client
         then needs no fork); the others exit.
         """
-        if healthy and not worker.demoted:
+        if healthy:
+            if worker.demoted:
+                worker.demoted = not _restore(worker.pid)
             with self._live_lock:
                 retire = self._live > self.size and not self._idle.empty()
                 if retire:
@@ -440,8 +444,17 @@ def _wait_answer(worker: _Worker, deadline: float, gone: Callable[[], bool] | No
             raise ClientGone("the client closed its connection; its query was stopped")
 
 
+def _restore(pid: int) -> bool:
+    """Give a demoted worker the web process's CPU priority back, where allowed (``CAP_SYS_NICE``, root)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0))
+    except OSError:  # an unprivileged process cannot lower a nice value: the worker stays demoted
+        return False
+    return True
+
+
 def _demote(pid: int) -> bool:
-    """Move a worker to the lowest CPU priority; tell whether it was done (its replacement is then due)."""
+    """Move a worker to :data:`DEMOTED_NICENESS`; tell whether it was done."""
     try:
         os.setpriority(os.PRIO_PROCESS, pid, DEMOTED_NICENESS)
     except OSError:  # already gone, or not permitted: keep it as it is
