@@ -95,7 +95,9 @@ class KGState:
         The embedded engines run on the Oxigraph store under the interface (``ServedStore.store``).
         """
         store = self.store
-        return make_engine(self.engine, store.store if self.engine == "oxigraph" else store)
+        figures = store.figures  # a built store's: its quads, then a copy in memory when few
+        quads = figures["quads"] + figures["distinct_triples"] if "distinct_triples" in figures else None
+        return make_engine(self.engine, store.store if self.engine == "oxigraph" else store, quads=quads)
 
     def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
                   gone=None) -> Answer:
