@@ -1,11 +1,8 @@
 """Resource pages over the external stores dereference as over the embedded store, in every format.
 
 The IRIs come from the served dataset itself (a query through the store interface), so the
-test covers whatever the dataset holds.  Pages read the store through
-:class:`kgserver.storage.DatasetStore` once the web refactor of issue 12 (branch i12-store)
-is merged; until then they scan the embedded store directly and fail over an external
-store, which the strict ``xfail`` records: at the merge it turns into a failure that says
-to remove the marker.
+test covers whatever the dataset holds.  Pages read the store only through
+:class:`kgserver.storage.DatasetStore`, so they are the same code over every store.
 """
 
 from __future__ import annotations
@@ -44,7 +41,6 @@ def test_the_dataset_has_pages_to_compare(app):
     assert len(served_iris(app)) > 100
 
 
-@pytest.mark.xfail(strict=True, reason="pages scan the embedded store until the web refactor (i12-store) is merged")
 @pytest.mark.parametrize("kind", ["virtuoso", "oxigraph"])
 def test_pages_dereference_as_on_the_embedded_store(kind, app, client, remote_servers):
     base = remote_servers[kind]
