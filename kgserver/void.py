@@ -58,13 +58,14 @@ def dataset_iri(store: ox.Store, base: str = BASE) -> ox.NamedNode:
 
     A ``void:Dataset`` or ``dcat:Dataset`` under the base that is not itself a subset wins.
     """
-    query = f"""SELECT ?s (EXISTS {{ GRAPH ?h {{ ?super {_v('subset')} ?s }} }} AS ?subset) WHERE {{
+    query = f"""SELECT DISTINCT ?s ?super WHERE {{
         VALUES ?c {{ {_v('Dataset')} {ox.NamedNode(str(DCAT.Dataset))} }}
         GRAPH ?g {{ ?s {_RDF_TYPE} ?c }} FILTER(?g != {_INFERRED} && isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base)}))
-    }}"""
-    found = [(row["subset"].value == "true", row["s"].value) for row in store.query(query)]
+        OPTIONAL {{ GRAPH ?h {{ ?super {_v('subset')} ?s }} }}
+    }}"""  # OPTIONAL, not a projected EXISTS: Virtuoso answers a boolean expression as an integer
+    found = sorted({(row["super"] is not None, row["s"].value) for row in store.query(query)})
     if found:
-        return ox.NamedNode(sorted(found)[0][1])
+        return ox.NamedNode(found[0][1])
     return ox.NamedNode(base + "dataset")
 
 

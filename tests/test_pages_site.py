@@ -12,6 +12,17 @@ BARCELONA = "/id/territory/barcelona.html"
 PLAN = "/id/plan/pla-impuls-ess-2016-2019.html"
 
 
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"])
+def test_landing_page_sends_rdf_clients_to_the_dataset_description(client, accept):
+    # "/" is the dataset's dcat:landingPage, so it is a subject of the graph: asked for RDF, it must not answer HTML
+    response = client.get("/", headers={"Accept": accept})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/.well-known/void")
+    assert "Accept" in response.headers["Vary"]
+    followed = client.get("/", headers={"Accept": accept}, follow_redirects=True)
+    assert followed.status_code == 200 and followed.headers["Content-Type"].startswith(accept)
+    assert client.get("/", headers={"Accept": "text/html"}).headers["Content-Type"].startswith("text/html")
+
+
 def test_front_page_counts_and_leads_everywhere(app, client):
     from kgserver.web.site import count_instances
 

@@ -164,6 +164,12 @@ class Explainer:
         found = self._memo.get(key)
         if found is not None:
             return found
+        if s is not None and not s.startswith("_:") and (p is not None or o is not None):
+            # a derivation asks many patterns of the same subject: fetch its statements once, match here
+            found = [q for q in self._quads(s, None, None)
+                     if (p is None or to_nt(q.predicate) == p) and (o is None or to_nt(q.object) == o)]
+            self._memo[key] = found
+            return found
         parts, fixed, blank = [], {}, {}
         for name, term in zip("spo", key):
             if term is None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from flask import Blueprint, Response, has_request_context, render_template
+from flask import Blueprint, Response, has_request_context, redirect, render_template, request
 
 from ..namespaces import ESS
 from ..storage import DatasetStore
-from ..void import FRONT_PAGE_FIGURES, instance_counts
+from ..void import FRONT_PAGE_FIGURES, VOID_PATH, instance_counts
+from .conneg import FORMATS, negotiate
 from .pages import _cache, _common_context, _store, href_for
 from .resource import Labeller, Sources, fold
 from .ui import request_languages
@@ -45,7 +46,17 @@ def _top_territories(store: DatasetStore) -> list:
 
 @bp.get("/")
 def home():
-    """Show the front page: what the graph is, its figures, and the ways in."""
+    """Show the front page: what the graph is, its figures, and the ways in.
+
+    ``/`` is the dataset's landing page (``dcat:landingPage``): a client that asks for RDF is sent
+    (303) to the dataset's description, in the format it asked for.
+    """
+    if request.accept_mimetypes:
+        fmt = negotiate(request.accept_mimetypes, list(FORMATS))
+        if fmt is not None and fmt.rdf_format is not None:
+            response = redirect(VOID_PATH, code=303)
+            response.headers["Vary"] = "Accept"
+            return response
     languages = request_languages()
     store = _store()
     labeller = Labeller(Sources(store), languages)
