@@ -77,7 +77,7 @@ class RemoteStore(DatasetStore):
         try:
             if form == "graph":
                 return _triples(ox.parse(response, ox.RdfFormat.N_TRIPLES), response)
-            stream = _BlankNodeLabels(response) if self.client.endpoints.kind == "virtuoso" else response
+            stream = _VirtuosoJson(response) if self.client.endpoints.kind == "virtuoso" else response
             result = ox.parse_query_results(stream, ox.QueryResultsFormat.JSON)
             if form == "ask" and isinstance(result, ox.QuerySolutions):  # Virtuoso: one row, __ASK_RETVAL 1 or 0
                 row = next(iter(result), None)
@@ -224,11 +224,16 @@ def _has_dataset_clause(sparql: str) -> bool:
     return bool(info.from_default or info.from_named)
 
 
-class _BlankNodeLabels:
-    """Read Virtuoso's SPARQL JSON, turning its blank node labels ``nodeID://b1`` into ``b1``."""
+class _VirtuosoJson:
+    """Read Virtuoso's SPARQL JSON in the form the embedded store answers.
 
-    PATTERN = b'"bnode", "value": "nodeID://'
-    REPLACEMENT = b'"bnode", "value": "'
+    Its blank node labels ``nodeID://b1`` become ``b1``, and its ``xsd:boolean`` values, which it writes
+    ``"1"``/``"0"`` (same value, another lexical form), become ``"true"``/``"false"`` as they were loaded.
+    """
+
+    _BOOLEAN = b'"datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "'
+    REPLACEMENTS = ((b'"bnode", "value": "nodeID://', b'"bnode", "value": "'),
+                    (_BOOLEAN + b'1"', _BOOLEAN + b'true"'), (_BOOLEAN + b'0"', _BOOLEAN + b'false"'))
 
     def __init__(self, response):
         self._response, self._held, self._ready = response, b"", b""
@@ -237,12 +242,14 @@ class _BlankNodeLabels:
         """Return at most ``size`` bytes (pyoxigraph's reader panics when given more)."""
         while not self._ready:
             chunk = self._response.read(CHUNK)
-            data = (self._held + chunk).replace(self.PATTERN, self.REPLACEMENT)
-            if not chunk:  # the end: nothing can complete a held label
+            data = self._held + chunk
+            for pattern, replacement in self.REPLACEMENTS:
+                data = data.replace(pattern, replacement)
+            if not chunk:  # the end: nothing can complete a held pattern
                 self._held = b""
                 self._ready = data
                 break
-            keep = len(self.PATTERN) - 1  # a label cut at the chunk's end is completed by the next chunk
+            keep = max(len(pattern) for pattern, _ in self.REPLACEMENTS) - 1  # completed by the next chunk
             self._held, self._ready = data[-keep:], data[:-keep]
         size = len(self._ready) if size is None or size < 0 else size
         out, self._ready = self._ready[:size], self._ready[size:]
