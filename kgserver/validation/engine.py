@@ -284,7 +284,7 @@ def validate_graphs(
 
     # 3. terms of reused vocabularies; 4. OWL consistency
     t = time.perf_counter()
-    declared = set(context.ontology.subjects(unique=True))
+    declared = context.declared()
     vocab_findings = []
     for graph in [c.graph for c in contribution] if contribution is not None else [g for _, g in base]:
         vocab_findings += unknown_terms(graph, declared)
