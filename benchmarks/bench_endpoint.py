@@ -254,12 +254,21 @@ def stop(process: subprocess.Popen) -> None:
 
 
 class Client:
-    """One keep-alive HTTP connection to an endpoint."""
+    """One keep-alive HTTP connection to an endpoint.
 
-    def __init__(self, url: str):
+    :param source: the local address to send from (``127.0.0.x``): kgserver gives each client
+        address a fair share of its query workers, so concurrent clients of a benchmark come from
+        distinct loopback addresses, as distinct users would (Linux routes all of 127/8 to loopback).
+    """
+
+    def __init__(self, url: str, source: str | None = None):
         parts = urllib.parse.urlsplit(url)
         self.host, self.port, self.path = parts.hostname, parts.port, parts.path
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=300)
+        self.source = (source, 0) if source else None
+        self.conn = self._connect()
+
+    def _connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.host, self.port, timeout=300, source_address=self.source)
 
     def query(self, text: str) -> tuple[int, int]:
         body = urllib.parse.urlencode({"query": text})
@@ -272,7 +281,7 @@ class Client:
                 return response.status, len(data)
             except (http.client.HTTPException, ConnectionError):
                 self.conn.close()
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=300)
+                self.conn = self._connect()
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -313,14 +322,15 @@ def latency(url: str, queries: dict[str, str], budget: float, max_requests: int)
 
 
 def throughput(url: str, queries: dict[str, str], clients: int, seconds: float) -> dict:
-    """Return {rps, errors}: every client cycles through the workload for ``seconds``."""
+    """Return {rps, errors}: every client (its own loopback address) cycles through the workload for ``seconds``."""
     texts = list(queries.values())
     done = [0] * clients
     errors = [0] * clients
     stop_at = time.monotonic() + seconds
 
     def run(index: int) -> None:
-        client = Client(url)
+        loopback = urllib.parse.urlsplit(url).hostname == "127.0.0.1"
+        client = Client(url, source=f"127.0.0.{10 + index}" if loopback else None)
         i = index
         while time.monotonic() < stop_at:
             status, _ = client.query(texts[i % len(texts)])

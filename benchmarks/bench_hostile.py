@@ -3,6 +3,7 @@
 One command, prints figures (it is not a test)::
 
     python benchmarks/bench_hostile.py                  # 60 s, 40 slow clients, 4 runaway queries
+    python benchmarks/bench_hostile.py --duration 20 --rounds 3   # three servers, one after the other
     python benchmarks/bench_hostile.py --duration 10 --slow 40 --runaway 4 --query-workers 3
     python benchmarks/bench_hostile.py --duration 20 --server gunicorn   # the server used before, to compare
 
@@ -11,7 +12,9 @@ It starts ``kgserver serve`` on a free loopback port and, for ``--duration`` sec
 ``--runaway`` clients sending cross-product queries that run into the time limit (from one
 address), one client posting a large document to ``/validate`` again and again (another address),
 and two probes, from other addresses: ``GET /health`` and ``ASK { ?s ?p ?o }`` in a loop.
-It prints the probes' latency percentiles, their errors (any answer but 200, any socket
+The server runs with ``kgserver serve``'s defaults (query workers: the CPU count, at least 2)
+unless ``--query-workers`` is given.  It prints the probes' latency percentiles (p50, p90, p99,
+max), the share of probes answered within 100 ms, the load average, their errors (any answer but 200, any socket
 error) and how the hostile requests were answered.  Loopback addresses 127.0.0.x stand for
 distinct clients (Linux routes all of 127/8 to the loopback interface).
 """
@@ -61,9 +64,11 @@ _GUNICORN = (
 
 def start(port: int, args, log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "kgserver", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--timeout", str(args.timeout), "--query-workers", str(args.query_workers)]
+               "--timeout", str(args.timeout)]
+    if args.query_workers:
+        command += ["--query-workers", str(args.query_workers)]
     if args.server == "gunicorn":
-        command = [sys.executable, "-c", _GUNICORN, str(port), str(args.timeout), str(args.query_workers)]
+        command = [sys.executable, "-c", _GUNICORN, str(port), str(args.timeout), str(args.query_workers or 2)]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -83,22 +88,32 @@ def percentiles(values: list[float]) -> str:
         return "no samples"
     ordered = sorted(values)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    within = sum(1 for value in values if value <= 100) / len(values)
     return (f"n={len(values)} p50={pick(0.5):.1f} ms p90={pick(0.9):.1f} ms p99={pick(0.99):.1f} ms "
-            f"max={ordered[-1]:.1f} ms mean={statistics.fmean(values):.1f} ms")
+            f"max={ordered[-1]:.1f} ms mean={statistics.fmean(values):.1f} ms; {within:.1%} within 100 ms")
 
 
 def main() -> None:
+    """Parse the options and run the rounds."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--slow", type=int, default=40, help="slow (header-trickling) clients")
     parser.add_argument("--runaway", type=int, default=4, help="clients sending runaway queries")
-    parser.add_argument("--query-workers", type=int, default=3)
+    parser.add_argument("--query-workers", type=int, default=None, help="default: what kgserver serve starts with")
+    parser.add_argument("--rounds", type=int, default=1, help="runs, each on a fresh server")
     parser.add_argument("--timeout", type=float, default=10, help="the server's query time limit (s)")
     parser.add_argument("--validate-triples", type=int, default=20_000, help="size of the /validate document")
     parser.add_argument("--server", choices=("kgserver", "gunicorn"), default="kgserver",
                         help="kgserver serve (waitress), or the app under gunicorn gthread for comparison")
     args = parser.parse_args()
+    for index in range(args.rounds):
+        if args.rounds > 1:
+            print(f"\nround {index + 1} of {args.rounds}")
+        run(args)
 
+
+def run(args) -> None:
+    """Start a server, load it with hostile clients and probes for ``args.duration`` seconds, print figures."""
     port = free_port()
     log = Path(tempfile.mkdtemp()) / "server.log"
     process = start(port, args, log)
@@ -165,6 +180,7 @@ def main() -> None:
     for thread in threads:
         thread.start()
     time.sleep(args.duration)
+    load = os.getloadavg()
     stop.set()
     for thread in threads:
         thread.join(timeout=args.timeout + 5)
@@ -172,8 +188,9 @@ def main() -> None:
     process.wait(timeout=30)
 
     print(f"server {args.server}: {args.duration:g} s, {args.slow} slow clients, {args.runaway} runaway-query clients, "
-          f"1 /validate client ({len(body):,} bytes), {args.query_workers} query workers, "
-          f"time limit {args.timeout:g} s")
+          f"1 /validate client ({len(body):,} bytes), {args.query_workers or 'default'} query workers, "
+          f"time limit {args.timeout:g} s; load average {load[0]:.1f} / {load[1]:.1f} (1 / 5 min), "
+          f"{os.cpu_count()} CPUs")
     print(f"GET /health          {percentiles(latencies['health'])}")
     print(f"ASK {{ ?s ?p ?o }}     {percentiles(latencies['query'])}")
     print(f"probe errors: {dict(errors) or 0}")

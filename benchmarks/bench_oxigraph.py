@@ -12,7 +12,9 @@ and their merge as the default graph), and the ratio kgserver / Oxigraph:
   ``oxigraph serve-read-only`` on its loaded store;
 - memory while serving, after the workload: the RSS and PSS summed over the server's
   process tree (``/proc/<pid>/smaps_rollup``; PSS counts shared pages once);
-- a one-resource lookup: p50 latency with one client, throughput at 1, 8 and 32 clients;
+- a one-resource lookup: p50 latency with one client, throughput at 1, 8 and 32 clients, both servers
+  running side by side and measured in turn, figure by figure (``--rounds``, median kept), so that they
+  see the same machine load;
 - the mixed workload (the named queries of ``queries/`` and the lookups/GROUP BYs of
   ``bench_endpoint.py``) at 32 clients.
 
@@ -146,18 +148,31 @@ def start(command: list[str], url: str) -> tuple[subprocess.Popen, float]:
     return process, time.perf_counter() - started
 
 
-def measure_server(process: subprocess.Popen, url: str, seconds: float) -> dict:
-    lookup = latency(url, LOOKUP, budget=seconds, max_requests=2000)["lookup"]
-    figures = {"lookup_p50_ms": lookup["p50_ms"]}
-    for clients in (1, 8, 32):
-        figures[f"lookup_rps_{clients}"] = throughput(url, LOOKUP, clients, seconds)["rps"]
-    mixed = throughput(url, workload(), 32, seconds)
-    figures["mixed_rps_32"], figures["mixed_errors"] = mixed["rps"], mixed["errors"]
-    figures["rss_mb"], figures["pss_mb"] = tree_memory(process.pid)
+def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: float, rounds: int) -> dict:
+    """Measure every server, interleaved: each figure is taken on one server, then the next, ``rounds`` times.
+
+    The machine's load changes over a run; alternating the servers for every measurement, and keeping the
+    median of the rounds, exposes them to the same load.
+    """
+    import statistics
+
+    samples: dict[str, dict[str, list]] = {name: {} for name in servers}
+    measurements = [("lookup_p50_ms", lambda url: latency(url, LOOKUP, budget=seconds, max_requests=2000)["lookup"]["p50_ms"])]
+    measurements += [(f"lookup_rps_{clients}", lambda url, c=clients: throughput(url, LOOKUP, c, seconds)["rps"])
+                     for clients in (1, 8, 32)]
+    for _ in range(rounds):
+        for key, measure in measurements:
+            for name, (_, url) in servers.items():
+                samples[name].setdefault(key, []).append(measure(url))
+    figures = {name: {key: statistics.median(values) for key, values in keys.items()} for name, keys in samples.items()}
+    for name, (process, url) in servers.items():
+        mixed = throughput(url, workload(), 32, seconds)
+        figures[name]["mixed_rps_32"], figures[name]["mixed_errors"] = mixed["rps"], mixed["errors"]
+        figures[name]["rss_mb"], figures[name]["pss_mb"] = tree_memory(process.pid)
     return figures
 
 
-def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int) -> dict:
+def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3) -> dict:
     import synthetic
 
     data = str(synthetic.write_ntriples(workdir / f"synthetic-{name}.nt", size)) if size else None
@@ -171,24 +186,26 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int)
 
     results = {"quads": built["quads"] + built["distinct"]}
     port = free_port()
-    url = f"http://127.0.0.1:{port}/sparql"
+    kg_url = f"http://127.0.0.1:{port}/sparql"
     command = [sys.executable, __file__, "--child-serve", str(build_dir), str(port), str(threads),
                *(["--data", data] if data else [])]
-    process, startup = start(command, url)
+    kg_process, kg_startup = start(command, kg_url)
     try:
-        results["kgserver"] = {"build_s": built["seconds"], "build_peak_mb": build_peak, "phases": built["phases"],
-                               "startup_s": startup, **measure_server(process, url, seconds)}
+        port = free_port()
+        ox_url = f"http://127.0.0.1:{port}/query"
+        ox_process, ox_startup = start(["oxigraph", "serve-read-only", "--location", str(ox_dir), "--bind",
+                                        f"127.0.0.1:{port}"], ox_url)
+        try:
+            figures = measure_servers({"kgserver": (kg_process, kg_url), "oxigraph": (ox_process, ox_url)},
+                                      seconds, rounds)
+        finally:
+            stop(ox_process)
     finally:
-        stop(process)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/query"
-    process, startup = start(["oxigraph", "serve-read-only", "--location", str(ox_dir), "--bind",
-                              f"127.0.0.1:{port}"], url)
-    try:
-        results["oxigraph"] = {"build_s": ox_seconds, "build_peak_mb": ox_peak, "startup_s": startup,
-                               **measure_server(process, url, seconds)}
-    finally:
-        stop(process)
+        stop(kg_process)
+    results["kgserver"] = {"build_s": built["seconds"], "build_peak_mb": build_peak, "phases": built["phases"],
+                           "startup_s": kg_startup, **figures["kgserver"]}
+    results["oxigraph"] = {"build_s": ox_seconds, "build_peak_mb": ox_peak, "startup_s": ox_startup,
+                           **figures["oxigraph"]}
     shutil.rmtree(ox_dir, ignore_errors=True)
     return results
 
@@ -222,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="bundled,100k,1m", help="comma-separated: bundled, 100k, 1m")
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds per throughput measurement")
     parser.add_argument("--threads", type=int, default=32, help="kgserver's threads per web process")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per figure (median kept)")
     parser.add_argument("--child-build", help=argparse.SUPPRESS)
     parser.add_argument("--child-serve", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -242,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
           f"pyoxigraph {pyoxigraph.__version__}, {server}")
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.scales.split(","):
-            report(name, run_scale(name, SCALES[name], Path(tmp), args.seconds, args.threads))
+            report(name, run_scale(name, SCALES[name], Path(tmp), args.seconds, args.threads, args.rounds))
+            print(f"  load average after the scale: {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -4,6 +4,7 @@ Prints figures (seconds); nothing is asserted.  Run from the repository root::
 
     python benchmarks/bench_validate.py                 # both measurements
     python benchmarks/bench_validate.py --compare-sparql 20000
+    python benchmarks/bench_validate.py --skip-contribution --skip-whole --large-turtle 676000 --large 1000000
 
 Goals on the project's 2-core machine: the contribution under 1 s, the 100k graph under 10 s.
 
@@ -14,11 +15,12 @@ Goals on the project's 2-core machine: the contribution under 1 s, the 100k grap
 2. *Whole graph*: ``benchmarks/synthetic.py`` writes 100k triples with the shape of the real
    data; they are validated as one contribution (SHACL engine ``auto`` picks the shapes compiled
    to SPARQL above 20k triples; pyshacl is timed on the same graph for comparison).
-3. ``--large N [--large ...]``: a synthetic contribution of N triples (700,000 is the size of a
-   30 MB Turtle plan; 1,000,000 the graph goal) through ``kgserver validate --format json`` in a
-   child process, with the fast engine: wall time and peak memory (RSS) of the process, and the
-   file size.  pyshacl on the same input can take a quarter of an hour, so it runs on at most
-   ``--pyshacl-cap`` triples (the first ones of the same file; 0 skips it) and prints what it ran on.
+3. ``--large-turtle N`` / ``--large N`` (repeatable): a Turtle contribution in the template's style
+   (``--large-turtle 676000`` writes the 28 MB plan of issue 11) or a synthetic N-Triples graph
+   (``--large 1000000``), through ``kgserver validate --format json`` in a child process, with the
+   fast engine and then with pyshacl: wall and CPU time, exit code and the child's peak memory (RSS).
+   pyshacl can take a quarter of an hour on such inputs: it is stopped after ``--pyshacl-timeout``
+   seconds and reported as "did not finish".
 4. ``--worst N``: every whole-graph check on an input built to be its worst case with N of each
    thing (N measures numbered alike under one section, N duplicate labels, a chain of N sub-items,
    a chain of N territories): seconds and rows per check.  A check that compares every pair would
@@ -127,36 +129,57 @@ def bench_whole_graph(tmp: Path, n_triples: int) -> None:
     print(f"  same graph with SHACL engine pyshacl: {seconds:.2f} s")
 
 
-def _child(args: list[str]) -> tuple[float, int, int, float]:
-    """Run ``python -m kgserver ARGS``; return wall seconds, exit code, the child's peak RSS in MB and its
-    CPU seconds (user + system: what the wall time would be on an idle core, the machine being shared)."""
-    import resource
+def _child(args: list[str], timeout: float | None = None) -> tuple[float, int | None, int, float]:
+    """Run ``python -m kgserver ARGS``; return wall seconds, exit code (None if stopped at ``timeout``), the
+    child's own peak RSS in MB and its CPU seconds (user + system: what the wall time would be on an idle
+    core, the machine being shared)."""
+    import signal
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    seconds, done = timed(subprocess.run, [sys.executable, "-m", "kgserver", *args], cwd=ROOT,
-                          capture_output=True, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return seconds, done.returncode, after.ru_maxrss // 1024, cpu
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "kgserver", *args], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    code = None
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            code = os.waitstatus_to_exitcode(status)
+            break
+        if timeout is not None and time.perf_counter() - start > timeout:
+            child.send_signal(signal.SIGKILL)
+            pid, status, usage = os.wait4(child.pid, 0)
+            break
+        time.sleep(0.2)
+    child.returncode = code if code is not None else -9
+    return time.perf_counter() - start, code, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def bench_large(tmp: Path, n_triples: int, pyshacl_cap: int) -> None:
+def _report_child(label: str, result) -> None:
+    seconds, code, peak, cpu = result
+    if code is None:
+        print(f"  {label}: did not finish in {seconds:.0f} s wall ({cpu:.0f} s CPU; stopped), peak RSS {peak} MB")
+    else:
+        print(f"  {label}: {seconds:.1f} s wall, {cpu:.1f} s CPU, exit {code}, peak RSS {peak} MB")
+
+
+def bench_large(tmp: Path, n_triples: int, pyshacl_timeout: float, turtle: bool = False) -> None:
+    """Validate an N-triple input in child processes: the fast engine, then pyshacl on the same file."""
     from synthetic import write_ntriples
 
-    path = write_ntriples(tmp / f"large-{n_triples}.nt", n_triples)
+    if turtle:
+        path = tmp / f"contribution-{n_triples}.ttl"
+        path.write_text(contribution_text(n_triples), encoding="utf-8")
+        kind = "Turtle contribution in the template's style"
+    else:
+        path = write_ntriples(tmp / f"large-{n_triples}.nt", n_triples)
+        kind = "synthetic graph in N-Triples"
     size = path.stat().st_size / 1e6
-    load = os.getloadavg()[0]
-    print(f"large input: {n_triples} synthetic triples ({size:.0f} MB of N-Triples; load average {load:.1f})")
-    seconds, code, peak, cpu = _child(["validate", "--shacl-engine", "fast", "--format", "json", str(path)])
-    print(f"  kgserver validate --shacl-engine fast: {seconds:.1f} s wall, {cpu:.1f} s CPU, exit {code}, "
-          f"peak RSS {peak} MB")
-    if pyshacl_cap:
-        cap = min(pyshacl_cap, n_triples)
-        capped = write_ntriples(tmp / f"capped-{cap}.nt", cap)
-        seconds, code, peak, cpu = _child(["validate", "--shacl-engine", "pyshacl", "--format", "json", str(capped)])
-        note = "the whole input" if cap == n_triples else f"the first {cap} triples only (--pyshacl-cap)"
-        print(f"  kgserver validate --shacl-engine pyshacl on {note}: {seconds:.1f} s wall, {cpu:.1f} s CPU, "
-              f"exit {code} (peak RSS of any child so far: {peak} MB)")
+    print(f"large input: {n_triples} triples, {kind}, {size:.0f} MB (load average {os.getloadavg()[0]:.1f})")
+    _report_child("kgserver validate --shacl-engine fast",
+                  _child(["validate", "--shacl-engine", "fast", "--format", "json", str(path)]))
+    if pyshacl_timeout:
+        _report_child(f"kgserver validate --shacl-engine pyshacl (limit {pyshacl_timeout:.0f} s)",
+                      _child(["validate", "--shacl-engine", "pyshacl", "--format", "json", str(path)], pyshacl_timeout))
+    print(f"  (load average after: {os.getloadavg()[0]:.1f})")
 
 
 def bench_worst(n: int) -> None:
@@ -242,17 +265,21 @@ def main(argv=None) -> int:
     parser.add_argument("--worst", type=int, action="append", default=[], metavar="N",
                         help="every whole-graph check on worst-case inputs of N of each thing (repeatable)")
     parser.add_argument("--large", type=int, action="append", default=[], metavar="N",
-                        help="validate an N-triple synthetic contribution in a child process (repeatable)")
-    parser.add_argument("--pyshacl-cap", type=int, default=100_000, metavar="N",
-                        help="with --large, run pyshacl on at most N triples (0: not at all)")
+                        help="validate an N-triple synthetic graph (N-Triples) in a child process (repeatable)")
+    parser.add_argument("--large-turtle", type=int, action="append", default=[], metavar="N",
+                        help="validate an N-triple Turtle contribution in the template's style (676000: 28 MB)")
+    parser.add_argument("--pyshacl-timeout", type=float, default=300, metavar="S",
+                        help="with --large, stop pyshacl after S seconds and say so (0: do not run it)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_contribution:
             bench_contribution(Path(tmp))
         for n in args.worst:
             bench_worst(n)
+        for n_triples in args.large_turtle:
+            bench_large(Path(tmp), n_triples, args.pyshacl_timeout, turtle=True)
         for n_triples in args.large:
-            bench_large(Path(tmp), n_triples, args.pyshacl_cap)
+            bench_large(Path(tmp), n_triples, args.pyshacl_timeout)
         if not args.skip_whole:
             bench_whole_graph(Path(tmp), args.triples)
         if args.compare_sparql:

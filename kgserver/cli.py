@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "explain": "kgserver.commands.explain:explain",
     "export": "kgserver.commands.export:export",
     "docs": "kgserver.commands.docs:docs",
+    "publish": "kgserver.commands.publish:publish",
 }
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install kgserver with its test dependencies into .venv and run the whole test suite (pytest, two workers).
 # Needs Python 3.11+.  As root on Debian it also installs what the browser and client tests drive:
-# Chromium, roqet (rasqal-utils) and Node.js with npm; Comunica comes from tests/clients/package-lock.json.
+# Chromium, roqet (rasqal-utils), Node.js with npm and Virtuoso 7 (virtuoso-opensource-7-bin, the external
+# store of tests/stores); Comunica comes from tests/clients/package-lock.json.
 # Each step says what it installs; arguments are passed to pytest (e.g. `scripts/test.sh -n 0 tests/test_pages.py`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,14 +24,15 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v roqet >/dev/null 2>&1 || missing+=(rasqal-utils)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource-7-bin)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    step "Installing Debian packages for the browser and client tests: ${missing[*]} (about a minute)"
+    step "Installing Debian packages for the browser, client and store tests: ${missing[*]} (about a minute)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
       | grep -E '^(Setting up|Unpacking) ' | sed 's/^/   /' || true
   else
-    echo "warning: missing ${missing[*]}; the browser and client tests will fail (apt-get install ${missing[*]})" >&2
+    echo "warning: missing ${missing[*]}; the browser, client and store tests will fail (apt-get install ${missing[*]})" >&2
   fi
 fi
 

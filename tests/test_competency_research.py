@@ -39,13 +39,12 @@ EXPECTED: dict[str, tuple[dict[str, str], list[str], list[tuple[str | None, ...]
     # 002 ("Pla de Barris de l'Ajuntament", "Àrees de l'Ajuntament"); 003 never names it.
     # AESCAT: 000 (finances ètiques) and 004 (relacions amb l'ecosistema). CONFCOOP (000) = Confederació de
     # Cooperatives de Catalunya (004), and "la xarxa de municipis per l'ESS" (001, measure 16) = XMESS (004):
-    # identities of ours (skos:exactMatch in the editorial identity graph). Coòpolis: 002 (measure 31) and 003
-    # ("Coòpolis, l'Ateneu Cooperatiu de Barcelona"), a project that is also an organisation.
+    # identities of ours (skos:exactMatch in the editorial identity graph). Coòpolis (002, 003) is not here: the
+    # sources call it a project and an "equipament", not an organisation.
     "entities-in-several-documents": ({}, ["entity", "label", "documents"], [
         (ID + "entity/ajuntament-de-barcelona", "Ajuntament de Barcelona", "3"),
         (ID + "entity/aescat", "AESCAT", "2"),
         (ID + "entity/confederacio-de-cooperatives-de-catalunya", "Confederació de Cooperatives de Catalunya", "2"),
-        (ID + "project/coopolis", "Coòpolis", "2"),
         (ID + "entity/xmess", "Xarxa de Municipis per l'Economia Social i Solidària", "2")]),
     # 004, bullets "•" under each left-column heading, then their "o" / "▪" / indented "•" sub-items:
     # Acollida 2 (+4 +6), Assessoraments 5 (+5), Comissions 4 (+2), Comunicació 2 (+6, of which the campaign

@@ -155,7 +155,11 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, threads: int, timeo
 )
 @click.option("--max-rows", type=click.IntRange(1), default=None, help="Result rows kept at most [default: 100000].")
 @click.option("--no-inferred", is_flag=True, help="Serve the asserted graphs only, without the inferred graph.")
-def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows, no_inferred):
+@click.option("--store", envvar="KGSERVER_STORE", default=None, metavar="URL",
+              help="Serve the release `kgserver publish` put in this external SPARQL store (Virtuoso's "
+                   "http://HOST:8890/sparql, the Oxigraph server's http://HOST:7878/query) instead of the "
+                   "embedded build [default: $KGSERVER_STORE].")
+def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows, no_inferred, store):
     """Serve the graph: front page at /, SPARQL endpoint at /sparql, query UI at /query, health at /health.
 
     The graph is built (or its build found) and checked before anything is served: a broken
@@ -179,11 +183,14 @@ def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows
         config["QUERY_WORKERS"] = query_workers
     if no_inferred:
         config["INCLUDE_INFERRED"] = False
+    if store:
+        config["STORE"] = store
     app = create_app(config)  # builds (in a child) or finds the build; raises before any port is bound
     state = app.extensions["kgserver"]
     click.echo(
         f"kgserver: {state.triple_count} triples; engine {state.engine}; "
-        f"query time limit {state.query_timeout:g} s; {state.query_workers} query workers per web process"
+        f"query time limit {state.query_timeout:g} s; {state.query_workers} query "
+        f"{'requests to the store at once' if store else 'workers'} per web process"
     )
     from ..web.server import run_server  # waitress, hardened against slow clients (see that module)
 

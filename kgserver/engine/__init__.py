@@ -8,6 +8,7 @@ engines run in-process (tests, the command line) or inside the worker processes 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import QueryRefused, QueryTooDeep, ServiceRefused
 from .scan import MAX_NESTING, QueryInfo, scan
@@ -62,7 +63,24 @@ class Answer:
     truncated: bool = False
 
 
+#: Query texts up to this length have their check remembered (the same lookups come again and again).
+CHECKED_TEXT_MAX = 4096
+
+
 def check_query(text: str) -> QueryInfo:
+    """Refuse what the endpoint never runs; return what the scan found (remembered for short texts).
+
+    :raises QueryRefused: for a SPARQL Update (the endpoint is read-only).
+    :raises ServiceRefused: for a federated query (``SERVICE``).
+    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`.
+    :raises QuerySyntaxError: for an escape that names no character.
+    """
+    if len(text) <= CHECKED_TEXT_MAX:
+        return _check_remembered(text)
+    return _check(text)
+
+
+def _check(text: str) -> QueryInfo:
     """Refuse what the endpoint never runs; return what the scan found.
 
     The scan is linear in the text; a text that mentions ``service`` anywhere is also
@@ -90,18 +108,24 @@ def check_query(text: str) -> QueryInfo:
     return info
 
 
-def make_engine(name: str, store):
+_check_remembered = lru_cache(maxsize=512)(_check)  # refusals raise: only accepted texts are kept
+
+
+def make_engine(name: str, store, quads: int | None = None):
     """Return the engine ``name`` (``oxigraph`` or ``rdflib``) over an Oxigraph store.
 
     The Oxigraph engine takes the store over (it writes the merge of the named graphs
     into its default graph): pass a fresh store, or call this in a forked process.
 
+    :param quads: how many quads a built (on-disk, read-only) store holds, if known: the
+        Oxigraph engine then works on a copy in memory when they are few enough
+        (:data:`~kgserver.engine.oxigraph.MEMORY_COPY_MAX_QUADS`).
     :raises ValueError: for an unknown engine name.
     """
     if name == "oxigraph":
-        from .oxigraph import OxigraphEngine
+        from .oxigraph import OxigraphEngine, memory_copy
 
-        return OxigraphEngine(store)
+        return OxigraphEngine(memory_copy(store, quads))
     if name == "rdflib":
         from .rdflib_engine import RdflibEngine
 

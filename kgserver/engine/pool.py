@@ -19,6 +19,21 @@ The pool refuses to start when that fails, unless ``isolation`` is ``"off"``.
 If the web process dies, the workers and the zygote see their socket close and
 exit; a worker stuck in a query also kills itself (``SIGALRM``) shortly after the
 time limit, so nothing outlives the server for long.
+
+Two rules keep the service answering while some clients run long queries, by design
+rather than by luck:
+
+* **A new client never queues behind others' long queries.**  When every worker is busy
+  and a client that runs no query yet asks, the pool forks an *extra* worker for it
+  from the zygote (at most ``extra`` of them at once; past the base size, one idle worker
+  is kept as a spare and the others exit).  The per-client share still bounds what each client holds.
+* **A long query yields the CPU.**  Workers run at the web process's priority; a query
+  still running after :data:`DEMOTE_AFTER` seconds is moved to a low CPU priority
+  (``nice`` 10); once it answers, its priority is given back where the system allows it
+  (root, ``CAP_SYS_NICE``), else the worker stays demoted (it is not replaced, which would
+  throw away what it keeps between queries).  The web
+  process (``/health``, dispatch) goes first on the CPU, whatever the long queries do, and
+  fresh workers (extra ones, replacements) start at its priority.
 """
 
 from __future__ import annotations
@@ -28,6 +43,7 @@ import os
 import pickle
 import queue
 import resource
+import select
 import signal
 import socket
 import struct
@@ -44,8 +60,11 @@ log = logging.getLogger(__name__)
 
 #: Seconds a worker keeps running past the time limit before it kills itself.
 SELF_KILL_GRACE = 5
-#: How much lower than the web process's the query workers' CPU priority is (``nice``).
-WORKER_NICENESS = 10
+#: Seconds a query runs at the web process's CPU priority before it is demoted to :data:`DEMOTED_NICENESS`.
+DEMOTE_AFTER = 0.1
+#: The CPU priority (``nice``) of a query that ran past :data:`DEMOTE_AFTER` (the web process and
+#: fresh queries, at 0, weigh about ten times as much on the CPU).
+DEMOTED_NICENESS = 10
 #: Peak memory (bytes) past which a worker exits after its answer, to be replaced by a fresh one.
 MAX_WORKER_RSS = 1024 * 1024 * 1024
 
@@ -80,26 +99,30 @@ def _receive(sock: socket.socket):
 
 
 class _Worker:
-    __slots__ = ("pid", "sock")
+    __slots__ = ("pid", "sock", "demoted")
 
     def __init__(self, pid: int, sock: socket.socket):
         self.pid = pid
         self.sock = sock
+        self.demoted = False
 
 
 class WorkerPool:
-    """A fixed number of query worker processes sharing one engine image.
+    """Query worker processes sharing one engine image: ``size`` always, up to ``extra`` more for new clients.
 
     :param engine_factory: called once, in the zygote, to build the engine; the
         engine needs an ``execute(QueryRequest) -> Answer`` method.
-    :param size: number of worker processes (queries running at the same time).
+    :param size: number of worker processes kept running.
     :param timeout: seconds a query may run (waiting for a free worker included).
     :param isolation: ``"seccomp"`` (workers cannot open network sockets; the pool does not
         start where that fails) or ``"off"`` (explicitly run without it).
+    :param extra: workers forked on top of ``size`` for clients that run no query yet
+        while every worker is busy (None: as many as ``size``, at least 2).
     """
 
     def __init__(
-        self, engine_factory: Callable[[], object], size: int, timeout: float, isolation: str = "seccomp"
+        self, engine_factory: Callable[[], object], size: int, timeout: float, isolation: str = "seccomp",
+        extra: int | None = None,
     ):
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
@@ -116,6 +139,9 @@ class WorkerPool:
         self._zygote_sock: socket.socket | None = None
         self.owner_pid: int | None = None
         self.replaced = 0
+        self.extra = max(2, size) if extra is None else max(0, int(extra))
+        self._live = 0  # workers alive (idle or busy), base and extra
+        self._live_lock = threading.Lock()
         self.shares = ClientShares(max(1, size // 2), size)
 
     # --- life cycle --------------------------------------------------------------------
@@ -151,6 +177,7 @@ class WorkerPool:
             )
         for _ in range(self.size):
             self._idle.put(self._spawn())
+        self._live = self.size
         return self
 
     def close(self) -> None:
@@ -216,16 +243,16 @@ class WorkerPool:
         """
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        with self.shares.hold(client, deadline, limit):
-            return self._run(request, limit, deadline, gone)
+        with self.shares.hold(client, deadline, limit) as held:
+            return self._run(request, limit, deadline, gone, new_client=held == 1)
 
-    def _run(self, request, limit: float, deadline: float, gone) -> Answer:
-        worker = self._acquire(deadline, limit)
+    def _run(self, request, limit: float, deadline: float, gone, new_client: bool = False) -> Answer:
+        worker = self._acquire(deadline, limit, new_client)
         healthy = False
         try:
             worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))  # a stuck worker never hangs us
             _send(worker.sock, (request, limit))
-            _wait_readable(worker.sock, deadline, gone)
+            _wait_answer(worker, deadline, gone)
             worker.sock.settimeout(max(deadline - time.monotonic(), 0.000_001))
             ok, payload = _receive(worker.sock)
             healthy = True
@@ -239,20 +266,50 @@ class WorkerPool:
                 "the query worker stopped unexpectedly (it may have run out of memory)"
             ) from None
         finally:
-            if healthy:
-                self._idle.put(worker)
-            else:
-                self._replace(worker)
+            self._release(worker, healthy)
         if ok:
             return payload
         raise payload
 
-    def _acquire(self, deadline: float, limit: float) -> _Worker:
-        """Return an idle, living worker (one that died while idle is replaced, not used)."""
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        """Put a worker back; replace it if it failed.
+
+        Past the base size, a worker is kept only as the one idle spare (the next new client
+        then needs no fork); the others exit.
+        """
+        if healthy:
+            if worker.demoted:
+                worker.demoted = not _restore(worker.pid)
+            with self._live_lock:
+                retire = self._live > self.size and not self._idle.empty()
+                if retire:
+                    self._live -= 1
+            if not retire:
+                self._idle.put(worker)
+                return
+            _kill(worker.pid)
+            worker.sock.close()
+            return
+        self._replace(worker)
+
+    def _acquire(self, deadline: float, limit: float, new_client: bool = False) -> _Worker:
+        """Return an idle, living worker (one that died while idle is replaced, not used).
+
+        A new client (one that runs no other query) finding every worker busy gets an extra
+        worker, forked for it, while fewer than ``extra`` run.
+        """
         while True:
             try:
-                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
+                worker = self._idle.get_nowait()
             except queue.Empty:
+                worker = self._extra_worker() if new_client else None
+                if worker is not None:
+                    return worker
+                try:
+                    worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
+                except queue.Empty:
+                    worker = None
+            if worker is None:
                 raise EndpointBusy(
                     f"the server is busy: no query worker became free within {limit:g} s; try again later"
                 ) from None
@@ -260,13 +317,36 @@ class WorkerPool:
                 return worker
             self._replace(worker)
 
+    def _extra_worker(self) -> _Worker | None:
+        """Fork a worker beyond the base size, if fewer than ``extra`` run; None otherwise."""
+        with self._live_lock:
+            if self._live >= self.size + self.extra:
+                return None
+            self._live += 1
+        try:
+            return self._spawn()
+        except (OSError, KGError):
+            with self._live_lock:
+                self._live -= 1
+            log.exception("could not start an extra query worker")
+            return None
+
     def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker``; start a fresh one in its place unless the pool is past its base size."""
         _kill(worker.pid)
         worker.sock.close()
         self.replaced += 1
+        with self._live_lock:
+            shrink = self._live > self.size
+            if shrink:
+                self._live -= 1
+        if shrink:
+            return
         try:
             self._idle.put(self._spawn())
         except (OSError, KGError):
+            with self._live_lock:
+                self._live -= 1
             log.exception("could not replace a query worker")
 
 
@@ -292,10 +372,6 @@ def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: fl
     _send(sock, failure)
     if failure is not None:
         return
-    try:
-        os.nice(WORKER_NICENESS)  # the web process (health, dispatch, other answers) goes first on the CPU
-    except OSError:
-        pass
     from . import structure
 
     structure.preload()  # the SERVICE check's parser, imported once for every worker
@@ -347,22 +423,43 @@ def _worker_main(sock: socket.socket, engine) -> None:
 GONE_POLL = 0.25
 
 
-def _wait_readable(sock: socket.socket, deadline: float, gone: Callable[[], bool] | None) -> None:
-    """Wait until the worker answers; raise ClientGone as soon as the client has left, TimeoutError at the deadline."""
-    if gone is None:
-        return  # the blocking receive waits, up to the deadline
-    import selectors
+def _wait_answer(worker: _Worker, deadline: float, gone: Callable[[], bool] | None) -> None:
+    """Wait until the worker answers; demote a long query; raise ClientGone as soon as the client has left.
 
-    with selectors.DefaultSelector() as selector:
-        selector.register(sock, selectors.EVENT_READ)
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            if selector.select(min(left, GONE_POLL)):
-                return
-            if gone():
-                raise ClientGone("the client closed its connection; its query was stopped")
+    :raises TimeoutError: at the deadline.
+    """
+    poller = select.poll()
+    poller.register(worker.sock, select.POLLIN)
+    step = DEMOTE_AFTER
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        if poller.poll(max(1, int(min(left, step) * 1000) + 1)):
+            return
+        if not worker.demoted:
+            worker.demoted = _demote(worker.pid)
+        step = GONE_POLL
+        if gone is not None and gone():
+            raise ClientGone("the client closed its connection; its query was stopped")
+
+
+def _restore(pid: int) -> bool:
+    """Give a demoted worker the web process's CPU priority back, where allowed (``CAP_SYS_NICE``, root)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0))
+    except OSError:  # an unprivileged process cannot lower a nice value: the worker stays demoted
+        return False
+    return True
+
+
+def _demote(pid: int) -> bool:
+    """Move a worker to :data:`DEMOTED_NICENESS`; tell whether it was done."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, DEMOTED_NICENESS)
+    except OSError:  # already gone, or not permitted: keep it as it is
+        return False
+    return True
 
 
 def _recv_exact(sock: socket.socket, size: int) -> bytes | bytearray | None:

@@ -25,10 +25,13 @@ class ClientShares:
     def hold(self, client: str | None, deadline: float, limit: float):
         """Hold one of ``client``'s share while the block runs (None: no client, no limit).
 
+        Yields how many workers the client holds with this one (1: it runs no other query;
+        0 for no client).
+
         :raises EndpointBusy: when the client's share stayed full until ``deadline``.
         """
         if client is None:
-            yield
+            yield 0
             return
         with self._changed:
             while self._held.get(client, 0) >= self.share:
@@ -39,9 +42,9 @@ class ClientShares:
                         f"{self.size} query workers, and none ended within {limit:g} s; try again later"
                     )
                 self._changed.wait(left)
-            self._held[client] = self._held.get(client, 0) + 1
+            held = self._held[client] = self._held.get(client, 0) + 1
         try:
-            yield
+            yield held
         finally:
             with self._changed:
                 count = self._held.pop(client, 1) - 1

@@ -8,17 +8,26 @@ from pathlib import Path
 from rdflib import Graph
 
 from ..bundle import RDF_SUFFIXES
-from ..errors import InputError
-from ..rdfio import format_for_path, parse_bytes, parse_file
+from ..errors import InputError, RDFSyntaxError
+from ..rdfio import format_for_path, load_into_store, parse_bytes, parse_file
 
 
 @dataclass
 class ContributedFile:
-    """One contributed document: the name shown in reports, its graph, and its path if it is a file."""
+    """One contributed document: the name shown in reports, its graph, and its path if it is a file.
+
+    ``graph`` is None when the document was parsed straight into the validation store
+    (:func:`load_into`); ``triples`` is then its size.
+    """
 
     name: str
-    graph: Graph
+    graph: Graph | None
     path: Path | None = None
+    triples: int = 0
+
+    def size(self) -> int:
+        """Return the number of triples of the document."""
+        return len(self.graph) if self.graph is not None else self.triples
 
 
 def expand_paths(paths) -> list[Path]:
@@ -64,8 +73,34 @@ def load_files(paths, file_base: bool = False) -> list[ContributedFile]:
     return files
 
 
+def load_into(paths, store, graph_name: str, file_base: bool = False) -> list[ContributedFile]:
+    """Parse every file named by ``paths`` straight into ``store``'s graph ``graph_name`` (no rdflib graph).
+
+    Same errors as :func:`load_files`; after one, the store is to be discarded (nothing is validated).
+    """
+    files = []
+    for path in expand_paths(paths):
+        fmt = format_for_path(path)
+        base = path.resolve().as_uri() if fmt == "json-ld" or file_base else None
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise RDFSyntaxError(str(path), f"cannot read file: {err.strerror}") from None
+        triples = load_into_store(store, data, fmt, graph_name, source=str(path), base_iri=base)
+        item = ContributedFile(str(path), None, path.resolve(), triples)
+        if triples == 0:  # nothing new: an empty file, or one saying again what an earlier file says
+            _non_empty(ContributedFile(item.name, parse_bytes(data, fmt, source=item.name, base_iri=base)))
+        files.append(item)
+    return files
+
+
+def total_bytes(paths) -> int:
+    """Return the size in bytes of the RDF files named by ``paths``."""
+    return sum(path.stat().st_size for path in expand_paths(paths))
+
+
 def _non_empty(item: ContributedFile) -> ContributedFile:
-    if len(item.graph) == 0:
+    if item.size() == 0:
         raise InputError(
             f"{item.name}: the document holds no triple (JSON-LD keys without an @context mapping, "
             "or an empty file?); nothing to validate"

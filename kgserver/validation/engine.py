@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 SUBCLASS_GRAPH = GRAPH["validation/subclass"]
 CONTRIBUTION_GRAPH = GRAPH["validation/contribution"]
+#: What the SHACL shapes see besides the contribution, copied into one graph while they run: the
+#: bundled data and the subclass triples (Oxigraph's queries cost about 2.4 times more over the
+#: dozen graphs of the bundled files than over one).  Removed before the whole-graph checks run.
+SHACL_VIEW_GRAPH = GRAPH["validation/shacl-view"]
 
 
 def data_graph(name: str):
@@ -54,24 +58,84 @@ def data_graph(name: str):
 #: takes about 11 s on 100k triples with the mandatory shapes alone, 32 s with all of them).
 PYSHACL_LIMIT = 20_000
 
+#: Contributions larger than this (bytes of files) are parsed straight into Oxigraph, with no rdflib
+#: graph (several times faster and smaller): those are past :data:`PYSHACL_LIMIT` in any usual syntax.
+DIRECT_BYTES = 1_000_000
+
 
 class _Scope:
-    """Which resources a run reports on, and the file each is described in."""
+    """Which resources a run reports on, and the file each is described in.
 
-    def __init__(self):
+    With a contribution parsed into rdflib graphs, the maps are filled up front; with one parsed
+    straight into the validation store (``store``), a resource is looked up there when a finding
+    names it, so nothing is kept per triple.
+    """
+
+    def __init__(self, store: ox.Store | None = None, files: list[str] | None = None):
         self.described: dict[str, str] = {}  # focus (n3) -> file describing it
         self.referenced: dict[str, str] = {}  # IRI (n3) linked to by the contribution -> file
-        self.lines: dict[str, int] = {}  # focus (n3) -> line of its description in its file
+        self.lines: dict[str, tuple[str, int]] = {}  # focus (n3) -> file and line of its description
         self.everything = False
+        self.store = store
+        self.only_file = files[0] if files and len(files) == 1 else None
+        self._looked_up: dict[tuple[str, bool], bool] = {}
+
+    def _in_store(self, focus: str, as_subject: bool) -> bool:
+        key = (focus, as_subject)
+        if key not in self._looked_up:
+            from .oxterms import from_n3
+
+            term = from_n3(focus)
+            graph = ox.NamedNode(str(CONTRIBUTION_GRAPH))
+            quads = (() if term is None else self.store.quads_for_pattern(term, None, None, graph) if as_subject
+                     else self.store.quads_for_pattern(None, None, term, graph) if isinstance(term, ox.NamedNode)
+                     else ())
+            self._looked_up[key] = next(iter(quads), None) is not None
+        return self._looked_up[key]
+
+    def is_described(self, focus: str) -> bool:
+        """Return whether the contribution describes ``focus`` (it is the subject of a contributed triple)."""
+        return focus in self.described if self.store is None else self._in_store(focus, True)
+
+    def is_referenced(self, focus: str) -> bool:
+        """Return whether the contribution links to the IRI ``focus``."""
+        return focus in self.referenced if self.store is None else self._in_store(focus, False)
 
     def file_of(self, focus: str) -> str | None:
+        if focus in self.lines:
+            return self.lines[focus][0]
+        if self.store is not None:
+            return self.only_file if self.is_described(focus) or self.is_referenced(focus) else None
         return self.described.get(focus) or self.referenced.get(focus)
 
     def keeps(self, finding: Finding) -> bool:
         """Keep findings about described resources, and violations of resources the contribution links to."""
-        if self.everything or finding.focus in self.described:
+        if self.everything or self.is_described(finding.focus):
             return True
-        return finding.severity == "Violation" and finding.focus in self.referenced
+        return finding.severity == "Violation" and self.is_referenced(finding.focus)
+
+    def locate(self, contribution: list[ContributedFile], findings: list[Finding]) -> None:
+        """Find the line of each described resource that has a finding (a second, targeted read of the files)."""
+        from ..rdfio import format_for_path
+        from .lines import subject_lines
+        from .oxterms import from_n3
+
+        wanted = {}
+        for finding in findings:
+            if finding.focus not in wanted and self.is_described(finding.focus):
+                term = from_n3(finding.focus)
+                if isinstance(term, ox.NamedNode):
+                    wanted[finding.focus] = term.value
+        for item in contribution:
+            missing = {iri for focus, iri in wanted.items() if focus not in self.lines}
+            if item.path is None or not missing:
+                continue
+            if self.store is None:  # the file a resource is described in is known: look there only
+                missing = {wanted[f] for f in wanted if f not in self.lines and self.described.get(f) == item.name}
+            fmt = format_for_path(item.path)
+            iri_base = item.path.as_uri() if fmt == "json-ld" else None
+            for focus, line in subject_lines(item.path, fmt, iri_base, missing).items():
+                self.lines.setdefault(focus, (item.name, line))
 
 
 def _describe(scope_map: dict[str, str], graph: Graph, name: str) -> None:
@@ -185,6 +249,7 @@ def validate_graphs(
     consistency: bool = True,
     shacl_engine: str = "auto",
     progress=None,
+    store: ox.Store | None = None,
 ) -> Report:
     """Validate a contribution with the graph it joins, or the bundled graph alone.
 
@@ -196,13 +261,16 @@ def validate_graphs(
         :mod:`.sparql_shacl`; ``sparql`` is its former name), or ``auto``: pyshacl up to
         :data:`PYSHACL_LIMIT` triples.
     :param progress: called with (done, total) as the fast engine's queries run, if given.
+    :param store: a new store holding the contribution, parsed straight into :data:`CONTRIBUTION_GRAPH`
+        (:func:`.contribution.load_into`; its files have no rdflib graph): the fast engine only.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     context = context or bundle_context()
     timings["context"] = time.perf_counter() - started
 
-    scope = _Scope()
+    preloaded = store is not None
+    scope = _Scope(store, [c.name for c in contribution or []]) if preloaded else _Scope()
     replaced = {c.path for c in contribution or [] if c.path is not None}
     base = [(path, graph) for path, graph in context.data.items() if path not in replaced]
     report = Report(files=[c.name for c in contribution or []])
@@ -218,33 +286,24 @@ def validate_graphs(
         report.triples = len(data)
         data += context.subclass
     else:
-        for item in contribution:
+        for item in contribution if not preloaded else ():
             _describe(scope.described, item.graph, item.name)
-            if item.path is not None:
-                from ..rdfio import format_for_path
-                from .lines import subject_lines
-
-                fmt = format_for_path(item.path)
-                iri_base = item.path.as_uri() if fmt == "json-ld" else None
-                for focus, line in subject_lines(item.path, fmt, iri_base).items():
-                    scope.lines.setdefault(focus, line)
-        for item in contribution:
             for obj in item.graph.objects(unique=True):
                 if isinstance(obj, URIRef):
                     scope.referenced.setdefault(n3(obj), item.name)
-        report.triples = sum(len(c.graph) for c in contribution)
+        report.triples = sum(c.size() for c in contribution)
     timings["merge"] = time.perf_counter() - t
 
     # the validation store: ontology, bundled data, contribution, each in its own graph
     t = time.perf_counter()
-    store = ox.Store()
+    store = store if preloaded else ox.Store()
     store.bulk_extend(context.quads("ontology", context.ontology, ONTOLOGY_GRAPH))
     store.bulk_extend(context.quads("subclass", context.subclass, SUBCLASS_GRAPH))
     # one graph per bundled file, so a check can ask what one file says (one-class.rq)
     data_graphs = [data_graph(context.display_name(path)) for path, _ in base]
     for (path, graph), graph_name in zip(base, data_graphs):
         store.bulk_extend(context.quads(path, graph, graph_name))
-    for item in contribution or []:
+    for item in contribution if contribution and not preloaded else []:
         store.bulk_extend(to_quads(item.graph, CONTRIBUTION_GRAPH))
     timings["store"] = time.perf_counter() - t
 
@@ -254,7 +313,13 @@ def validate_graphs(
     if shacl_engine == "auto":
         shacl_engine = "pyshacl" if report.triples <= PYSHACL_LIMIT else "fast"
     shacl_engine = "fast" if shacl_engine == "sparql" else shacl_engine
-    shacl_graphs = [ox.NamedNode(str(g)) for g in (*data_graphs, CONTRIBUTION_GRAPH, SUBCLASS_GRAPH)]
+    view = ox.NamedNode(str(SHACL_VIEW_GRAPH))
+    for path, graph in base:  # (pyshacl too may fall back on the compiled shapes)
+        store.bulk_extend(context.quads(("view", path), graph, SHACL_VIEW_GRAPH))
+    store.bulk_extend(context.quads(("view", "subclass"), context.subclass, SHACL_VIEW_GRAPH))
+    shacl_graphs = [ox.NamedNode(str(CONTRIBUTION_GRAPH)), view]
+    if shacl_engine == "pyshacl" and preloaded:
+        raise ValueError("the pyshacl engine needs the contribution as rdflib graphs, not parsed into the store")
     if shacl_engine == "pyshacl":
         shacl_data = data if contribution is None else _neighbourhood(contribution, [g for _, g in base], context)
         try:
@@ -270,13 +335,14 @@ def validate_graphs(
         raw = run_compiled(store, shacl_graphs, progress=progress)
     else:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or fast")
+    store.remove_graph(view)
     shacl_findings = [f for f in raw if scope.keeps(f)]
     timings[f"shacl ({shacl_engine})"] = time.perf_counter() - t
 
     t = time.perf_counter()
     check_findings = []
     keep_focus = (lambda focus: True) if scope.everything else (
-        lambda focus: focus in scope.described or focus in scope.referenced
+        lambda focus: scope.is_described(focus) or scope.is_referenced(focus)
     )
     for check in bundled_checks():
         check_findings += [f for f in run_check(store, check, keep_focus) if scope.keeps(f)]
@@ -286,7 +352,11 @@ def validate_graphs(
     t = time.perf_counter()
     declared = context.declared()
     vocab_findings = []
-    for graph in [c.graph for c in contribution] if contribution is not None else [g for _, g in base]:
+    if preloaded:
+        from .vocabulary import StoreTerms
+
+        vocab_findings = unknown_terms(StoreTerms(store, str(CONTRIBUTION_GRAPH)), declared)
+    for graph in [g for _, g in base] if contribution is None else [c.graph for c in contribution if not preloaded]:
         vocab_findings += unknown_terms(graph, declared)
     timings["vocabulary"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -298,13 +368,17 @@ def validate_graphs(
     linked_wrongly = {f.value for f in shacl_findings + check_findings if f.severity == "Violation"}
     reasoning_findings = [
         f for f in reasoning_findings
-        if scope.everything or f.focus in scope.described or f.focus not in linked_wrongly
+        if scope.everything or scope.is_described(f.focus) or f.focus not in linked_wrongly
     ]
     # a fallback check (generic, from the ontology's ranges) repeating what a shape said adds nothing
     said = {(f.severity, f.focus, f.path, f.value) for f in shacl_findings}
     extra = [f for f in check_findings + vocab_findings + reasoning_findings
              if not (f.fallback and (f.severity, f.focus, f.path, f.value) in said)]
+    t = time.perf_counter()
+    if contribution is not None:
+        scope.locate(contribution, shacl_findings + extra)
     located = [_with_file(f, scope) for f in shacl_findings + extra]
+    timings["lines"] = time.perf_counter() - t
     from .hints import did_you_mean, group_by_cause
 
     report.add(group_by_cause(did_you_mean(located, store, context.ontology)))
@@ -316,8 +390,8 @@ def _with_file(finding: Finding, scope: _Scope) -> Finding:
     from dataclasses import replace
 
     file = scope.file_of(finding.focus)
-    line = scope.lines.get(finding.focus) if file == scope.described.get(finding.focus) else None
-    return replace(finding, file=file, line=line)
+    where = scope.lines.get(finding.focus)
+    return replace(finding, file=file, line=where[1] if where and where[0] == file else None)
 
 
 def validate_paths(paths: Iterable | None = None, **options) -> Report:
@@ -326,11 +400,19 @@ def validate_paths(paths: Iterable | None = None, **options) -> Report:
     :raises RDFSyntaxError: if a file does not parse (nothing is validated then).
     :raises InputError: if a path does not exist or a folder holds no RDF file.
     """
-    from .contribution import load_files
+    from .contribution import load_files, load_into, total_bytes
 
     paths = list(paths or [])
-    contribution = load_files(paths) if paths else None
+    engine = options.get("shacl_engine", "auto")
+    store = None
+    if paths and (engine in ("fast", "sparql") or engine == "auto" and total_bytes(paths) > DIRECT_BYTES):
+        store = ox.Store()
+        contribution = load_into(paths, store, str(CONTRIBUTION_GRAPH))
+        if engine == "auto" and sum(c.size() for c in contribution) <= PYSHACL_LIMIT:
+            store, contribution = None, load_files(paths)  # large files, few triples: pyshacl's turn
+    else:
+        contribution = load_files(paths) if paths else None
     t = time.perf_counter()
-    report = validate_graphs(contribution, **options)
+    report = validate_graphs(contribution, store=store, **options)
     report.timings["total"] = time.perf_counter() - t
     return report

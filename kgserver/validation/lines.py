@@ -13,6 +13,7 @@ several places gets its first line.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -36,10 +37,23 @@ def _token(line: str) -> str:
     return line[:end]
 
 
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"' + r"|'(?:[^'\\\n]|\\.)*'")  # one unambiguous pass: linear
+
+
+def _unescape(token: str) -> str:
+    """Undo ``\\uXXXX`` escapes (IRIs) and ``\\-``-style escapes of local names, as the parser does."""
+    token = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token)
+    if not token.startswith("<"):
+        token = re.sub(r"\\(.)", r"\1", token)
+    return token
+
+
 def _expand(token: str, prefixes: dict[str, str], base: str | None) -> str | None:
+    if "\\" in token:
+        token = _unescape(token)
     if token.startswith("<") and token.endswith(">"):
-        iri = token[1:-1]
-        return urljoin(base, iri) if base and ":" not in iri.split("/")[0] else iri
+        return _resolve(base, token[1:-1])
     if token.startswith("_:") or ":" not in token:
         return None
     prefix, _, local = token.partition(":")
@@ -52,69 +66,138 @@ def _declaration(line: str, prefixes: dict[str, str], base: str | None) -> str |
     keyword = words[0].lower()
     if keyword in ("@prefix", "prefix") and len(words) >= 3 and words[2].startswith("<"):
         iri = words[2].rstrip(".").strip("<>")
-        prefixes[words[1].rstrip(":")] = urljoin(base, iri) if base else iri
+        prefixes[words[1].rstrip(":")] = _resolve(base, iri)
     elif keyword in ("@base", "base") and len(words) >= 2 and words[1].startswith("<"):
         iri = words[1].rstrip(".").strip("<>")
-        return urljoin(base, iri) if base else iri
+        return _resolve(base, iri)
     return None
 
 
-def subject_lines(path: Path, fmt: str, base: str | None = None) -> dict[str, int]:
-    """Return subject (in report syntax, as :func:`.terms.n3` writes it) -> first line it is described on."""
+def _resolve(base: str | None, iri: str) -> str:
+    """Resolve ``iri`` against ``base`` if it is relative (``urljoin`` would drop the empty fragment of ``ns#``)."""
+    if not base or ":" in iri.split("/")[0]:
+        return iri
+    resolved = urljoin(base, iri)
+    return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved
+
+
+def _numbered_lines(path: Path):
+    """Yield (number, text) for each line of a file, lines ending at ``\\n`` only, as the parsers count them
+    (a ``\\r\\n`` ending is stripped; a U+2028 or a form feed inside a literal starts no line)."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8", "replace")
+
+
+def subject_lines(path: Path, fmt: str, base: str | None = None, wanted: set[str] | None = None) -> dict[str, int]:
+    """Return subject (in report syntax, as :func:`.terms.n3` writes it) -> first line it is described on.
+
+    :param wanted: absolute IRIs to look for (the resources that have findings): only those are
+        returned, and the scan keeps nothing else, whatever the size of the file.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if fmt in ("json-ld", "xml"):
+            text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return {}
     if fmt == "json-ld":
-        return _jsonld_lines(text, base)
+        return _jsonld_lines(text, base, wanted)
     if fmt == "xml":
         start = text.find('xml:base="')
         if start != -1:
             base = text[start + 10:text.find('"', start + 10)]
-        return _attribute_lines(text, ('rdf:about="', "rdf:about='"), base)
+        return _attribute_lines(text, ('rdf:about="', "rdf:about='"), base, wanted)
     lines: dict[str, int] = {}
+
+    def found(iri: str | None, number: int) -> None:
+        if iri is not None and (wanted is None or iri in wanted):
+            lines.setdefault(n3(URIRef(iri)), number)
+
     prefixes: dict[str, str] = {}
     statement_per_line = fmt in ("nt", "nquads")
     depth = 0  # inside [ ... ] spanning lines, a line start is no subject
     expect_subject = True  # after ".", "{" or "}" (TriG graphs), the next term is a subject
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line[0] == "#":
-            continue
-        if statement_per_line:
-            iri = _expand(_token(line), prefixes, base)
-            if iri is not None:
-                lines.setdefault(n3(URIRef(iri)), number)
-            continue
-        if line[0] in "@PBpb" and line.split(None, 1)[0].lower() in ("@prefix", "prefix", "@base", "base"):
-            base = _declaration(line, prefixes, base) or base
-            continue
-        if line.startswith(("GRAPH ", "graph ")):
-            line = line.split(None, 1)[1] if " " in line else line
-        if expect_subject and depth <= 0 and line[0] not in "[(])}{":
-            iri = _expand(_token(line), prefixes, base)
-            if iri is not None:
-                lines.setdefault(n3(URIRef(iri)), number)
-        depth += raw.count("[") - raw.count("]")
-        code = line.split(" #", 1)[0].rstrip()
-        expect_subject = code.endswith((".", "{", "}")) and not code.endswith("..")
+    long_string = None  # the delimiter of a long (triple-quoted) literal spanning lines: its lines are text
+    try:
+        for number, raw in _numbered_lines(path):
+            if long_string is not None:
+                end = raw.find(long_string)
+                if end == -1:
+                    continue
+                raw, long_string = raw[end + 3:], None
+                expect_subject = False
+            if '"""' in raw or "'''" in raw:
+                long_string = _opens_long_string(raw)
+            line = raw.strip()
+            if not line or line[0] == "#":
+                continue
+            if statement_per_line:
+                found(_expand(_token(line), prefixes, base), number)
+                continue
+            if line[0] in "@PBpb" and line.split(None, 1)[0].lower() in ("@prefix", "prefix", "@base", "base"):
+                base = _declaration(line, prefixes, base) or base
+                continue
+            if line.startswith(("GRAPH ", "graph ")):
+                line = line.split(None, 1)[1] if " " in line else line
+            if expect_subject and depth <= 0 and line[0] not in "[(])}{":
+                found(_expand(_token(line), prefixes, base), number)
+            if " . " in line and depth <= 0:  # another statement starts on this line
+                for rest in _STRING.sub('""', line).split(" . ")[1:]:
+                    rest = rest.strip()
+                    if rest and rest[0] not in "[(])}{#":
+                        found(_expand(_token(rest), prefixes, base), number)
+            depth += raw.count("[") - raw.count("]")
+            code = line.split(" #", 1)[0].rstrip()
+            expect_subject = code.endswith((".", "{", "}")) and not code.endswith("..")
+    except OSError:
+        return lines
     return lines
 
 
-def _attribute_lines(text: str, markers: tuple[str, ...], base: str | None) -> dict[str, int]:
+def _opens_long_string(line: str) -> str | None:
+    """Return the delimiter of a long string that ``line`` opens and does not close, else None."""
+    at, opened = 0, None
+    while True:
+        starts = [(line.find(d, at), d) for d in ('"""', "'''") if line.find(d, at) != -1]
+        if not starts:
+            return opened
+        start, delimiter = min(starts)
+        end = line.find(delimiter, start + 3)
+        if end == -1:
+            return delimiter
+        at = end + 3
+
+
+def _entities(text: str) -> dict[str, str]:
+    """Return the plain internal entities an RDF/XML document declares (``<!ENTITY ess "https://...#">``)."""
+    found = {}
+    for part in text.split("<!ENTITY")[1:]:
+        words = part.split(None, 1)
+        if len(words) == 2 and words[1][:1] in "\"'":
+            quote = words[1][0]
+            found[words[0]] = words[1][1:words[1].find(quote, 1)]
+    return found
+
+
+def _attribute_lines(text: str, markers: tuple[str, ...], base: str | None, wanted=None) -> dict[str, int]:
     lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    entities = _entities(text) if "<!ENTITY" in text else {}
+    for number, line in enumerate(text.split("\n"), 1):
         for marker in markers:
             start = line.find(marker)
             if start != -1:
                 end = line.find(marker[-1], start + len(marker))
                 if end != -1:
                     iri = line[start + len(marker):end]
-                    lines.setdefault(n3(URIRef(urljoin(base, iri) if base else iri)), number)
+                    for name, value in entities.items() if "&" in iri else ():
+                        iri = iri.replace(f"&{name};", value)
+                    iri = _resolve(base, iri)
+                    if wanted is None or iri in wanted:
+                        lines.setdefault(n3(URIRef(iri)), number)
     return lines
 
 
-def _jsonld_lines(text: str, base: str | None) -> dict[str, int]:
+def _jsonld_lines(text: str, base: str | None, wanted=None) -> dict[str, int]:
     try:
         document = json.loads(text)
     except ValueError:
@@ -123,7 +206,7 @@ def _jsonld_lines(text: str, base: str | None) -> dict[str, int]:
     prefixes = {k: v for k, v in context.items() if isinstance(v, str)} if isinstance(context, dict) else {}
     base = context.get("@base", base) if isinstance(context, dict) else base
     lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         start = line.find('"@id"')
         if start == -1:
             continue
@@ -134,5 +217,6 @@ def _jsonld_lines(text: str, base: str | None) -> dict[str, int]:
         prefix, _, local = value.partition(":")
         iri = prefixes[prefix] + local if local and prefix in prefixes else (
             urljoin(base, value) if base and ":" not in value else value)
-        lines.setdefault(n3(URIRef(iri)), number)
+        if wanted is None or iri in wanted:
+            lines.setdefault(n3(URIRef(iri)), number)
     return lines

@@ -32,3 +32,18 @@ def ox_n3(term) -> str:
     if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
         return n3(to_rdflib(term))
     return str(term)
+
+
+def from_n3(text: str):
+    """Return the Oxigraph IRI or blank node that :func:`ox_n3` wrote as ``text``, or None (a literal)."""
+    from ..namespaces import PREFIXES, SHAPES
+
+    if text.startswith("<") and text.endswith(">"):
+        return ox.NamedNode(text[1:-1])
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    prefix, colon, local = text.partition(":")
+    namespace = str(SHAPES) if prefix == "shapes" else PREFIXES.get(prefix)
+    if not colon or namespace is None or text.startswith('"'):
+        return None
+    return ox.NamedNode(namespace + local)

@@ -26,7 +26,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from ..errors import ConfigurationError
 
-_TYPE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+#: The path that finds the instances of a class and of its subclasses.
+TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 #: Constraint parameters this compiler implements (SHACL Core, section 4).
 CORE = {
@@ -185,7 +186,7 @@ class Compiler:
 
         for parameter, argument in sorted(g.predicate_objects(shape), key=lambda po: str(po[0])):
             if parameter == SH["class"]:
-                per_value(parameter, f"NOT EXISTS {{ {v} {_TYPE} {term(argument)} }}")
+                per_value(parameter, f"NOT EXISTS {{ {v} {TYPE_PATH} {term(argument)} }}")
             elif parameter == SH.datatype:
                 per_value(parameter, "!(" + self.datatype(v, argument) + ")")
             elif parameter == SH.nodeKind:
@@ -329,7 +330,7 @@ class Compiler:
         if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
             classes.add(shape)
         for cls in sorted(classes, key=str):
-            parts.append(f"?focus {_TYPE} {term(cls)} .")
+            parts.append(f"?focus {TYPE_PATH} {term(cls)} .")
         for predicate in sorted(g.objects(shape, SH.targetSubjectsOf), key=str):
             parts.append(f"?focus {term(predicate)} [] .")
         for predicate in sorted(g.objects(shape, SH.targetObjectsOf), key=str):

@@ -6,6 +6,7 @@ every fixture, on the bundled graph and on the W3C SHACL Core test suite.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -14,7 +15,7 @@ from rdflib.namespace import SH
 
 from .oxterms import ox_n3
 from .report import Finding
-from .shacl_compiler import Query, compile_shapes
+from .shacl_compiler import TYPE_PATH, Query, compile_shapes
 from .shapes import ShapeInfo, index_shapes, shape_index, shapes_graph
 from .terms import n3, render_path
 
@@ -37,10 +38,11 @@ def run_compiled(store: ox.Store, default_graph: list, shapes: Graph | None = No
     else:
         queries, index, graph = compile_shapes(shapes), index_shapes(shapes), shapes
     findings = []
+    classes = _Subclasses(store, default_graph)
     for done, query in enumerate(queries, 1):
         info = index.get(query.shape) or _anonymous(graph, query)
         component = n3(query.component_iri)
-        for row in store.query(query.text, default_graph=default_graph):
+        for row in store.query(classes.rewrite(query.text), default_graph=default_graph):
             value = row["value"] if query.has_value else None
             path = ox_n3(row["rpath"]) if query.has_path else info.path if query.path is not None else ""
             messages = dict(info.messages) or {"en": f"SHACL constraint not met ({component})"}
@@ -49,6 +51,46 @@ def run_compiled(store: ox.Store, default_graph: list, shapes: Graph | None = No
         if progress is not None:
             progress(done, len(queries))
     return findings
+
+
+_CLASS_TEST = re.compile(re.escape(TYPE_PATH) + r" <([^>]*)>")
+_SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+
+
+class _Subclasses:
+    """Replace ``rdf:type/rdfs:subClassOf* <C>`` in a query by ``rdf:type ?t VALUES ?t {C and its subclasses}``.
+
+    Oxigraph evaluates the property path anew for every value node, walking the subclass tree each
+    time (and once per graph of the default graph): most of the time of the class constraints and
+    class targets on a large graph.  The subclasses are read from the same data, once per class and
+    run, so the test is the same; a class with a blank-node subclass (which a query cannot name)
+    keeps the path.
+    """
+
+    def __init__(self, store: ox.Store, default_graph: list):
+        self.store, self.default_graph = store, default_graph
+        self.subclasses: dict[str, list[str] | None] = {}
+        self.fresh = 0
+
+    def of(self, iri: str) -> list[str] | None:
+        if iri not in self.subclasses:
+            rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c {_SUBCLASS_OF}* <{iri}> }}",
+                                    default_graph=self.default_graph)
+            found = [row["c"] for row in rows]
+            self.subclasses[iri] = (None if any(not isinstance(c, ox.NamedNode) for c in found)
+                                    else sorted({str(c) for c in found} | {f"<{iri}>"}))
+        return self.subclasses[iri]
+
+    def rewrite(self, text: str) -> str:
+        def replace(match: re.Match) -> str:
+            subclasses = self.of(match.group(1))
+            if subclasses is None:
+                return match.group(0)
+            self.fresh += 1
+            var = f"?class{self.fresh}_"
+            return f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> {var} . VALUES {var} {{ {' '.join(subclasses)} }}"
+
+        return _CLASS_TEST.sub(replace, text)
 
 
 def _severity(query: Query) -> str:

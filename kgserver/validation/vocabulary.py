@@ -53,21 +53,77 @@ def _known_namespaces() -> tuple[str, ...]:
     return tuple(PREFIXES.values()) + tuple(str(ns._NS) for ns in _VOCABULARIES)
 
 
-def outside_vocabularies(graph: Graph, declared: set) -> list[Finding]:
+class _GraphTerms:
+    """The terms of an rdflib graph, as the checks below read them."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def predicates(self):
+        return self.graph.predicates(unique=True)
+
+    def classes(self):
+        return {o for o in self.graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+
+    def uses(self, predicate):
+        return ((s, o) for s, _, o in self.graph.triples((None, predicate, None)))
+
+    def instances(self, cls):
+        return self.graph.subjects(RDF.type, cls)
+
+
+class StoreTerms:
+    """The terms of one graph of an Oxigraph store (a contribution parsed straight into it)."""
+
+    def __init__(self, store, graph_name: str):
+        import pyoxigraph as ox
+
+        self.store, self.graph, self.ox = store, f"<{graph_name}>", ox
+        self.target = ox.NamedNode(str(graph_name))
+
+    def _iris(self, query: str):
+        from ..terms import to_rdflib
+
+        return [to_rdflib(row[0]) for row in self.store.query(query) if isinstance(row[0], self.ox.NamedNode)]
+
+    def predicates(self):
+        return self._iris(f"SELECT DISTINCT ?p WHERE {{ GRAPH {self.graph} {{ ?s ?p ?o }} }}")
+
+    def classes(self):
+        return set(self._iris(f"SELECT DISTINCT ?c WHERE {{ GRAPH {self.graph} {{ ?s a ?c }} }}"))
+
+    def uses(self, predicate):
+        from ..terms import to_rdflib
+
+        for quad in self.store.quads_for_pattern(None, self.ox.NamedNode(str(predicate)), None, self.target):
+            yield to_rdflib(quad.subject), to_rdflib(quad.object)
+
+    def instances(self, cls):
+        return (s for s, o in self.uses(RDF.type) if o == cls)
+
+
+def _terms(source):
+    return _GraphTerms(source) if isinstance(source, Graph) else source
+
+
+def outside_vocabularies(source, declared: set) -> list[Finding]:
     """Return a warning for each use of a property from no namespace the graph knows.
 
     Known: the project's prefixes (``kgserver.namespaces.PREFIXES``), the vocabularies above, and
     any term the ontology or its imports declare.  ``https://w3id.org/esskg/`` terms are left to
     ``checks/undeclared-term.rq``.
+
+    :param source: an rdflib graph, or a :class:`StoreTerms`.
     """
+    terms = _terms(source)
     known = _known_namespaces()
     findings = []
-    for predicate in graph.predicates(unique=True):
+    for predicate in terms.predicates():
         text = str(predicate)
         if predicate in declared or text.startswith(known) or text.startswith("https://w3id.org/esskg/"):
             continue
         seen = set()
-        for subject, _, value in graph.triples((None, predicate, None)):
+        for subject, value in terms.uses(predicate):
             if subject in seen:
                 continue
             seen.add(subject)
@@ -75,17 +131,19 @@ def outside_vocabularies(graph: Graph, declared: set) -> list[Finding]:
     return findings
 
 
-def unknown_terms(graph: Graph, declared: set, focus_filter=None) -> list[Finding]:
-    """Return a finding for each property or class of ``graph`` unknown to its vocabulary.
+def unknown_terms(source, declared: set, focus_filter=None) -> list[Finding]:
+    """Return a finding for each property or class of ``source`` unknown to its vocabulary.
 
+    :param source: an rdflib graph, or a :class:`StoreTerms` (a graph of an Oxigraph store).
     :param declared: terms declared by the ontology and its local imports (accepted as known).
     :param focus_filter: if given, a callable ``focus -> bool`` choosing which subjects to report.
     """
+    terms = _terms(source)
     findings = []
-    bad_predicates = [p for p in graph.predicates(unique=True) if _unknown(p, declared)]
-    bad_classes = [o for o in set(graph.objects(None, RDF.type)) if isinstance(o, URIRef) and _unknown(o, declared)]
-    uses = [((s, p, o), p) for p in bad_predicates for s, _, o in graph.triples((None, p, None))]
-    uses += [((s, RDF.type, c), c) for c in bad_classes for s in graph.subjects(RDF.type, c)]
+    bad_predicates = [p for p in terms.predicates() if _unknown(p, declared)]
+    bad_classes = [c for c in terms.classes() if _unknown(c, declared)]
+    uses = [((s, p, o), p) for p in bad_predicates for s, o in terms.uses(p)]
+    uses += [((s, RDF.type, c), c) for c in bad_classes for s in terms.instances(c)]
     seen: set[tuple] = set()
     for (s, p, _), term in uses:
         focus = n3(s)
@@ -94,4 +152,4 @@ def unknown_terms(graph: Graph, declared: set, focus_filter=None) -> list[Findin
             continue
         seen.add(key)
         findings.append(Finding("Violation", focus, n3(p), n3(term), MESSAGES, "vocabulary-terms"))
-    return findings + outside_vocabularies(graph, declared)
+    return findings + outside_vocabularies(terms, declared)

@@ -19,6 +19,7 @@ from ..namespaces import PREFIXES
 from .conneg import negotiate_query as negotiate
 from . import service_description
 from .access_log import init_access_log
+from .caching import add_vary
 from .hardening import client_of, init_hardening
 from .protocol import read_request
 from .query_errors import describe_error
@@ -39,6 +40,28 @@ def init_app(app: Flask) -> None:
     """Install the request log and the hardening (headers, proxy trust) on the whole application."""
     init_access_log(app)
     init_hardening(app)
+    _remember_sync(app)
+
+
+def _remember_sync(app: Flask) -> None:
+    """Ask Flask once per view or hook function, not on every request, whether it is a coroutine.
+
+    Flask calls ``ensure_sync`` for the view and each request hook of every request; the
+    answer never changes for a plain function (the only kind remembered, so the memory is bounded).
+    """
+    import inspect
+
+    ensure_sync, known = app.ensure_sync, {}
+
+    def remembered(func):
+        sync = known.get(func)
+        if sync is None:
+            sync = ensure_sync(func)
+            if inspect.isfunction(func):
+                known[func] = sync
+        return sync
+
+    app.ensure_sync = remembered
 
 
 def _text(message: str, status: int, **headers) -> Response:
@@ -61,7 +84,7 @@ def _kgerror(err: KGError) -> Response:
 def _common_headers(response: Response) -> Response:
     if request.endpoint == "sparql.endpoint":
         response.headers.update(_CORS)
-        response.vary.add("Accept")
+        add_vary(response, ("Accept",))
     return response
 
 
@@ -106,11 +129,29 @@ def endpoint() -> Response:
 
 
 def _endpoint_url() -> str | None:
-    """Return the URL the query was sent to (None if the ``Host`` header makes it no URL)."""
+    """Return the URL the query was sent to (None if the ``Host`` header makes it no URL).
+
+    Remembered per (scheme, host, prefix, path): Werkzeug builds it by quoting and decoding
+    again, a noticeable part of a small query's cost.  The host comes from the client, so
+    the memory is bounded.
+    """
+    environ = request.environ
+    key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+           environ.get("SERVER_PORT"), request.root_path, request.path)
+    urls = _ENDPOINT_URLS
+    if key in urls:
+        return urls[key]
     try:
-        return request.base_url if _valid_host() else None
+        url = request.base_url if _valid_host() else None
     except ValueError:  # e.g. a port out of range: relative IRIs in the query then stay errors
-        return None
+        url = None
+    if len(urls) >= 64:
+        urls.clear()
+    urls[key] = url
+    return url
+
+
+_ENDPOINT_URLS: dict[tuple, str | None] = {}
 
 
 def _valid_host() -> bool:

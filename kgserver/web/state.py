@@ -57,6 +57,7 @@ class KGState:
     _store_pid: int | None = field(default=None, repr=False)
     _pool: object = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    runner: object = None  # issue 12: forwards queries to an external store instead of the pool (kgserver.remote)
     _store_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -74,6 +75,8 @@ class KGState:
 
     def pool(self):
         """Return this process's query worker pool, starting it on first use (or after a fork)."""
+        if self.runner is not None:  # an external store: no worker processes
+            return self.runner
         pool = self._pool
         if pool is not None and pool.owner_pid == os.getpid():
             return pool
@@ -92,11 +95,15 @@ class KGState:
         The embedded engines run on the Oxigraph store under the interface (``ServedStore.store``).
         """
         store = self.store
-        return make_engine(self.engine, store.store if self.engine == "oxigraph" else store)
+        figures = store.figures  # a built store's: its quads, then a copy in memory when few
+        quads = figures["quads"] + figures["distinct_triples"] if "distinct_triples" in figures else None
+        return make_engine(self.engine, store.store if self.engine == "oxigraph" else store, quads=quads)
 
     def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
                   gone=None) -> Answer:
         """Run one query (or job) in the worker pool, within the time limit and the client's share."""
+        if self.runner is not None:
+            return self.runner.run(request, timeout=timeout, client=client, gone=gone)
         return self.pool().run(request, timeout=timeout, client=client, gone=gone)
 
     def close(self) -> None:
@@ -126,7 +133,11 @@ def init_state(app: Flask) -> None:
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be numbers") from None
     if timeout <= 0 or workers < 1 or max_rows < 1:
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be positive")
-    opener, triples, quads = embedded_opener(app.config["INCLUDE_INFERRED"])
+    include_inferred = app.config["INCLUDE_INFERRED"]
+    if app.config.get("STORE"):  # issue 12: an external SPARQL store (kgserver.remote) instead of the build
+        app.extensions["kgserver"] = _remote_state(str(app.config["STORE"]), include_inferred, timeout, workers)
+        return
+    opener, triples, quads = embedded_opener(include_inferred)
     app.extensions["kgserver"] = KGState(
         opener=opener,
         engine=engine,
@@ -158,6 +169,19 @@ def embedded_opener(include_inferred: bool) -> tuple[Callable[[], DatasetStore],
         return open_build(result.path, result.manifest, include_inferred=include_inferred)
 
     return opener, triples, quads
+
+
+def _remote_state(url: str, include_inferred: bool, timeout: float, workers: int) -> KGState:
+    """Return the state of a server reading a release that ``kgserver publish`` put in an external store."""
+    from ..remote.engine import RemoteRunner
+    from ..remote.store import RemoteStore
+
+    if not include_inferred:
+        raise ConfigurationError("--no-inferred is not available with --store: the store serves what was published")
+    remote = RemoteStore(url, timeout=timeout)  # reads the release's figures once
+    return KGState(opener=lambda: remote, engine="remote", triple_count=remote.figures["distinct_triples"],
+                   quad_count=remote.figures["quads"], query_timeout=timeout, query_workers=workers,
+                   runner=RemoteRunner(remote, workers, timeout))
 
 
 def get_state() -> KGState:

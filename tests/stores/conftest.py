@@ -1,0 +1,224 @@
+"""Real external stores for the tests: Virtuoso 7 (Debian's ``virtuoso-t``) and the Oxigraph server (PyPI).
+
+Each store is started once per session on loopback ports, in a temporary directory of its
+own, and the bundled build is published into it with ``kgserver publish --store``; then
+``kgserver serve --store`` is started over it.  Every test using them carries
+``xdist_group("stores")`` (``--dist loadgroup``): one worker owns the stores.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+#: The Virtuoso account the tests publish with (a fresh database's administrator).
+VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+DirsAllowed = ., {dir}
+CheckpointInterval = 0
+ThreadsPerQuery = 1
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+MaxClientConnections = 8
+ServerThreads = 8
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+MaxQueryCostEstimationTime = 0
+"""
+
+
+def _nice() -> None:
+    """Run a store, ``publish`` or a server of these tests below the other tests' processes on the CPU.
+
+    The suite's other worker runs tests with short time limits at the same time; a publication
+    (seconds of Virtuoso work) must not make them miss their limits.
+    """
+    os.nice(10)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, log: Path, seconds: float = 180) -> None:
+    """Wait until ``url`` answers 200; fail with the log's tail if the process dies or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{process.args[0]} exited ({process.returncode}):\n{log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"{process.args[0]} did not answer {url} within {seconds} s:\n{log.read_text(errors='replace')[-2000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def kgserver(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the kgserver command line (this interpreter's), returning its completed process."""
+    result = subprocess.run([sys.executable, "-m", "kgserver", *args], capture_output=True, text=True,
+                            env={**os.environ, **(env or {})}, timeout=900, preexec_fn=_nice)
+    if check:
+        assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def publish_env(kind: str) -> dict:
+    return {"KGSERVER_STORE_USER": VIRTUOSO_USER, "KGSERVER_STORE_PASSWORD": VIRTUOSO_PASSWORD} if kind == "virtuoso" else {}
+
+
+#: A fresh Virtuoso database, kept once made: creating one takes 15-20 s, copying it a moment.
+VIRTUOSO_TEMPLATE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kgserver" / "virtuoso-template"
+
+
+def _start_virtuoso(executable: str, directory: Path, ini: Path, log: Path) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen([executable, "+foreground", "+configfile", str(ini)], cwd=directory,
+                                stdout=out, stderr=subprocess.STDOUT, preexec_fn=_nice)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url(tmp_path_factory):
+    """Start Virtuoso 7 on loopback with a fresh database; yield its SPARQL endpoint URL."""
+    executable = shutil.which("virtuoso-t")
+    assert executable, "virtuoso-t is missing: scripts/test.sh installs virtuoso-opensource-7-bin (as root)"
+    directory = tmp_path_factory.mktemp("virtuoso")
+    http_port = free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=free_port(), http_port=http_port))
+    log = directory / "stdout.log"
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    template = VIRTUOSO_TEMPLATE / "virtuoso.db"
+    if template.exists():
+        shutil.copyfile(template, directory / "virtuoso.db")
+    process = _start_virtuoso(executable, directory, ini, log)
+    try:
+        wait_until_answering(url + "?query=ASK%7B%7D", process, log)
+        if not template.exists():  # keep the new empty database (stopped cleanly: checkpointed) for next time
+            stop(process)
+            VIRTUOSO_TEMPLATE.mkdir(parents=True, exist_ok=True)
+            partial = VIRTUOSO_TEMPLATE / f".virtuoso.db.{os.getpid()}"
+            shutil.copyfile(directory / "virtuoso.db", partial)
+            os.replace(partial, template)
+            process = _start_virtuoso(executable, directory, ini, log)
+            wait_until_answering(url + "?query=ASK%7B%7D", process, log)
+        yield url
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url(tmp_path_factory):
+    """Start the Oxigraph server (PyPI ``oxigraph``) on loopback; yield its query endpoint URL."""
+    executable = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    assert Path(executable).exists(), "the oxigraph server is missing: pip install -e '.[test]' installs it"
+    directory = tmp_path_factory.mktemp("oxigraph")
+    port = free_port()
+    log = directory / "stdout.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([executable, "serve", "--location", str(directory / "db"),
+                                    "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT,
+                                   preexec_fn=_nice)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_until_answering(url + "?query=ASK%7B%7D", process, log, seconds=60)
+        yield url
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def store_urls(virtuoso_url, oxigraph_url):
+    """Publish the bundled build into both stores (``kgserver publish --store``); yield kind -> URL."""
+    urls = {"virtuoso": virtuoso_url, "oxigraph": oxigraph_url}
+    for kind, url in urls.items():
+        result = kgserver("publish", "--store", url, env=publish_env(kind))
+        assert "published" in result.stdout
+    return urls
+
+
+def start_server(url: str | None, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start ``kgserver serve --store url`` (the embedded build with None) on a free port; return it and its URL."""
+    store = ["--store", url] if url else []
+    process = subprocess.Popen([sys.executable, "-m", "kgserver", "serve", *store, "--port", "0",
+                                "--query-workers", "2", *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=_nice)
+    deadline = time.monotonic() + 120
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "serving on http://" in line:
+            base = line.split("serving on ")[1].split()[0].rstrip("/")
+            threading_drain(process)
+            return process, base
+    stop(process)
+    pytest.fail("kgserver serve --store did not start:\n" + "".join(lines)[-2000:])
+
+
+def threading_drain(process: subprocess.Popen) -> None:
+    """Keep reading the server's output so that it never blocks on a full pipe."""
+    import threading
+
+    threading.Thread(target=lambda: process.stdout.read(), daemon=True).start()
+
+
+@pytest.fixture(scope="session")
+def remote_servers(store_urls):
+    """``kgserver serve --store`` over each store (time limit 30 s, row limit 1000): kind -> base URL."""
+    servers = {kind: start_server(url, "--timeout", "30", "--max-rows", "1000") for kind, url in store_urls.items()}
+    yield {kind: base for kind, (_, base) in servers.items()}
+    for process, _ in servers.values():
+        stop(process)

@@ -1,0 +1,125 @@
+"""The query pool keeps answering new clients while others run long queries (issue 14, by design).
+
+A stand-in engine sleeps on ``SLEEP`` and answers anything else at once, so the tests say
+what the pool does with workers, not how fast a real query runs: no wall-clock asserts.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from kgserver.engine import Answer, QueryRequest
+from kgserver.engine import pool as pool_module
+from kgserver.engine.errors import EndpointBusy, QueryTimeout
+
+
+class _SleepyEngine:
+    """Sleep (a runaway query) on ``SLEEP``; answer anything else at once."""
+
+    def execute(self, request):
+        if request.text == "SLEEP":
+            time.sleep(60)
+        return Answer("text/plain", request.text.encode())
+
+
+def _runaways(pool, clients, timeout):
+    """Start one runaway query per client; return the threads and the errors they end with."""
+    errors: list = []
+
+    def run(client):
+        try:
+            pool.run(QueryRequest("SLEEP"), timeout=timeout, client=client)
+        except QueryTimeout as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    return threads, errors
+
+
+def _wait_until(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the pool never reached the expected state"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def pool():
+    pool = pool_module.WorkerPool(_SleepyEngine, 2, 5.0, extra=2).start()
+    yield pool
+    pool.close()
+
+
+def test_a_new_client_is_answered_while_runaways_hold_every_base_worker(pool):
+    threads, errors = _runaways(pool, ["10.0.0.1", "10.0.0.2"], timeout=1.5)
+    _wait_until(lambda: pool._idle.qsize() == 0)  # both base workers run a runaway
+    answer = pool.run(QueryRequest("ASK {}"), client="10.0.0.3")
+    assert answer.body == b"ASK {}"
+    assert all(thread.is_alive() for thread in threads)  # answered while the runaways still run
+    for thread in threads:
+        thread.join()
+    assert len(errors) == 2  # the runaways were still stopped at their limit
+    _wait_until(lambda: pool._idle.qsize() == pool._live)
+    assert pool._live <= pool.size + 1  # past the base size, one idle spare at most
+
+
+def test_extra_workers_are_capped(pool):
+    threads, _ = _runaways(pool, [f"10.0.1.{i}" for i in range(4)], timeout=1.5)  # base 2 + extra 2
+    _wait_until(lambda: pool._live == pool.size + pool.extra and pool._idle.qsize() == 0)
+    with pytest.raises(EndpointBusy):  # a fifth client waits for a worker, up to its limit
+        pool.run(QueryRequest("ASK {}"), timeout=0.5, client="10.0.1.9")
+    for thread in threads:
+        thread.join()
+
+
+def test_a_client_already_running_a_query_gets_no_extra_worker():
+    pool = pool_module.WorkerPool(_SleepyEngine, 4, 5.0, extra=2).start()  # a share of 2 per client
+    try:
+        threads, _ = _runaways(pool, [f"10.0.2.{i}" for i in range(4)], timeout=1.5)
+        _wait_until(lambda: pool._idle.qsize() == 0)
+        with pytest.raises(EndpointBusy):  # within its share, but it already runs a query: it waits
+            pool.run(QueryRequest("ASK {}"), timeout=0.5, client="10.0.2.0")
+        assert pool._live == pool.size
+        for thread in threads:
+            thread.join()
+    finally:
+        pool.close()
+
+
+def test_a_long_query_is_demoted_and_the_others_are_not(pool):
+    threads, _ = _runaways(pool, ["10.0.3.1"], timeout=1.0)
+    _wait_until(lambda: pool._idle.qsize() == 1)
+    time.sleep(pool_module.DEMOTE_AFTER * 3)
+    idle = pool._idle.get(timeout=1)
+    pool._idle.put(idle)
+    busy_pids = [pid for pid in _children() if pid != idle.pid and pid != pool._zygote_pid]
+    assert pool_module.DEMOTED_NICENESS in [os.getpriority(os.PRIO_PROCESS, pid) for pid in busy_pids]
+    assert os.getpriority(os.PRIO_PROCESS, idle.pid) < pool_module.DEMOTED_NICENESS
+    for thread in threads:
+        thread.join()
+    workers = [pool._idle.get(timeout=1) for _ in range(pool.size)]  # the runaway's worker was killed at the limit
+    assert all(os.getpriority(os.PRIO_PROCESS, w.pid) < pool_module.DEMOTED_NICENESS for w in workers)  # its replacement is fresh
+    for worker in workers:
+        pool._idle.put(worker)
+
+
+def _children() -> list[int]:
+    """Return the pids of every process descending from this one."""
+    found, queue = [], [os.getpid()]
+    while queue:
+        current = queue.pop()
+        for task in os.listdir(f"/proc/{current}/task"):
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    kids = [int(pid) for pid in handle.read().split()]
+            except OSError:
+                continue
+            found += kids
+            queue += kids
+    return found
