@@ -141,7 +141,8 @@ def shared_validations(monkeypatch):
                 or not all(f.is_file() for f in files)):
             return original(paths, **options)
         settings = {"shacl_engine": "auto", "consistency": True, **options, "progress": None}
-        key = (tuple((str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files), tuple(sorted(settings.items())))
+        contents = tuple((str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files)
+        key = (contents, tuple(sorted(settings.items())))
         if key not in _REPORTS:
             _REPORTS[key] = original(paths, **options)
         return _REPORTS[key]
