@@ -51,13 +51,16 @@ def parse_dump_name(name: str) -> tuple[str, bool] | None:
     return None
 
 
-def _quads(store: DatasetStore, inferred: bool) -> list[ox.Quad]:
+def _labelled(store: DatasetStore) -> list[ox.Quad]:
     # the whole dataset, read once through the store interface (every named graph as N-Quads);
     # blank nodes are named from the whole dataset: inferred triples about the blank nodes of an
     # asserted graph (the editors of DCAT 3) are told apart by their asserted neighbourhood
     data = store.dump(format=ox.RdfFormat.N_QUADS)
-    quads = stable_blank_nodes(list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
-    quads = [q for q in quads if (q.graph_name == _INFERRED) is inferred]
+    return stable_blank_nodes(list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
+
+
+def _quads(labelled: list[ox.Quad], inferred: bool) -> list[ox.Quad]:
+    quads = [q for q in labelled if (q.graph_name == _INFERRED) is inferred]
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
@@ -110,8 +113,19 @@ def render_dump(store: DatasetStore, fmt: str, *, inferred: bool) -> bytes:
     Graph formats (Turtle, N-Triples, JSON-LD) hold the distinct triples of the merged
     graphs; N-Quads keeps each triple in its named graph.
     """
+    return _render(_quads(_labelled(store), inferred), fmt)
+
+
+def render_dumps(store: DatasetStore) -> dict[str, bytes]:
+    """Return every dump by file name (what :func:`render_dump` gives), reading and labelling the dataset once."""
+    labelled = _labelled(store)
+    parts = {inferred: _quads(labelled, inferred) for inferred in (False, True)}
+    return {name: _render(parts[inferred], fmt)
+            for name, (fmt, inferred) in ((name, parse_dump_name(name)) for name in dump_names())}
+
+
+def _render(quads: list[ox.Quad], fmt: str) -> bytes:
     rdf_format, _media, keeps_graphs = DUMP_FORMATS[fmt]
-    quads = _quads(store, inferred)
     if keeps_graphs:
         data = ox.serialize(quads, format=rdf_format)
     else:
@@ -126,9 +140,8 @@ def export(store: DatasetStore, out_dir: Path | str) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in dump_names():
-        fmt, inferred = parse_dump_name(name)
+    for name, data in render_dumps(store).items():
         path = out / name
-        path.write_bytes(render_dump(store, fmt, inferred=inferred))
+        path.write_bytes(data)
         written.append(path)
     return written

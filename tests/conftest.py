@@ -1,9 +1,11 @@
-"""Shared fixtures: the bundled graph (session-scoped), the app, its client and a CLI runner."""
+"""Shared fixtures: the bundled graph (session-scoped), the app, its client, a CLI runner, shared validations."""
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -113,3 +115,36 @@ def listener():
     stop.set()
     thread.join(timeout=2)
     server.close()
+
+
+#: (files and their contents, options) -> the Report validate_paths gave, for :func:`shared_validations`.
+_REPORTS: dict = {}
+
+
+@pytest.fixture()
+def shared_validations(monkeypatch):
+    """Make ``validate_paths`` (what ``kgserver validate`` calls) validate the same files once per session.
+
+    A contribution validated by several tests (its JSON report, its JUnit report, the lines it names)
+    is validated with the bundle once; the report is only read after that (rendered, asserted on).
+    Keyed by each file's path and content and by the options; folders, runs that report progress and
+    runs that raise (a syntax error) are not kept.  Opt in per test (or per module with usefixtures).
+    """
+    from kgserver.validation import engine
+
+    original = engine.validate_paths
+
+    def validate_paths(paths=None, **options):
+        paths = list(paths or [])
+        files = [Path(p) for p in paths]
+        if (options.get("progress") is not None or not set(options) <= {"progress", "shacl_engine", "consistency"}
+                or not all(f.is_file() for f in files)):
+            return original(paths, **options)
+        settings = {"shacl_engine": "auto", "consistency": True, **options, "progress": None}
+        contents = tuple((str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files)
+        key = (contents, tuple(sorted(settings.items())))
+        if key not in _REPORTS:
+            _REPORTS[key] = original(paths, **options)
+        return _REPORTS[key]
+
+    monkeypatch.setattr(engine, "validate_paths", validate_paths)

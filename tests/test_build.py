@@ -41,8 +41,16 @@ def with_extra(tmp_path, name: str, text: str) -> list[dataset.Source]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build(out=tmp_path_factory.mktemp("b") / "build")
+def first_build(tmp_path_factory):
+    """Build the bundle once for the module, reporting its phases: (the build, what its progress printed)."""
+    stream = io.StringIO()
+    result = build(out=tmp_path_factory.mktemp("b") / "build", progress=Progress(enabled=True, stream=stream))
+    return result, stream.getvalue()
+
+
+@pytest.fixture(scope="module")
+def built(first_build):
+    return first_build[0]
 
 
 def test_build_writes_store_and_manifest(built):
@@ -94,8 +102,10 @@ def test_build_is_reused_while_inputs_are_unchanged(built):
 
 def test_changed_input_gives_a_new_build(built, tmp_path):
     sources = with_extra(tmp_path, "extra.ttl", "<urn:x:a> <urn:x:p> <urn:x:b> .\n")
-    result = build(sources, out=built.path.parent / "other")
+    quiet = io.StringIO()
+    result = build(sources, out=built.path.parent / "other", progress=Progress(stream=quiet))
     assert not result.reused and result.manifest["key"] != built.manifest["key"]
+    assert quiet.getvalue() == ""  # a StringIO is not a TTY: a full build reports nothing
     (tmp_path / "extra.ttl").write_text("<urn:x:a> <urn:x:p> <urn:x:c> .\n")
     changed = build(sources, out=built.path.parent / "other")
     assert not changed.reused and changed.manifest["key"] != result.manifest["key"]
@@ -185,15 +195,15 @@ def test_build_refuses_to_replace_a_directory_that_is_not_a_build(runner, tmp_pa
     shutil.rmtree(out)
 
 
-def test_progress_reports_phases_only_when_enabled(tmp_path):
-    stream = io.StringIO()
-    build(out=tmp_path / "b", progress=Progress(enabled=True, stream=stream))
-    lines = stream.getvalue().splitlines()
+def test_progress_reports_phases_only_when_enabled(first_build):
+    """The module's build reports each phase; a build on a stream that is not a TTY: see the test above."""
+    lines = first_build[1].splitlines()
     phases = [line.split("] ")[1].split(":")[0] for line in lines]
     assert phases == ["parsing", "reasoning", "consistency", "load", "never-checks", "figures", "written"]
     quiet = io.StringIO()
-    build(out=tmp_path / "c", progress=Progress(stream=quiet))  # a StringIO is not a TTY
-    assert quiet.getvalue() == ""
+    progress = Progress(stream=quiet)  # a StringIO is not a TTY
+    progress("parsing", "1 file")
+    assert not progress.enabled and quiet.getvalue() == ""
 
 
 def test_old_cached_builds_are_pruned(tmp_path, monkeypatch):

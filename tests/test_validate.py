@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from kgserver.cli import cli
+from kgserver.validation import engine
 from kgserver.validation.engine import validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,10 @@ def run(runner, *args):
     return runner.invoke(cli, ["validate", *map(str, args)])
 
 
+# a file validated by several tests here (or the bundle) is validated once: the tests only read its report
+pytestmark = pytest.mark.usefixtures("shared_validations")
+
+
 def write(tmp_path: Path, text: str, name: str = "contribution.ttl") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -27,7 +32,7 @@ def write(tmp_path: Path, text: str, name: str = "contribution.ttl") -> Path:
 
 
 def test_bundled_graph_conforms():
-    report = validate_paths()
+    report = engine.validate_paths()  # the bundle's report, shared with test_no_path_validates_the_bundle
     violations = [f"{f.file}: {f.focus} {f.path} {f.value}: {f.message()}" for f in report.findings if f.severity == "Violation"]
     assert violations == []
     assert report.triples > 0
@@ -86,8 +91,14 @@ BROKEN = TEMPLATE.read_text(encoding="utf-8").replace(
 )
 
 
-def test_report_names_file_resource_property_and_message(runner, tmp_path):
-    path = write(tmp_path, BROKEN)
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory) -> Path:
+    """BROKEN written once for the module: the tests below read one report of it in each format."""
+    return write(tmp_path_factory.mktemp("broken"), BROKEN)
+
+
+def test_report_names_file_resource_property_and_message(runner, broken):
+    path = broken
     result = run(runner, path)
     assert result.exit_code == 1
     assert str(path) in result.output
@@ -98,13 +109,13 @@ def test_report_names_file_resource_property_and_message(runner, tmp_path):
 
 
 @pytest.mark.parametrize(("lang", "words"), [("ca", "fora del període"), ("es", "fuera del período"), ("en", "outside the period")])
-def test_messages_in_the_asked_language(runner, tmp_path, lang, words):
-    result = run(runner, "--lang", lang, write(tmp_path, BROKEN))
+def test_messages_in_the_asked_language(runner, broken, lang, words):
+    result = run(runner, "--lang", lang, broken)
     assert words in result.output
 
 
-def test_json_report(runner, tmp_path):
-    path = write(tmp_path, BROKEN)
+def test_json_report(runner, broken):
+    path = broken
     result = run(runner, "--format", "json", path)
     assert result.exit_code == 1
     data = json.loads(result.output)
@@ -117,8 +128,8 @@ def test_json_report(runner, tmp_path):
     assert data["prefixes"]["esskg"] == "https://w3id.org/esskg/id/"
 
 
-def test_junit_report(runner, tmp_path):
-    result = run(runner, "--format", "junit", write(tmp_path, BROKEN))
+def test_junit_report(runner, broken):
+    result = run(runner, "--format", "junit", broken)
     assert result.exit_code == 1
     root = ET.fromstring(result.output)
     assert root.tag == "testsuites" and int(root.get("failures")) == 1
@@ -142,10 +153,10 @@ def test_warnings_fail_only_when_strict(runner, tmp_path):
     assert "shapes:Resource-label-en" in result.output
 
 
-def test_text_is_coloured_on_a_terminal(tmp_path, runner):
-    result = runner.invoke(cli, ["validate", str(write(tmp_path, BROKEN))], color=True)
+def test_text_is_coloured_on_a_terminal(broken, runner):
+    result = runner.invoke(cli, ["validate", str(broken)], color=True)
     assert "\x1b[" in result.output
-    assert "\x1b[" not in run(runner, write(tmp_path, BROKEN)).output
+    assert "\x1b[" not in run(runner, broken).output
 
 
 def test_links_to_existing_resources_count(tmp_path, bundled_graph):

@@ -19,6 +19,10 @@ import pytest
 
 from kgserver.cli import cli
 
+# each contribution is validated once for test_validate_contributions.py and test_validate_where.py together
+# (the tests read its JSON, JUnit and Catalan reports): both modules run on one worker
+pytestmark = [pytest.mark.usefixtures("shared_validations"), pytest.mark.xdist_group("contributions")]
+
 FIXTURES = Path(__file__).parent / "contributions"
 CASES = sorted(p for p in FIXTURES.iterdir() if (p / "expected.json").exists())
 

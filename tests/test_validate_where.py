@@ -11,6 +11,10 @@ import pytest
 
 from kgserver.cli import cli
 
+# each contribution is validated once for test_validate_contributions.py and test_validate_where.py together
+# (the tests read its JSON, JUnit and Catalan reports): both modules run on one worker
+pytestmark = [pytest.mark.usefixtures("shared_validations"), pytest.mark.xdist_group("contributions")]
+
 ROOT = Path(__file__).parent.parent
 CASES = Path(__file__).parent / "contributions"
 W3C = Path(__file__).parent / "w3c-shacl" / "core"

@@ -33,6 +33,7 @@ class BundleContext:
     data: dict[Path, Graph]
     subclass: Graph
     _quads: dict = field(default_factory=dict, repr=False, compare=False)
+    _declared: set | None = field(default=None, repr=False, compare=False)
 
     def quads(self, key, graph: Graph, graph_name) -> list:
         """Return ``graph`` as Oxigraph quads in ``graph_name``, converted once and kept under ``key``."""
@@ -42,6 +43,12 @@ class BundleContext:
 
             cached = self._quads[key] = to_quads(graph, graph_name)
         return cached
+
+    def declared(self) -> set:
+        """Return the terms the ontology declares (its subjects), collected once."""
+        if self._declared is None:
+            self._declared = set(self.ontology.subjects(unique=True))
+        return self._declared
 
     def display_name(self, path: Path) -> str:
         """Return a bundled file's name relative to the bundle (``data/plans.ttl``)."""

@@ -350,7 +350,7 @@ def validate_graphs(
 
     # 3. terms of reused vocabularies; 4. OWL consistency
     t = time.perf_counter()
-    declared = set(context.ontology.subjects(unique=True))
+    declared = context.declared()
     vocab_findings = []
     if preloaded:
         from .vocabulary import StoreTerms

@@ -48,13 +48,14 @@ def _with_hint(finding: Finding, hint: str) -> Finding:
 
 def did_you_mean(findings: list[Finding], store: ox.Store, ontology: Graph) -> list[Finding]:
     """Return ``findings`` with a "did you mean" added to those about unknown terms and dangling IRIs."""
-    terms = sorted({n3(s) for s in ontology.subjects(unique=True)})
+    terms: list[str] = []  # the ontology's terms, sorted only when a finding names an unknown term
     described: dict[str, list[str]] = {}
     out, hinted = [], 0
     for finding in findings:
         hint = None
         if hinted < MAX_HINTS and finding.source in _UNKNOWN_SOURCES:
             term = _unknown_term(finding)
+            terms = terms or sorted({n3(s) for s in ontology.subjects(unique=True)})
             prefix = term.split(":", 1)[0] + ":" if ":" in term else ""
             hint = _nearest(term, [t for t in terms if t.startswith(prefix)] or terms)
         elif hinted < MAX_HINTS and finding.source == _DANGLING and finding.value.startswith(("esskg:", "<")):

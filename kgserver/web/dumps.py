@@ -12,7 +12,7 @@ import threading
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..export import DUMP_FORMATS, dump_names, parse_dump_name, render_dump
+from ..export import DUMP_FORMATS, dump_names, parse_dump_name, render_dumps
 from .state import get_state
 
 bp = Blueprint("dumps", __name__)
@@ -26,7 +26,7 @@ def init_app(app) -> None:
 
 
 def dump_bytes(name: str) -> bytes:
-    """Return the gzipped bytes of one dump, making it on first use.
+    """Return the gzipped bytes of one dump, making every dump on first use.
 
     :raises KeyError: when ``name`` is not a dump file name.
     """
@@ -37,9 +37,8 @@ def dump_bytes(name: str) -> bytes:
     files = cache["files"]
     if name not in files:
         with cache["lock"]:
-            if name not in files:
-                fmt, inferred = parsed
-                files[name] = render_dump(get_state().store, fmt, inferred=inferred)
+            if name not in files:  # every dump at once: reading and labelling the dataset is most of the cost
+                files.update(render_dumps(get_state().store))
     return files[name]
 
 
