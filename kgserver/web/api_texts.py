@@ -176,6 +176,123 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "punts just sota l'àmbit) i el nombre de tasques comptant-ne els subelements a qualsevol profunditat.",
         "Para cada ámbito de trabajo de la propuesta de plan de trabajo 2024 de la XMESS, el número de tareas (los "
         "puntos justo debajo del ámbito) y el número de tareas contando sus subelementos a cualquier profundidad."),
+    "t01-intercooperation-single-year-actions": (
+        "Accions de les mesures 11-17 del Pla d'impuls 2016-2019 (secció «Intercooperació») amb exactament un "
+        "ess:activeYear, amb el número de la mesura i aquest any. Escrita per un lector extern només amb la documentació "
+        "publicada (docs/trial-research-questions.md, Q1).",
+        "Acciones de las medidas 11-17 del Pla d'impuls 2016-2019 (sección «Intercooperació») con exactamente un "
+        "ess:activeYear, con el número de la medida y ese año. Escrita por un lector externo solo con la documentación "
+        "publicada (docs/trial-research-questions.md, Q1)."),
+    "t02-measure-12-actions-running-in-2019": (
+        "Cada acció de la mesura 12 del Pla d'impuls 2016-2019, amb la seva etiqueta en català i si un dels seus "
+        "ess:activeYear és el 2019 (docs/trial-research-questions.md, Q2).",
+        "Cada acción de la medida 12 del Pla d'impuls 2016-2019, con su etiqueta en catalán y si uno de sus "
+        "ess:activeYear es 2019 (docs/trial-research-questions.md, Q2)."),
+    "t03-territorialisation-actions-starting-2017": (
+        "Accions de les mesures 29, 31 i 32 del Pla d'impuls 2016-2019 que s'executen el 2017 i no el 2016 (el seu "
+        "primer any és el 2017), amb el número de la mesura (docs/trial-research-questions.md, Q3).",
+        "Acciones de las medidas 29, 31 y 32 del Pla d'impuls 2016-2019 que se ejecutan en 2017 y no en 2016 (su "
+        "primer año es 2017), con el número de la medida (docs/trial-research-questions.md, Q3)."),
+    "t04-measure-32-actions-per-year": (
+        "Per a cada any de la mesura 32 del Pla d'impuls 2016-2019, el nombre de les seves accions amb aquest "
+        "ess:activeYear (docs/trial-research-questions.md, Q4).",
+        "Para cada año de la medida 32 del Pla d'impuls 2016-2019, el número de sus acciones con ese "
+        "ess:activeYear (docs/trial-research-questions.md, Q4)."),
+    "t05-actions-mentioning-pam-a-pam": (
+        "Accions el text de les quals esmenta l'eina Pam a Pam (ess:mentions), el número de la mesura a què pertanyen "
+        "i el document font que les afirma (docs/trial-research-questions.md, Q5).",
+        "Acciones cuyo texto menciona la herramienta Pam a Pam (ess:mentions), el número de la medida a la que "
+        "pertenecen y el documento fuente que las afirma (docs/trial-research-questions.md, Q5)."),
+    "t06-documents-naming-local-energy-communities": (
+        "Els documents font (ess:sourceDocument, un per document que anomena el recurs) del projecte «Comunitats "
+        "Energètiques Locals», amb els seus fitxers de text (docs/trial-research-questions.md, Q6).",
+        "Los documentos fuente (ess:sourceDocument, uno por documento que nombra el recurso) del proyecto «Comunitats "
+        "Energètiques Locals», con sus ficheros de texto (docs/trial-research-questions.md, Q6)."),
+    "t07-items-mentioning-aescat": (
+        "Els elements (propostes de treball, tasques...) el text dels quals anomena l'entitat amb la sigla AESCAT, i "
+        "el document que afirma cadascun (docs/trial-research-questions.md, Q7).",
+        "Los elementos (propuestas de trabajo, tareas...) cuyo texto nombra la entidad con la sigla AESCAT, y el "
+        "documento que afirma cada uno (docs/trial-research-questions.md, Q7)."),
+    "t08-coopolis-place-leader-other-name": (
+        "El lloc on és Coòpolis (ess:locatedIn), l'entitat que el lidera (ess:ledBy) i la seva etiqueta alternativa "
+        "(skos:altLabel), tot en català (docs/trial-research-questions.md, Q8).",
+        "El lugar donde está Coòpolis (ess:locatedIn), la entidad que lo lidera (ess:ledBy) y su etiqueta alternativa "
+        "(skos:altLabel), todo en catalán (docs/trial-research-questions.md, Q8)."),
+    "t09-measure-8-7-and-where-its-number-comes-from": (
+        "La mesura de la línia estratègica 08 amb notació «8.7», la seva etiqueta, el període, si anomena Coòpolis i "
+        "el graf amb nom que conté la notació: l'extracte no numera cap mesura, de manera que el número és una lectura "
+        "(docs/trial-research-questions.md, Q9).",
+        "La medida de la línea estratégica 08 con notación «8.7», su etiqueta, el periodo, si nombra Coòpolis y el "
+        "grafo con nombre que contiene la notación: el extracto no numera ninguna medida, así que el número es una "
+        "lectura (docs/trial-research-questions.md, Q9)."),
+    "t10-territories-of-line-08-document": (
+        "Files «named»: els territoris tipificats al graf propi del document de la línia 08 (el que el text anomena). "
+        "Files «plan applies to»: el territori al qual s'aplica el pla de districte, amb el graf afirmat que ho diu; el "
+        "text no anomena mai el seu districte (docs/trial-research-questions.md, Q10).",
+        "Filas «named»: los territorios tipificados en el grafo propio del documento de la línea 08 (lo que el texto "
+        "nombra). Filas «plan applies to»: el territorio al que se aplica el plan de distrito, con el grafo afirmado "
+        "que lo dice; el texto nunca nombra su distrito (docs/trial-research-questions.md, Q10)."),
+    "t11-leader-of-district-development-plans": (
+        "Cada ess:DistrictDevelopmentPlan, l'entitat que el lidera (ess:ledBy) i el graf afirmat que ho diu. "
+        "L'extracte de territorialització diu que els plans de districte són «liderats per Barcelona Activa» sense "
+        "anomenar-ne cap, de manera que l'enllaç amb el pla de Sants-Montjuïc és coneixement del catàleg "
+        "(docs/trial-research-questions.md, Q11).",
+        "Cada ess:DistrictDevelopmentPlan, la entidad que lo lidera (ess:ledBy) y el grafo afirmado que lo dice. El "
+        "extracto de territorialización dice que los planes de distrito son «liderats per Barcelona Activa» sin "
+        "nombrar ninguno, así que el enlace con el plan de Sants-Montjuïc es conocimiento del catálogo "
+        "(docs/trial-research-questions.md, Q11)."),
+    "t12-objectives-applying-to-districts": (
+        "Objectius (ess:Objective) amb el nombre de ess:District diferents als quals s'apliquen "
+        "(docs/trial-research-questions.md, Q12: «cadascun dels 10 districtes»).",
+        "Objetivos (ess:Objective) con el número de ess:District distintos a los que se aplican "
+        "(docs/trial-research-questions.md, Q12: «cadascun dels 10 districtes»)."),
+    "t13-audiences-of-impulse-plan-sections": (
+        "Els destinataris (ess:hasAudience, «A qui es dirigeix») de cada secció del Pla d'impuls, amb etiquetes en "
+        "català (docs/trial-research-questions.md, Q13).",
+        "Los destinatarios (ess:hasAudience, «A qui es dirigeix») de cada sección del Pla d'impuls, con etiquetas en "
+        "catalán (docs/trial-research-questions.md, Q13)."),
+    "t14-xmess-working-groups-by-status": (
+        "Cada ess:WorkingGroup amb la seva etiqueta en català i l'etiqueta anglesa del seu estat "
+        "(ess:workingGroupStatus: actiu o proposat) (docs/trial-research-questions.md, Q14).",
+        "Cada ess:WorkingGroup con su etiqueta en catalán y la etiqueta inglesa de su estado "
+        "(ess:workingGroupStatus: activo o propuesto) (docs/trial-research-questions.md, Q14)."),
+    "t15-xmess-expert-advice-hours": (
+        "Tasques del pla de treball 2024 de la XMESS (tasques dels àmbits de treball i les seves subtasques) el text "
+        "català de les quals parla d'hores («hores»), amb els temes que tracten. La xifra és a la redacció de la "
+        "tasca, no en un valor a part (docs/trial-research-questions.md, Q15).",
+        "Tareas del plan de trabajo 2024 de la XMESS (tareas de los ámbitos de trabajo y sus subtareas) cuyo texto "
+        "catalán habla de horas («hores»), con los temas que tratan. La cifra está en la redacción de la tarea, no en "
+        "un valor aparte (docs/trial-research-questions.md, Q15)."),
+    "t16-xmess-own-jornades-themes": (
+        "La tasca del pla 2024 de la XMESS sobre les seves jornades pròpies («jornades pròpies», la redacció de la "
+        "qual en dona el màxim) i els temes que hi figuren (ess:hasSubComponent) (docs/trial-research-questions.md, Q16).",
+        "La tarea del plan 2024 de la XMESS sobre sus jornadas propias («jornades pròpies», cuya redacción da el "
+        "máximo) y los temas que figuran en ella (ess:hasSubComponent) (docs/trial-research-questions.md, Q16)."),
+    "t17-xmess-one-off-meeting": (
+        "Cada ess:OneOffEvent, els seus participants i la tasca que l'esmenta (la redacció de la qual en dona el "
+        "moment de l'any) (docs/trial-research-questions.md, Q17).",
+        "Cada ess:OneOffEvent, sus participantes y la tarea que lo menciona (cuya redacción da el momento del año) "
+        "(docs/trial-research-questions.md, Q17)."),
+    "t18-xmess-task-responsibility": (
+        "Cada tasca del pla de treball de la XMESS amb l'òrgan que la lidera (ess:ledBy) i el graf amb nom on és "
+        "l'afirmació: un graf sota graph/source/ quan el text ho diu («per part de», «encàrrec a»), "
+        "graph/editorial/readings quan és una lectura nostra d'un passatge ambigu (docs/trial-research-questions.md, Q18).",
+        "Cada tarea del plan de trabajo de la XMESS con el órgano que la lidera (ess:ledBy) y el grafo con nombre "
+        "donde está la afirmación: un grafo bajo graph/source/ cuando el texto lo dice («per part de», «encàrrec a»), "
+        "graph/editorial/readings cuando es una lectura nuestra de un pasaje ambiguo "
+        "(docs/trial-research-questions.md, Q18)."),
+    "t19-sectoral-project-proposal-sources": (
+        "Les entitats o grups de qui un projecte de ciutat recull propostes (ess:collectsProposalsOf, «Recollint les "
+        "propostes de...»), amb els subelements que la font hi llista (ess:hasSubItem), amb les sigles que escriu la "
+        "font (docs/trial-research-questions.md, Q19).",
+        "Las entidades o grupos de quienes un proyecto de ciudad recoge propuestas (ess:collectsProposalsOf, "
+        "«Recollint les propostes de...»), con los subelementos que la fuente lista (ess:hasSubItem), con las siglas "
+        "que escribe la fuente (docs/trial-research-questions.md, Q19)."),
+    "t20-xmess-ordinary-assemblies": (
+        "Tasques del pla 2024 de la XMESS que esmenten la seva Assemblea i parlen d'assemblees ordinàries "
+        "(«ordinàries»); els mesos i el format són a la redacció de la tasca (docs/trial-research-questions.md, Q20).",
+        "Tareas del plan 2024 de la XMESS que mencionan su Asamblea y hablan de asambleas ordinarias («ordinàries»); "
+        "los meses y el formato están en la redacción de la tarea (docs/trial-research-questions.md, Q20)."),
 }
 
 #: (query name, parameter) -> (ca, es): the parameter's ``description``
