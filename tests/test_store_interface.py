@@ -14,6 +14,9 @@ from kgserver.storage import DatasetStore
 from kgserver.store import ServedStore, open_store
 from store_harness import InterfaceOnly, assert_no_scan, interface_app, sample_requests
 
+#: one worker renders the sample once for every test that reads it (the module fixtures cost ~18 s each time)
+pytestmark = pytest.mark.xdist_group("store-interface")
+
 #: Most queries one request may send (a remote store costs a round trip each); the first request of a
 #: kind may also fill the per-process caches (labels for search, property axioms, the VoID description).
 MAX_QUERIES_PER_REQUEST = 40
