@@ -234,6 +234,8 @@ class _VirtuosoJson:
     _BOOLEAN = b'"datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "'
     REPLACEMENTS = ((b'"bnode", "value": "nodeID://', b'"bnode", "value": "'),
                     (_BOOLEAN + b'1"', _BOOLEAN + b'true"'), (_BOOLEAN + b'0"', _BOOLEAN + b'false"'))
+    #: bytes held back at a chunk's end, where a pattern may be cut
+    KEEP = max(len(pattern) for pattern, _ in REPLACEMENTS) - 1
 
     def __init__(self, response):
         self._response, self._held, self._ready = response, b"", b""
@@ -249,8 +251,7 @@ class _VirtuosoJson:
                 self._held = b""
                 self._ready = data
                 break
-            keep = max(len(pattern) for pattern, _ in self.REPLACEMENTS) - 1  # completed by the next chunk
-            self._held, self._ready = data[-keep:], data[:-keep]
+            self._held, self._ready = data[-self.KEEP:], data[:-self.KEEP]  # completed by the next chunk
         size = len(self._ready) if size is None or size < 0 else size
         out, self._ready = self._ready[:size], self._ready[size:]
         return out

@@ -102,9 +102,7 @@ class KGState:
     def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
                   gone=None) -> Answer:
         """Run one query (or job) in the worker pool, within the time limit and the client's share."""
-        if self.runner is not None:
-            return self.runner.run(request, timeout=timeout, client=client, gone=gone)
-        return self.pool().run(request, timeout=timeout, client=client, gone=gone)
+        return self.pool().run(request, timeout=timeout, client=client, gone=gone)  # the runner, over a store
 
     def close(self) -> None:
         """Stop this process's query workers."""
