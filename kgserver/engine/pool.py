@@ -53,7 +53,7 @@ from collections.abc import Callable
 
 from ..errors import ConfigurationError, KGError
 from . import Answer, QueryRequest, isolation as _isolation
-from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout
+from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout, QueryTooHeavy
 from .shares import ClientShares
 
 log = logging.getLogger(__name__)
@@ -261,9 +261,10 @@ class WorkerPool:
                 f"the query was stopped after {limit:g} s, the time limit of this endpoint "
                 "(QUERY_TIMEOUT); simplify it or add a LIMIT"
             ) from None
-        except (EOFError, OSError):
-            raise QueryEvaluationError(
-                "the query worker stopped unexpectedly (it may have run out of memory)"
+        except (EOFError, OSError):  # the worker died running it (a stack overflow, memory): replaced below
+            raise QueryTooHeavy(
+                "the query stopped the worker running it: it needs more stack or memory than a query worker "
+                "has (a very long chain of operators or patterns, a huge string); simplify it"
             ) from None
         finally:
             self._release(worker, healthy)
