@@ -85,12 +85,15 @@ class Canary:
 
 
 def substitute(text, values):
+    """Put the canary's and the server's addresses into a case, also where it is URL-encoded."""
+    pairs = [("{" + k + "}", v) for k, v in values.items()]
+    pairs += [("%7B" + k + "%7D", urllib.parse.quote(v, safe="")) for k, v in values.items()]
     if isinstance(text, bytes):
-        for key, value in values.items():
-            text = text.replace(("{" + key + "}").encode(), value.encode())
+        for key, value in pairs:
+            text = text.replace(key.encode(), value.encode())
         return text
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", value)
+    for key, value in pairs:
+        text = text.replace(key, value)
     return text
 
 
@@ -163,12 +166,12 @@ def raw_request(port, data: bytes, source: str) -> tuple[int, dict, bytes]:
         body = b"".join(chunks)
     finally:
         sock.close()
-    match = re.match(rb"HTTP/\d\.\d (\d{3})", body)
+    final = body
+    if re.match(rb"HTTP/\d\.\d 100 ", body) and b"\r\n\r\n" in body:  # Expect: 100-continue, then the answer
+        final = body.split(b"\r\n\r\n", 1)[1] or body
+    match = re.match(rb"HTTP/\d\.\d (\d{3})", final)
     status = int(match.group(1)) if match else 0
-    if status == 100:  # Expect: 100-continue, then the real answer
-        later = re.search(rb"\r\n\r\nHTTP/\d\.\d (\d{3})", body)
-        status = int(later.group(1)) if later else 100
-    head = body.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    head = final.split(b"\r\n\r\n", 1)[0].decode("latin-1")
     headers = {}
     for line in head.split("\r\n")[1:]:
         key, _, value = line.partition(":")
@@ -237,7 +240,7 @@ def run_case(case: Case, port: int, values: dict, source: str) -> tuple[int, lis
         elif case.kind == "raw":
             status, headers, body = raw_request(port, substitute(case.data, values), source)
         else:
-            path = substitute(case.path, {k: urllib.parse.quote(v, safe="") for k, v in values.items()})
+            path = substitute(case.path, values)
             path = urllib.parse.quote(path, safe="".join(chr(i) for i in range(33, 127)))  # http.client needs ASCII
             body_out = substitute(case.body, values) if case.body is not None else None
             status, headers, body = http_request(port, case.method, path, body_out, case.headers, source)
