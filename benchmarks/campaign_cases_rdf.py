@@ -314,7 +314,7 @@ def cli_cases():
                        ("KGSERVER_URL_PREFIX", "//evil.example"), ("KGSERVER_HEADER_TIMEOUT", "nan"),
                        ("KGSERVER_MAX_CONNECTIONS_PER_CLIENT", "-1"), ("KGSERVER_ENGINE", "evil"),
                        ("KGSERVER_STORE", "file:///etc/passwd"), ("KGSERVER_QUERY_ISOLATION", "maybe"),
-                       ("KGSERVER_BUILD_DIR", "/dev/null")]:
+                       ("KGSERVER_QUERY_TIMEOUT", "nan"), ("KGSERVER_IDLE_TIMEOUT", "inf")]:
         add(f"serve-env-{key[9:]}={value}", ["serve", "--port", "{freeport}"], {2}, env={key: value}, timeout=120)
     add("serve-port-huge", ["serve", "--port", "99999"], {2})
     add("serve-host-bogus", ["serve", "--host", "999.1.1.1", "--port", "{freeport}"], {2})
@@ -322,5 +322,6 @@ def cli_cases():
     add("serve-engine-junk", ["serve", "--engine", "virtuoso"], {2})
     add("serve-store-remote-closed", ["serve", "--store", "http://127.0.0.1:9/sparql", "--port", "{freeport}"], {2})
     add("build-dir-devnull", ["build"], {2}, env={"KGSERVER_BUILD_DIR": "/dev/null/x"})
+    add("build-dir-is-a-file", ["build"], {2}, env={"KGSERVER_BUILD_DIR": "/dev/null"})
     add("unknown-verb", ["frobnicate"], {2})
     return c

@@ -67,6 +67,9 @@ DEMOTE_AFTER = 0.1
 DEMOTED_NICENESS = 10
 #: Peak memory (bytes) past which a worker exits after its answer, to be replaced by a fresh one.
 MAX_WORKER_RSS = 1024 * 1024 * 1024
+#: Memory (bytes of heap, ``RLIMIT_DATA``) a worker may hold at most: a query that builds strings of
+#: gigabytes fails (its worker dies, the client gets a 400) instead of pushing the host out of memory.
+MAX_WORKER_DATA = 3 * 1024 * 1024 * 1024
 
 _INHERITED_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGTTIN", "SIGTTOU")
 
@@ -390,6 +393,7 @@ def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: fl
             try:
                 sock.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _limit_memory(MAX_WORKER_DATA)
                 _worker_main(socket.socket(fileno=fds[0]), engine)
             except BaseException:
                 status = 1
@@ -398,6 +402,16 @@ def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: fl
         for fd in fds:
             os.close(fd)
         sock.sendall(struct.pack("!q", pid))
+
+
+def _limit_memory(limit: int) -> None:
+    """Cap this process's heap at ``limit`` bytes (never below what it already holds)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        try:
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+        except (ValueError, OSError):
+            pass  # a hard limit below ours already bounds it
 
 
 def _worker_main(sock: socket.socket, engine) -> None:
@@ -412,6 +426,8 @@ def _worker_main(sock: socket.socket, engine) -> None:
             reply = (True, engine.execute(request) if isinstance(request, QueryRequest) else request.run(engine))
         except KGError as err:
             reply = (False, err)
+        except MemoryError:  # past MAX_WORKER_DATA: the query's doing, not a fault of the server
+            reply = (False, QueryTooHeavy("the query needs more memory than a query worker has; simplify it"))
         except Exception as err:  # a bug in an engine: report it as a server fault, keep serving
             reply = (False, QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}"))
         signal.setitimer(signal.ITIMER_REAL, 0)
