@@ -89,7 +89,8 @@ def test_a_request_framed_twice_is_refused_and_its_smuggled_request_never_answer
     head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
     for framing, body in [
         (b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", b"0\r\n\r\n" + smuggled),
-        (b"Transfer-Encoding: chunked\r\nContent-Length: %d\r\n" % (15 + len(smuggled)), b"6\r\nASK {}\r\n0\r\n\r\n" + smuggled),
+        (b"Transfer-Encoding: chunked\r\nContent-Length: %d\r\n" % (15 + len(smuggled)),
+         b"6\r\nASK {}\r\n0\r\n\r\n" + smuggled),
     ]:
         answer = raw(port, head + framing + b"\r\n" + body)
         assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
