@@ -225,6 +225,8 @@ def judge(case: Case, status: int, headers, body: bytes) -> list[str]:
     ctype = lower.get("content-type", "")
     if (("html" in ctype or case.kind == "raw") and MARKUP.search(body)) and "javascript:kgx" not in ctype:
         faults.append("campaign markup unescaped in the answer: " + MARKUP.search(body).group(0).decode("latin-1"))
+    if faults and case.kind != "cli":
+        faults.append("answer: " + repr(body[:160]))
     if case.check and status:
         fault = case.check(status, headers, body)
         if fault:
