@@ -72,7 +72,8 @@ def check_query(text: str) -> QueryInfo:
 
     :raises QueryRefused: for a SPARQL Update (the endpoint is read-only).
     :raises ServiceRefused: for a federated query (``SERVICE``).
-    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`.
+    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`, or
+        more operators and group elements than :data:`~kgserver.engine.scan.MAX_CHAIN`.
     :raises QuerySyntaxError: for an escape that names no character.
     """
     if len(text) <= CHECKED_TEXT_MAX:
@@ -88,7 +89,8 @@ def _check(text: str) -> QueryInfo:
 
     :raises QueryRefused: for a SPARQL Update (the endpoint is read-only).
     :raises ServiceRefused: for a federated query (``SERVICE``).
-    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`.
+    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`, or
+        more operators and group elements than :data:`~kgserver.engine.scan.MAX_CHAIN`.
     :raises QuerySyntaxError: for an escape that names no character.
     """
     info = scan(text)

@@ -405,7 +405,7 @@ def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: fl
 
 
 def _limit_memory(limit: int) -> None:
-    """Cap this process's heap at ``limit`` bytes (never below what it already holds)."""
+    """Cap this process's heap (``RLIMIT_DATA``) at ``limit`` bytes, unless a lower cap is already set."""
     soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     if soft == resource.RLIM_INFINITY or soft > limit:
         try:

@@ -47,7 +47,8 @@ MAX_NESTING = 256
 #: Most binary operators and group elements (``BIND``, ``UNION``, ``FILTER``, ...) a query may hold:
 #: Oxigraph parses and evaluates their chains recursively, and a chain of about 3,000 ``BIND``s,
 #: ``MINUS``es or ``VALUES``, 10,000 ``UNION``s or ``FILTER``s, or 30,000 ``+`` or ``&&`` overflows
-#: a worker's stack.  Counted in the code only (not in strings, IRIs or comments).
+#: a worker's stack.  Counted in the code only (not in strings, IRIs or comments), and not ``-`` (also
+#: part of names): a chain this misses kills only its worker, and the pool answers 400.
 MAX_CHAIN = 2000
 _CHAIN = re.compile(
     r"\|\||&&|!=|<=|>=|[+*/|^=<>]"
