@@ -118,6 +118,7 @@ def _check_safe(data: bytes, fmt: str, source: str) -> None:
         "(an entity-expansion attack); only plain internal entities (e.g. namespace abbreviations) are accepted"
     )
     problems: list[str] = []
+    sizes: dict[bytes, int] = {}  # plain internal entity -> length of its value
 
     def doctype(name, system_id, public_id, has_internal_subset):
         if system_id or public_id:
@@ -131,6 +132,7 @@ def _check_safe(data: bytes, fmt: str, source: str) -> None:
             problems.append(expanding)
         if problems:
             raise _DoctypeDone
+        sizes[name.encode("utf-8")] = len((value or "").encode("utf-8"))
 
     def end_doctype():
         raise _DoctypeDone
@@ -150,8 +152,18 @@ def _check_safe(data: bytes, fmt: str, source: str) -> None:
                 f"RDF/XML declares entities in a document that is not well-formed XML "
                 f"({xml.parsers.expat.ErrorString(err.code)} at line {err.lineno}); its entities cannot be checked"
             )
+    if not problems and sizes:  # one pass over the references: a large entity used many times
+        expansion = sum(sizes.get(match.group(1), 0) for match in _ENTITY_REFERENCE.finditer(data))
+        if expansion > max(len(data), MAX_ENTITY_EXPANSION):
+            problems.append(f"RDF/XML entities expand to {expansion} bytes, more than the document itself "
+                            "(an entity-expansion attack); only abbreviations are accepted")
     if problems:
         raise UnsafeInputError(f"{source}: {problems[0]}")
+
+
+#: Bytes the internal entities of an RDF/XML document may add when expanded (or the document's size, if larger).
+MAX_ENTITY_EXPANSION = 1024 * 1024
+_ENTITY_REFERENCE = re.compile(rb"&([A-Za-z_][\w.\-]*+);")
 
 
 def _clean_message(message: str) -> str:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -148,3 +153,99 @@ def shared_validations(monkeypatch):
         return _REPORTS[key]
 
     monkeypatch.setattr(engine, "validate_paths", validate_paths)
+
+
+# --- a live ``kgserver serve`` for the hostile-client tests (tests/test_hostile*.py) -----------------
+
+HOSTILE_TIMEOUT = 2  # the server's query time limit (s)
+BODY_LIMIT = 1024 * 1024  # the server's MAX_CONTENT_LENGTH (bytes)
+HEADER_TIMEOUT = 2  # seconds a request's headers may take
+ANSWER = 20  # seconds a client waits for an answer before the test fails (never a speed assert)
+
+
+def _health(port) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", "/health")
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+class Canary:
+    """A loopback TCP listener that records every connection made to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.connections: list = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while not self.stopped.is_set():
+            try:
+                conn, addr = self.sock.accept()
+            except OSError:
+                continue
+            self.connections.append(addr)
+            conn.close()
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+@pytest.fixture(scope="session")
+def canary():
+    canary = Canary()
+    yield canary
+    canary.close()
+    assert canary.connections == [], "the server connected to the canary"
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    """Start ``kgserver serve`` with short limits; yield (host, port, log path).
+
+    Shared by the hostile-client modules (``test_hostile*.py``, one xdist group): one start-up.
+    """
+    from test_serve import free_port, stop_server
+
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("hostile") / "server.log"
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "KGSERVER_MAX_CONTENT_LENGTH": str(BODY_LIMIT),
+        "KGSERVER_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
+        "KGSERVER_BODY_TIMEOUT": "4",
+    }
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kgserver", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--timeout", str(HOSTILE_TIMEOUT), "--query-workers", "3", "--threads", "8", "--max-rows", "1000"],
+            stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+    deadline = time.monotonic() + 90
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"kgserver serve exited: {log_path.read_text()}")
+        try:
+            if _health(port) == 200:
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"kgserver serve did not start: {log_path.read_text()}")
+        time.sleep(0.2)
+    yield "127.0.0.1", port, log_path
+    stop_server(process)
+
+

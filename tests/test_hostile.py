@@ -11,98 +11,16 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 
 import pytest
-from test_serve import free_port, stop_server
 
-pytestmark = pytest.mark.server
+from conftest import ANSWER, BODY_LIMIT  # the live server (fixtures ``live``, ``canary``) is shared
 
-TIMEOUT = 2  # the server's query time limit (s)
-BODY_LIMIT = 1024 * 1024  # the server's MAX_CONTENT_LENGTH (bytes)
-HEADER_TIMEOUT = 2  # seconds a request's headers may take
-ANSWER = 20  # seconds a client waits for an answer before the test fails (never a speed assert)
-
-
-# --- the canary and the server ----------------------------------------------------------------
-
-
-class Canary:
-    """A loopback TCP listener that records every connection made to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.connections: list = []
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while not self.stopped.is_set():
-            try:
-                conn, addr = self.sock.accept()
-            except OSError:
-                continue
-            self.connections.append(addr)
-            conn.close()
-
-    def close(self):
-        self.stopped.set()
-        self.thread.join(timeout=2)
-        self.sock.close()
-
-
-@pytest.fixture(scope="module")
-def canary():
-    canary = Canary()
-    yield canary
-    canary.close()
-    assert canary.connections == [], "the server connected to the canary"
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """Start ``kgserver serve`` with short limits; yield (host, port, log path)."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("hostile") / "server.log"
-    env = {
-        **os.environ,
-        "PYTHONUNBUFFERED": "1",
-        "KGSERVER_MAX_CONTENT_LENGTH": str(BODY_LIMIT),
-        "KGSERVER_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
-        "KGSERVER_BODY_TIMEOUT": "4",
-    }
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kgserver", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--timeout", str(TIMEOUT), "--query-workers", "3", "--threads", "8", "--max-rows", "1000"],
-            stdout=log, stderr=subprocess.STDOUT, env=env,
-        )
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"kgserver serve exited: {log_path.read_text()}")
-        try:
-            if request(port, "GET", "/health", timeout=2)[0] == 200:
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"kgserver serve did not start: {log_path.read_text()}")
-        time.sleep(0.2)
-    yield "127.0.0.1", port, log_path
-    stop_server(process)
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("hostile")]
 
 
 def request(port, method, path, body=None, headers=None, source="127.0.0.1", timeout=ANSWER):

@@ -32,7 +32,7 @@ from ..validation.render import FORMATS
 @click.option("--no-bundle", is_flag=True,
               help="Leave out the ontology, the bundled data, the whole-graph checks and the consistency "
                    "check: plain SHACL of PATHS against --shapes, as pyshacl's command line.")
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write the report to this file instead of standard output.")
 def validate(paths, lang, fmt, strict, engine, shapes, no_bundle, output):
     """Validate RDF files or folders against the ESS shapes, with the graph they join.
@@ -61,8 +61,29 @@ def validate(paths, lang, fmt, strict, engine, shapes, no_bundle, output):
         report = validate_standalone(paths, shapes, shacl_engine=engine, progress=_progress())
     else:
         report = validate_paths(paths, shacl_engine=engine, progress=_progress())
-    click.echo(render(report, fmt, lang, strict), file=output, color=None if fmt == "text" else False)
+    _write(render(report, fmt, lang, strict), output, color=None if fmt == "text" else False)
     raise SystemExit(report.exit_code(strict))
+
+
+def _write(text: str, output: str, color) -> None:
+    """Write the report to ``output`` (``-``: standard output).
+
+    A file name that is not UTF-8 (kept by Python as surrogate escapes) is written as its own
+    bytes.  :raises InputError: when the report cannot be written (a full disk, a folder).
+    """
+    from ..errors import InputError
+
+    try:
+        if output == "-":
+            try:
+                click.echo(text, color=color)
+            except UnicodeEncodeError:
+                click.echo(text.encode("utf-8", "surrogateescape"), color=color)
+            return
+        with open(output, "w", encoding="utf-8", errors="surrogateescape") as out:
+            out.write((text if color else click.unstyle(text)) + "\n")
+    except OSError as err:
+        raise InputError(f"cannot write the report to {output}: {err.strerror or err}") from None
 
 
 def _progress():

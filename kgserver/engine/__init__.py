@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import QueryRefused, QueryTooDeep, ServiceRefused
-from .scan import MAX_NESTING, QueryInfo, scan
+from .scan import MAX_CHAIN, MAX_NESTING, QueryInfo, scan
 from .structure import SERVICE_REFUSED, refuse_service
 
 ENGINES = ("oxigraph", "rdflib")
@@ -72,7 +72,8 @@ def check_query(text: str) -> QueryInfo:
 
     :raises QueryRefused: for a SPARQL Update (the endpoint is read-only).
     :raises ServiceRefused: for a federated query (``SERVICE``).
-    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`.
+    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`, or
+        more operators and group elements than :data:`~kgserver.engine.scan.MAX_CHAIN`.
     :raises QuerySyntaxError: for an escape that names no character.
     """
     if len(text) <= CHECKED_TEXT_MAX:
@@ -88,7 +89,8 @@ def _check(text: str) -> QueryInfo:
 
     :raises QueryRefused: for a SPARQL Update (the endpoint is read-only).
     :raises ServiceRefused: for a federated query (``SERVICE``).
-    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`.
+    :raises QueryTooDeep: for brackets nested deeper than :data:`~kgserver.engine.scan.MAX_NESTING`, or
+        more operators and group elements than :data:`~kgserver.engine.scan.MAX_CHAIN`.
     :raises QuerySyntaxError: for an escape that names no character.
     """
     info = scan(text)
@@ -96,6 +98,11 @@ def _check(text: str) -> QueryInfo:
         raise QueryTooDeep(
             f"the query nests {{ }}, ( ), [ ] or << >> more than {MAX_NESTING} levels deep, "
             "more than this endpoint parses; simplify it"
+        )
+    if info.too_long_chain:
+        raise QueryTooDeep(
+            f"the query chains more than {MAX_CHAIN} operators and group elements (BIND, UNION, FILTER, "
+            "+, &&, ...), more than this endpoint evaluates; simplify it (VALUES lists and IN lists are not counted)"
         )
     if info.form == "UPDATE":
         raise QueryRefused(

@@ -43,6 +43,10 @@ class QueryTooDeep(InputError):
     """The query nests brackets deeper than the endpoint parses (a 400, not a crashed worker)."""
 
 
+class QueryTooHeavy(InputError):
+    """The query made the worker running it die (out of stack or memory): the query's fault, a 400."""
+
+
 class ServiceRefused(InputError):
     """The query uses ``SERVICE``; federated queries are off (no outbound requests)."""
 

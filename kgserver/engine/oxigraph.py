@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from .. import results
 from . import Answer, QueryRequest, check_query
-from .errors import NotAcceptable, QueryEvaluationError, QuerySyntaxError
+from .errors import InvalidQuery, NotAcceptable, QueryEvaluationError, QuerySyntaxError
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.\-]*)?:[\w.\-]*$")
@@ -24,6 +24,8 @@ _PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.\-]*)?:[\w.\-]*$")
 _MERGE_NAMED_GRAPHS = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 #: Name of the private graphs holding the merge of several requested default graphs.
 _MERGE_GRAPH = "urn:x-kgserver:merge:"
+#: How Oxigraph refuses a call to a function it does not implement (an extension function, an unknown cast).
+_UNSUPPORTED_FUNCTION = re.compile(r"The custom function <[^>]*> is not supported")
 #: Merged default graphs one engine keeps (least recently used dropped first).
 MAX_MERGED_GRAPHS = 16
 
@@ -103,6 +105,11 @@ class OxigraphEngine:
             raise syntax_error(str(err), request.text) from None
         except OSError as err:
             raise QueryEvaluationError(f"the query engine failed: {err}") from None
+        except RuntimeError as err:  # Oxigraph's word for a function it does not know: the query's fault
+            if _UNSUPPORTED_FUNCTION.fullmatch(str(err)):
+                raise InvalidQuery(f"{err}: only the SPARQL 1.1 functions and XSD casts Oxigraph implements "
+                                   "can be called") from None
+            raise
 
     def query(self, text: str, **kwargs):
         """Run ``text`` with pyoxigraph's own options over the served dataset (default graph: the merge).

@@ -53,7 +53,7 @@ from collections.abc import Callable
 
 from ..errors import ConfigurationError, KGError
 from . import Answer, QueryRequest, isolation as _isolation
-from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout
+from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout, QueryTooHeavy
 from .shares import ClientShares
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,9 @@ DEMOTE_AFTER = 0.1
 DEMOTED_NICENESS = 10
 #: Peak memory (bytes) past which a worker exits after its answer, to be replaced by a fresh one.
 MAX_WORKER_RSS = 1024 * 1024 * 1024
+#: Memory (bytes of heap, ``RLIMIT_DATA``) a worker may hold at most: a query that builds strings of
+#: gigabytes fails (its worker dies, the client gets a 400) instead of pushing the host out of memory.
+MAX_WORKER_DATA = 3 * 1024 * 1024 * 1024
 
 _INHERITED_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGTTIN", "SIGTTOU")
 
@@ -261,9 +264,10 @@ class WorkerPool:
                 f"the query was stopped after {limit:g} s, the time limit of this endpoint "
                 "(QUERY_TIMEOUT); simplify it or add a LIMIT"
             ) from None
-        except (EOFError, OSError):
-            raise QueryEvaluationError(
-                "the query worker stopped unexpectedly (it may have run out of memory)"
+        except (EOFError, OSError):  # the worker died running it (a stack overflow, memory): replaced below
+            raise QueryTooHeavy(
+                "the query stopped the worker running it: it needs more stack or memory than a query worker "
+                "has (a very long chain of operators or patterns, a huge string); simplify it"
             ) from None
         finally:
             self._release(worker, healthy)
@@ -389,6 +393,7 @@ def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: fl
             try:
                 sock.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _limit_memory(MAX_WORKER_DATA)
                 _worker_main(socket.socket(fileno=fds[0]), engine)
             except BaseException:
                 status = 1
@@ -397,6 +402,16 @@ def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: fl
         for fd in fds:
             os.close(fd)
         sock.sendall(struct.pack("!q", pid))
+
+
+def _limit_memory(limit: int) -> None:
+    """Cap this process's heap (``RLIMIT_DATA``) at ``limit`` bytes, unless a lower cap is already set."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        try:
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+        except (ValueError, OSError):
+            pass  # a hard limit below ours already bounds it
 
 
 def _worker_main(sock: socket.socket, engine) -> None:
@@ -411,6 +426,8 @@ def _worker_main(sock: socket.socket, engine) -> None:
             reply = (True, engine.execute(request) if isinstance(request, QueryRequest) else request.run(engine))
         except KGError as err:
             reply = (False, err)
+        except MemoryError:  # past MAX_WORKER_DATA: the query's doing, not a fault of the server
+            reply = (False, QueryTooHeavy("the query needs more memory than a query worker has; simplify it"))
         except Exception as err:  # a bug in an engine: report it as a server fault, keep serving
             reply = (False, QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}"))
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -44,6 +44,17 @@ _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 #: Deepest nesting of brackets a query may have (Oxigraph's parser overflows its stack near 2,500).
 MAX_NESTING = 256
+#: Most binary operators and group elements (``BIND``, ``UNION``, ``FILTER``, ...) a query may hold:
+#: Oxigraph parses and evaluates their chains recursively, and a chain of about 3,000 ``BIND``s,
+#: ``MINUS``es or ``VALUES``, 10,000 ``UNION``s or ``FILTER``s, or 30,000 ``+`` or ``&&`` overflows
+#: a worker's stack.  Counted in the code only (not in strings, IRIs or comments), and not ``-`` (also
+#: part of names): a chain this misses kills only its worker, and the pool answers 400.
+MAX_CHAIN = 2000
+_CHAIN = re.compile(
+    r"\|\||&&|!=|<=|>=|[+*/|^=<>]"
+    r"|(?<![\w?$:\-])(?:BIND|VALUES|MINUS|OPTIONAL|FILTER|UNION|GRAPH|SERVICE|EXISTS|IN)(?![\w:\-])",
+    re.IGNORECASE,
+)
 _BRACKET = re.compile(r"[{(\[]|<<|[})\]]|>>")
 _DELTA = {"{": 1, "(": 1, "[": 1, "<<": 1, "}": -1, ")": -1, "]": -1, ">>": -1}
 
@@ -81,6 +92,7 @@ class QueryInfo:
     :ivar too_deep: the text may nest groups, expressions, lists or quoted triples deeper than
         ``MAX_NESTING`` (an upper bound: engines parse recursively, such a text could
         overflow the parser's stack).
+    :ivar too_long_chain: the code chains more than ``MAX_CHAIN`` operators and group elements.
     """
 
     form: str | None
@@ -89,6 +101,7 @@ class QueryInfo:
     from_default: int = 0
     from_named: int = 0
     too_deep: bool = False
+    too_long_chain: bool = False
 
 
 def _tokens(text: str):
@@ -174,4 +187,5 @@ def scan(text: str) -> QueryInfo:
         from_default=from_default,
         from_named=from_named,
         too_deep=nesting_bound(text, MAX_NESTING) > MAX_NESTING,
+        too_long_chain=len(bare) > MAX_CHAIN and sum(1 for _ in _CHAIN.finditer(bare)) > MAX_CHAIN,
     )

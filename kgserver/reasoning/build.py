@@ -402,6 +402,8 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
     sources = dataset.bundled_sources() if sources is None else sources
     identity = input_manifest(sources)
     target = Path(out) if out is not None else default_build_dir(identity["key"], bundled=bundled)
+    if target.exists() and not target.is_dir():  # a file, /dev/null: never replaced by a build
+        raise ConfigurationError(f"cannot write the build directory {target}: it is not a directory")
     if not force:
         manifest = find_build(target, identity["key"])
         if manifest:

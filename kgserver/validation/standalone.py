@@ -37,6 +37,10 @@ def run_pyshacl(data: Graph, shapes: Graph, index: dict[object, ShapeInfo]) -> l
 
     _, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=False,
                              allow_warnings=True, allow_infos=True)
+    if isinstance(results, Exception):  # pyshacl refused the shapes (a SERVICE in a SPARQL constraint, ...)
+        from ..errors import InputError
+
+        raise InputError(f"the shapes cannot be run: {results}")
     findings = []
     # the report's own results: not those nested under sh:detail (what made an sh:node fail)
     for result in results.objects(results.value(predicate=RDF.type, object=SH.ValidationReport), SH.result):

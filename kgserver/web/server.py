@@ -59,14 +59,23 @@ class ServerSettings:
     @classmethod
     def from_config(cls, config) -> ServerSettings:
         """Read the settings from a Flask config (defaults for those it lacks)."""
+        from ..errors import ConfigurationError
+
         values = {}
         for name, kind in (("header_timeout", float), ("body_timeout", float), ("idle_timeout", float),
-                           ("max_connections_per_client", int), ("connection_limit", int)):
-            value = config.get(name.upper())
-            if value is not None:
+                           ("max_connections_per_client", int), ("connection_limit", int),
+                           ("max_body", int)):
+            key = "MAX_CONTENT_LENGTH" if name == "max_body" else name.upper()
+            value = config.get(key)
+            if value is None or (name == "max_body" and not value):
+                continue
+            try:  # a limit that is no positive number would silently turn the limit off, or every request away
                 values[name] = kind(value)
-        if config.get("MAX_CONTENT_LENGTH"):
-            values["max_body"] = int(config["MAX_CONTENT_LENGTH"])
+                if not 0 < values[name] < float("inf"):
+                    raise ValueError(value)
+            except (TypeError, ValueError):
+                raise ConfigurationError(f"{key} must be a positive {'whole ' if kind is int else ''}number, "
+                                         f"not {value!r}") from None
         return cls(**values)
 
 
@@ -97,6 +106,7 @@ def make_server(app, settings: ServerSettings, *, threads: int, sock: socket.soc
     """
     from waitress.adjustments import Adjustments
     from waitress.channel import HTTPChannel
+    from waitress.parser import HTTPRequestParser, ParsingError
     from waitress.server import TcpWSGIServer
     from waitress.task import ErrorTask
 
@@ -107,8 +117,22 @@ def make_server(app, settings: ServerSettings, *, threads: int, sock: socket.soc
             self.response_headers.append(("X-Content-Type-Options", "nosniff"))
             super().execute()
 
+    class RequestParser(HTTPRequestParser):
+        """Refuse a request whose body is framed twice (RFC 9112, 6.1: a smuggling attempt): 400, closed.
+
+        Waitress lets ``Transfer-Encoding: chunked`` win over ``Content-Length`` and keeps the
+        connection, so a proxy that reads the length instead sees another request than we do.
+        """
+
+        def parse_header(self, header_plus):
+            super().parse_header(header_plus)
+            if (self.chunked and "CONTENT_LENGTH" in self.headers) or "TRANSFER_ENCODING" in self.headers:
+                raise ParsingError("a request may not carry both Content-Length and Transfer-Encoding "
+                                   "(nor Transfer-Encoding in HTTP/1.0)")
+
     class Channel(HTTPChannel):
         error_task_class = ServerErrorTask
+        parser_class = RequestParser
         request_started: float | None = None
         line_checked = False
 

@@ -129,7 +129,7 @@ def init_state(app: Flask) -> None:
         max_rows = int(app.config.get("MAX_RESULT_ROWS", 1))
     except (TypeError, ValueError):
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be numbers") from None
-    if timeout <= 0 or workers < 1 or max_rows < 1:
+    if not 0 < timeout < float("inf") or workers < 1 or max_rows < 1:  # (nan is no time limit either)
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be positive")
     include_inferred = app.config["INCLUDE_INFERRED"]
     if app.config.get("STORE"):  # issue 12: an external SPARQL store (kgserver.remote) instead of the build
