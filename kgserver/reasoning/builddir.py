@@ -1,0 +1,146 @@
+"""Build directories: the inputs' identity, where builds live, and putting a finished build in place.
+
+A build is reused when its manifest's ``key`` (a hash of the kgserver, rule-set and layout versions
+and of every input file's SHA-256) matches the inputs.  Builds are written to a temporary sibling
+directory and renamed into place (:func:`replace_dir`), so a reader never sees a half-written build
+and two processes building at once do not clash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__, dataset
+from ..errors import ConfigurationError
+
+#: Bumped whenever the rules or the junk filter change, so old builds are not reused.
+RULESET_VERSION = "3"
+#: Bumped whenever the layout of a build changes (3: merged default graph and figures, no dataset.nq;
+#: 4: the front page's instance counts in the figures).
+LAYOUT_VERSION = "4"
+MANIFEST = "manifest.json"
+STORE_DIR = "store"
+
+
+@dataclass
+class BuildResult:
+    """Where a build is and what it holds."""
+
+    path: Path
+    manifest: dict
+    reused: bool
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_manifest(sources: list[dataset.Source]) -> dict:
+    """Return the part of the manifest that identifies the inputs, with its ``key``.
+
+    :raises RDFSyntaxError: if a source file cannot be read.
+    """
+    from ..errors import RDFSyntaxError
+
+    inputs = []
+    for source in sources:
+        try:
+            sha = file_sha256(source.path)
+        except OSError as err:
+            raise RDFSyntaxError(str(source.path), f"cannot read file: {err.strerror}") from None
+        inputs.append({"path": str(source.path), "graph": str(source.graph_iri), "sha256": sha})
+    identity = {
+        "kgserver_version": __version__,
+        "ruleset_version": RULESET_VERSION,
+        "layout_version": LAYOUT_VERSION,
+        "inputs": [{"graph": i["graph"], "sha256": i["sha256"]} for i in inputs],
+    }
+    key = hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()
+    return {**identity, "inputs": inputs, "key": key}
+
+
+def default_build_dir(key: str, *, bundled: bool = True) -> Path:
+    """Return where a build with this input key lives by default.
+
+    ``$KGSERVER_BUILD_DIR`` if set and the inputs are the bundled files, else
+    ``$XDG_CACHE_HOME/kgserver/<key prefix>`` (``~/.cache`` by default).
+    """
+    configured = os.environ.get("KGSERVER_BUILD_DIR")
+    if configured and bundled:
+        return Path(configured)
+    return cache_root() / key[:16]
+
+
+def cache_root() -> Path:
+    """Return the per-user folder that holds cached builds (``$XDG_CACHE_HOME/kgserver``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kgserver"
+
+
+def prune_cache(keep: Path, max_age: float = 3600.0) -> None:
+    """Remove cached builds other than ``keep`` that were last built more than ``max_age`` seconds ago.
+
+    Only folders directly in :func:`cache_root` that hold a kgserver manifest are removed; a
+    process already serving an old build keeps its data (in memory, or open files).
+    """
+    root = cache_root()
+    if keep.parent != root:
+        return
+    now = time.time()
+    for folder in root.iterdir():
+        manifest = folder / MANIFEST
+        try:
+            if folder != keep and folder.is_dir() and now - manifest.stat().st_mtime > max_age:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def read_manifest(path: Path) -> dict | None:
+    """Return the manifest of a build directory, or None if there is no complete build there."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (path / STORE_DIR).is_dir() or "figures" not in manifest:
+        return None
+    return manifest
+
+
+def find_build(path: Path, key: str) -> dict | None:
+    """Return the manifest at ``path`` if it is a complete build for inputs ``key``."""
+    manifest = read_manifest(path)
+    return manifest if manifest and manifest.get("key") == key else None
+
+
+def replace_dir(work: Path, target: Path, key: str | None) -> None:
+    """Move a finished build into place, replacing an older build at ``target``.
+
+    If another process has meanwhile put a build of the same inputs (``key``) there, keep that one.
+    """
+    if key is not None and find_build(target, key):
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    if target.exists():
+        if not (target / MANIFEST).exists() and any(target.iterdir()):
+            raise ConfigurationError(f"{target} exists and is not a kgserver build; refusing to replace it")
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        os.replace(target, old / "build")
+        shutil.rmtree(old, ignore_errors=True)
+    try:
+        os.replace(work, target)
+    except OSError:  # another process finished the same build first
+        if read_manifest(target) is None:
+            raise
+        shutil.rmtree(work, ignore_errors=True)

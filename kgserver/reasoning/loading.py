@@ -1,0 +1,145 @@
+"""Reading the sources into the reasoning store, and writing the served store in one bulk load."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import dataset, rdfio
+from ..namespaces import BASE
+from .consistency import Inconsistency
+from .engine import Inference
+from .materialise import INFERRED
+from .progress import Progress
+from .terms import to_ox
+
+#: rdflib format name -> Oxigraph format, for the files Oxigraph loads straight into the build
+#: store (RDF/XML and JSON-LD go through :func:`kgserver.rdfio.parse_file` and its safety checks).
+_DIRECT_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+_OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
+
+
+
+def load_asserted(store: ox.Store, sources: list[dataset.Source], progress: Progress) -> int:
+    """Parse every source into its named graph of ``store``; return the quad count.
+
+    Turtle, N-Triples, N-Quads and TriG files go straight from Oxigraph's parser into the
+    store; a file it refuses (or one with an ``owl:imports`` outside the base or an RDF 1.2 triple
+    term, RDF/XML, JSON-LD) is read by :func:`kgserver.rdfio.parse_file`, which reports the error with its file, line
+    and column, or applies its safety checks.
+
+    :raises RDFSyntaxError: for the first broken file; the store must be dropped then.
+    """
+    for source in sources:
+        _load_source(store, source)
+    count = len(store)
+    progress("parsing", f"{len(sources)} files, {count} triples")
+    return count
+
+
+def _load_source(store: ox.Store, source: dataset.Source) -> None:
+    fmt = rdfio.format_for_path(source.path)
+    target = ox.NamedNode(str(source.graph_iri))
+    ox_format = _DIRECT_FORMATS.get(fmt)
+    if ox_format is not None:
+        try:  # Oxigraph's parser straight into the store (each load gives its blank nodes fresh labels)
+            store.load(path=str(source.path), format=ox_format, to_graph=target)
+        except (SyntaxError, ValueError, OSError):
+            store.remove_graph(target)
+        else:
+            imports = store.quads_for_pattern(None, _OWL_IMPORTS, None, target)
+            # RDF 1.2 triple terms, which Oxigraph reads and kgserver refuses: rdfio places the error
+            starred = f"ASK {{ GRAPH <{target.value}> {{ ?s ?p ?o FILTER(isTRIPLE(?o)) }} }}"
+            if all(q.object.value.startswith(BASE) for q in imports) and not bool(store.query(starred)):
+                return
+            store.remove_graph(target)
+    graph = rdfio.parse_file(source.path)  # raises the located error, or the safety refusal
+    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), target) for s, p, o in graph)
+
+
+def describe_sources(inconsistencies: list[Inconsistency], store: ox.Store,
+                     sources: list[dataset.Source]) -> None:
+    """Fill each inconsistency's ``sources`` with the files that describe its resources."""
+    path_of = {str(s.graph_iri): str(s.path) for s in sources}
+    for item in inconsistencies:
+        files: list[str] = []
+        for resource in item.individuals or item.resources:
+            if not resource.startswith("<"):
+                continue
+            node = ox.NamedNode(resource[1:-1])
+            for quad in store.quads_for_pattern(node, None, None, None):
+                path = path_of.get(quad.graph_name.value) if isinstance(quad.graph_name, ox.NamedNode) else None
+                if path and path not in files:
+                    files.append(path)
+        item.sources = files
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream reading an iterator of byte chunks, for Oxigraph's bulk loader."""
+
+    def __init__(self, chunks):
+        self._chunks = iter(chunks)
+        self._buffer = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buffer:
+            try:
+                self._buffer = memoryview(next(self._chunks))
+            except StopIteration:
+                return 0
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def served_chunks(asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inference,
+                  sizes: dict[str, int]) -> Iterator[bytes]:
+    """Yield the served dataset as N-Quads text: every graph, and each triple again in the default graph.
+
+    The default graph of the served store is the RDF merge of the named graphs; the bulk loader
+    keeps one copy of a quad written twice, so a triple held by several graphs is one triple there.
+    One document: a blank node keeps one label across the asserted and the inferred quads (the
+    reasoner writes the labels the in-memory store dumps).  ``sizes`` receives each graph's triple count.
+
+    :param asserted: (graph, its N-Triples as the in-memory store dumped them), emptied as it goes.
+    """
+    asserted.reverse()
+    while asserted:
+        graph, text = asserted.pop()
+        sizes[graph.value] = text.count(b"\n")
+        yield text.replace(b" .\n", f" <{graph.value}> .\n".encode())  # " .\n" only ends lines
+        yield text
+        del text
+    if len(inferred):
+        sizes[INFERRED.value] = len(inferred)
+    for text in inferred.ntriples_chunks():
+        yield text.replace(b" .\n", f" <{INFERRED.value}> .\n".encode())
+        yield text
+
+
+def load_served(path: Path, asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inference) -> dict[str, int]:
+    """Write the on-disk served store at ``path`` in one bulk load streamed from memory.
+
+    :param asserted: each asserted graph and its N-Triples text (see :func:`served_chunks`).
+    :returns: named graph IRI -> triples loaded.
+    """
+    sizes: dict[str, int] = {}
+    disk = ox.Store(str(path))
+    stream = io.BufferedReader(_ChunkReader(served_chunks(asserted, inferred, sizes)), 1 << 20)
+    # lenient: every line was written by Oxigraph or by the reasoner from Oxigraph's terms
+    disk.bulk_load(input=stream, format=ox.RdfFormat.N_QUADS, lenient=True)
+    disk.flush()
+    del disk
+    return sizes
