@@ -229,3 +229,32 @@ def test_a_damaged_build_is_made_again(built, tmp_path):
     shutil.rmtree(copy / "store")
     store = open_store(build_dir=copy)
     assert INFERRED in set(store.named_graphs()) and len(store) > built.manifest["counts"]["inferred"]
+
+
+def test_served_store_loaded_in_slices_keeps_blank_nodes_and_the_merge(tmp_path):
+    """The bulk load runs in slices (documents of their own): a blank node stays one node across its
+    asserted graph, the inferred graph and the default graph, and the default graph stays a set."""
+    from kgserver.reasoning.engine import Inference
+    from kgserver.reasoning.loading import load_served, served_slices
+
+    a, b = ox.NamedNode("urn:x:graph-a"), ox.NamedNode("urn:x:graph-b")
+    memory = ox.Store()
+    memory.load(input=b"_:x <urn:x:p> <urn:x:o> .\n<urn:x:s> <urn:x:p> <urn:x:shared> .\n",
+                format=ox.RdfFormat.N_TRIPLES, to_graph=a)
+    plain = "".join(f"<urn:x:s{i}> <urn:x:p> <urn:x:o{i}> .\n" for i in range(40)) + "<urn:x:s> <urn:x:p> <urn:x:shared> .\n"
+    memory.load(input=plain.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=b)
+    label = next(iter(memory.quads_for_pattern(None, None, ox.NamedNode("urn:x:o"), a))).subject.value
+    terms = [f"_:{label}", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<urn:x:C>", "<urn:x:s3>"]
+    inferred = Inference(terms, {1: {(0, 2), (3, 2)}}, asserted=43, derived=2, rounds=1)
+
+    def asserted():
+        return [(g, memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)) for g in (a, b)]
+
+    assert len(list(served_slices(asserted(), inferred, {}, slice_quads=20))) > 3
+    sizes = load_served(tmp_path / "store", asserted(), inferred, slice_quads=20)
+    assert sizes == {a.value: 2, b.value: 41, str(INFERRED_GRAPH): 2}
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    same = f"SELECT ?x WHERE {{ GRAPH <{a.value}> {{ ?x <urn:x:p> <urn:x:o> }} GRAPH <{INFERRED_GRAPH}> {{ ?x a <urn:x:C> }} ?x a <urn:x:C> ; <urn:x:p> <urn:x:o> }}"
+    assert len(list(store.query(same))) == 1
+    assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())) == 2 + 41 - 1 + 2
+    assert sum(1 for q in store if type(q.graph_name) is ox.NamedNode) == 2 + 41 + 2
