@@ -188,7 +188,9 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         # the asserted graphs as text (half the in-memory store's size at 1M), then the store is freed
         asserted = [(g, memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)) for g in asserted_graphs(memory)]
         del memory
-        sizes = load_served(work / STORE_DIR, asserted, inferred)
+        # the slices go through files, so that the loader's memory is not added to the triples' in Python
+        sizes = load_served(work / STORE_DIR, asserted, inferred, spool=work / "slices")
+        shutil.rmtree(work / "slices", ignore_errors=True)
         del inferred
         phases["load"] = time.perf_counter() - mark
         progress("load", f"{STORE_DIR}/ written ({phases['load']:.1f} s)")

@@ -58,21 +58,25 @@ class Inference:
             self._triples = [(terms[s], terms[p], terms[o]) for p, pairs in self.kept.items() for s, o in pairs]
         return self._triples
 
-    def ntriples_chunks(self, graph: str | None = None, size: int = 200_000) -> Iterator[bytes]:
+    def ntriples_chunks(self, graph: str | None = None, size: int = 200_000, *,
+                        consume: bool = False) -> Iterator[bytes]:
         """Yield the new useful triples as N-Triples text (UTF-8), or as N-Quads in ``graph``.
 
         :param graph: an IRI: write N-Quads in that named graph instead of N-Triples.
         :param size: about how many lines one chunk holds (chunks keep memory bounded and let a
             reader load one while the next is written).
+        :param consume: drop each predicate's triples from this inference once it is written
+            (their memory is freed as the text is made; the inference is empty afterwards).
         """
         terms = self.terms
         end = f" <{graph}> .\n" if graph else " .\n"
-        for p, pairs in self.kept.items():
-            pairs = list(pairs)
+        for p in list(self.kept):
+            pairs = list(self.kept.pop(p) if consume else self.kept[p])
             for start in range(0, len(pairs), size):
                 with paused_gc():
                     text = _lines(terms, terms[p], pairs[start:start + size], end).encode("utf-8")
                 yield text
+            del pairs
 
     def ntriples(self) -> bytes:
         """Return the new useful triples as N-Triples text (UTF-8)."""
