@@ -265,3 +265,25 @@ def test_served_store_loaded_in_slices_keeps_blank_nodes_and_the_merge(tmp_path,
     assert len(list(store.query(same))) == 1
     assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())) == 2 + 41 - 1 + 2
     assert sum(1 for q in store if type(q.graph_name) is ox.NamedNode) == 2 + 41 + 2
+
+
+def test_input_digests_are_recorded_and_a_changed_file_is_hashed_again(tmp_path, monkeypatch):
+    """``serve`` does not read the inputs again to find its build: their digests are recorded with each
+    file's inode, size and modification time, and a changed file is hashed again."""
+    import hashlib
+
+    from kgserver.reasoning import builddir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:x:s> <urn:x:p> <urn:x:o> .\n", encoding="utf-8")
+    first = builddir.input_digests([data])
+    assert first == [hashlib.sha256(data.read_bytes()).hexdigest()]
+    assert (tmp_path / "cache" / "kgserver" / builddir.DIGESTS).is_file()
+    monkeypatch.setattr(builddir, "_known", {})  # a new process: only the record is known
+    monkeypatch.setattr(builddir.hashlib, "sha256", None)  # reading the file again would fail here
+    assert builddir.input_digests([data]) == first
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data.write_text("<urn:x:s> <urn:x:p> <urn:x:changed> .\n", encoding="utf-8")
+    assert builddir.input_digests([data]) == [hashlib.sha256(data.read_bytes()).hexdigest()] != first
