@@ -55,6 +55,7 @@ def built(first_build):
 
 def test_build_writes_store_and_manifest(built):
     assert (built.path / "store").is_dir() and not (built.path / "dataset.nq").exists()  # no intermediate file
+    assert not (built.path / "slices").exists()  # the spooled slices are removed once loaded
     manifest = json.loads((built.path / MANIFEST).read_text())
     sources = dataset.bundled_sources()
     assert sources

@@ -10,9 +10,11 @@ A build directory holds:
   file and its named graph, counts, the phases' times and the figures derived once from the
   store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`).
 
-The store is loaded in one pass of Oxigraph's bulk loader, fed from memory (the asserted
-graphs as the in-memory reasoning store dumps them, the inferred triples as the reasoner
-writes them): no intermediate N-Quads file.
+The store is written by Oxigraph's bulk loader from the asserted graphs as the in-memory
+reasoning store dumps them and the inferred triples as the reasoner writes them, in slices of
+under a million quads (one loader batch each), each spooled to a file in the work directory
+first so that the Python copies are freed before the loader takes its memory
+(:func:`.loading.load_served`); the files are removed as they are loaded.
 
 Where builds live and when one is reused: :mod:`.builddir`; reading the sources and the bulk
 load: :mod:`.loading`.
