@@ -53,8 +53,19 @@ def file_sha256(path: Path) -> str:
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    _known[stamp] = digest.hexdigest()
-    return _known[stamp]
+    if _settled(stamp):
+        _known[stamp] = digest.hexdigest()
+    return digest.hexdigest()
+
+
+#: A file modified less than this long ago (ns) is hashed every time: a second write within the file
+#: system's timestamp granularity could keep its size and mtime (git's "racy clean" rule).
+_SETTLE_NS = 2_000_000_000
+
+
+def _settled(stamp: tuple) -> bool:
+    """Return True if the file of ``stamp`` was last modified long enough ago to trust its stamp."""
+    return time.time_ns() - stamp[4] > _SETTLE_NS
 
 
 def _stamp(path: Path) -> tuple:
@@ -83,8 +94,11 @@ def input_digests(paths: list[Path]) -> list[str]:
     stamps = [_stamp(path) for path in paths]
     _known.update((stamp, known[stamp]) for stamp in stamps if stamp in known and stamp not in _known)
     digests = [file_sha256(path) for path in paths]
-    if any(stamp not in known for stamp in stamps):
-        known.update(zip(stamps, digests))
+    fresh = [(stamp, digest) for stamp, digest in zip(stamps, digests) if stamp not in known and _settled(stamp)]
+    if fresh:
+        renewed = {stamp[0] for stamp, _ in fresh}  # one entry per path: the older versions go
+        known = {stamp: digest for stamp, digest in known.items() if stamp[0] not in renewed}
+        known.update(fresh)
         _write_record(record, [[list(k), v] for k, v in known.items() if Path(k[0]).exists()])
     return digests
 
