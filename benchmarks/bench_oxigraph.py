@@ -5,9 +5,9 @@ For each scale (the bundled graph; the bundled graph plus 100k or 1M synthetic t
 same quads (kgserver's built store dumped as N-Quads: the named graphs, the inferred graph
 and their merge as the default graph), and the ratio kgserver / Oxigraph:
 
-- build: ``kgserver build`` (parse, reason, load; phases as the build measured them) against
-  ``oxigraph load`` of the same quads; wall time and peak memory (the build process's own
-  peak RSS, from ``resource.getrusage`` of children);
+- build: ``kgserver build`` (parse, reason, load; phases as the build measured them, and the CPU
+  time and peak RSS at the end of each step) against ``oxigraph load --lenient`` of the same quads;
+  wall time, CPU time and peak RSS of each process (``/usr/bin/time``);
 - start-up: launch to the first answered ``ASK {}``: ``kgserver serve`` on the built store,
   ``oxigraph serve-read-only`` on its loaded store;
 - memory while serving, after the workload: the RSS and PSS summed over the server's
@@ -22,6 +22,7 @@ Usage::
 
     python benchmarks/bench_oxigraph.py                          # bundled, 100k, 1m
     python benchmarks/bench_oxigraph.py --scales bundled,100k --seconds 5
+    python benchmarks/bench_oxigraph.py --scales 1m --build-only   # the builds only, CPU and peak RSS per step
 
 Client and servers share the machine; the figures compare servers under one load generator.
 """
