@@ -208,7 +208,7 @@ def load_served(path: Path, asserted: list[tuple[ox.NamedNode, bytes]], inferred
     :param slice_quads: quads per bulk load (:data:`SLICE_QUADS` by default).
     :param spool: a folder to write the slices to first, so that the Python copies of the triples
         are freed before the loader needs its memory (at 1M synthetic triples the peak RSS went from
-        2.1 to 1.4 GB); the files are removed as they are loaded.  Without it the slices are
+        2.1 to 1.7 GB); the files are removed as they are loaded.  Without it the slices are
         streamed from memory.
     :returns: named graph IRI -> triples loaded.
     """
