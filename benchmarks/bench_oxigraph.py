@@ -5,9 +5,9 @@ For each scale (the bundled graph; the bundled graph plus 100k or 1M synthetic t
 same quads (kgserver's built store dumped as N-Quads: the named graphs, the inferred graph
 and their merge as the default graph), and the ratio kgserver / Oxigraph:
 
-- build: ``kgserver build`` (parse, reason, load; phases as the build measured them) against
-  ``oxigraph load`` of the same quads; wall time and peak memory (the build process's own
-  peak RSS, from ``resource.getrusage`` of children);
+- build: ``kgserver build`` (parse, reason, load; phases as the build measured them, and the CPU
+  time and peak RSS at the end of each step) against ``oxigraph load --lenient`` of the same quads;
+  wall time, CPU time and peak RSS of each process (``/usr/bin/time``);
 - start-up: launch to the first answered ``ASK {}``: ``kgserver serve`` on the built store,
   ``oxigraph serve-read-only`` on its loaded store;
 - memory while serving, after the workload: the RSS and PSS summed over the server's
@@ -22,6 +22,7 @@ Usage::
 
     python benchmarks/bench_oxigraph.py                          # bundled, 100k, 1m
     python benchmarks/bench_oxigraph.py --scales bundled,100k --seconds 5
+    python benchmarks/bench_oxigraph.py --scales 1m --build-only   # the builds only, CPU and peak RSS per step
 
 Client and servers share the machine; the figures compare servers under one load generator.
 """
@@ -64,14 +65,39 @@ def sources_for(data: str | None):
 # --- children ---------------------------------------------------------------------------------
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_mb() -> int:
+    """Return this process's peak RSS so far (``VmHWM``), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
 def child_build(data: str | None, out: str) -> None:
-    """Build the bundled graph plus ``data`` into ``out`` (run in a child: its peak RSS is its own)."""
+    """Build the bundled graph plus ``data`` into ``out`` (run in a child: its peak RSS is its own).
+
+    Prints, besides the build's own wall-clock phases, the CPU seconds (user + system) each step
+    reported by the build's progress took and the process's peak RSS when it ended.
+    """
     from kgserver.reasoning.build import build
 
+    steps: list[tuple[str, float, int]] = []
+    last = [_cpu()]
+
+    def progress(step: str, _message: str) -> None:
+        now = _cpu()
+        steps.append((step, now - last[0], _peak_mb()))
+        last[0] = now
+
     started = time.perf_counter()
-    result = build(sources_for(data), Path(out), force=True)
+    result = build(sources_for(data), Path(out), force=True, progress=progress)
     print(json.dumps({"seconds": time.perf_counter() - started, "phases": result.manifest["phases"],
-                      "quads": result.manifest["figures"]["quads"],
+                      "steps": steps, "quads": result.manifest["figures"]["quads"],
                       "distinct": result.manifest["figures"]["distinct_triples"]}))
 
 
@@ -86,23 +112,20 @@ def child_serve(data: str | None, build_dir: str, port: int, threads: int) -> No
     main(["serve", "--port", str(port), "--threads", str(threads), "--max-rows", "10000000"])
 
 
-def run_child(*args: str) -> tuple[dict, int]:
-    """Run this script with ``args``; return the JSON it prints last and the child's peak RSS in MB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
-    if done.returncode:
-        raise RuntimeError(done.stderr[-2000:])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return json.loads(done.stdout.strip().splitlines()[-1]), max(peak, before) // 1024
-
-
-def timed_peak(command: list[str]) -> tuple[float, int]:
-    """Run ``command`` under ``/usr/bin/time -f %M``; return wall seconds and peak RSS in MB."""
+def timed_peak(command: list[str]) -> tuple[str, float, float, int]:
+    """Run ``command`` under ``/usr/bin/time``; return its output, wall seconds, CPU seconds (user + system) and peak RSS in MB."""
     started = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True)
+    done = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *command], capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(done.stderr[-2000:])
-    return time.perf_counter() - started, int(done.stderr.strip().splitlines()[-1]) // 1024
+    user, system, peak = done.stderr.strip().splitlines()[-1].split()
+    return done.stdout, time.perf_counter() - started, float(user) + float(system), int(peak) // 1024
+
+
+def run_child(*args: str) -> tuple[dict, float, int]:
+    """Run this script with ``args``; return the JSON it prints last, the child's CPU seconds and peak RSS in MB."""
+    out, _, cpu, peak = timed_peak([sys.executable, __file__, *args])
+    return json.loads(out.strip().splitlines()[-1]), cpu, peak
 
 
 # --- memory of a process tree -----------------------------------------------------------------
@@ -172,19 +195,27 @@ def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: f
     return figures
 
 
-def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3) -> dict:
+def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3,
+              build_only: bool = False) -> dict:
     import synthetic
 
     data = str(synthetic.write_ntriples(workdir / f"synthetic-{name}.nt", size)) if size else None
     build_dir = workdir / f"kg-{name}"
-    built, build_peak = run_child("--child-build", str(build_dir), *(["--data", data] if data else []))
+    built, build_cpu, build_peak = run_child("--child-build", str(build_dir), *(["--data", data] if data else []))
     nquads = workdir / f"{name}.nq"
     subprocess.run(["oxigraph", "dump", "--location", str(build_dir / "store"), "--file", str(nquads)], check=True)
     ox_dir = workdir / f"ox-{name}"
-    ox_seconds, ox_peak = timed_peak(["oxigraph", "load", "--location", str(ox_dir), "--file", str(nquads)])
+    _, ox_seconds, ox_cpu, ox_peak = timed_peak(["oxigraph", "load", "--lenient", "--location", str(ox_dir),
+                                                 "--file", str(nquads)])
     nquads.unlink()
 
     results = {"quads": built["quads"] + built["distinct"]}
+    results["kgserver"] = {"build_s": built["seconds"], "build_cpu_s": build_cpu, "build_peak_mb": build_peak,
+                           "phases": built["phases"], "steps": built["steps"]}
+    results["oxigraph"] = {"build_s": ox_seconds, "build_cpu_s": ox_cpu, "build_peak_mb": ox_peak}
+    if build_only:
+        shutil.rmtree(ox_dir, ignore_errors=True)
+        return results
     port = free_port()
     kg_url = f"http://127.0.0.1:{port}/sparql"
     command = [sys.executable, __file__, "--child-serve", str(build_dir), str(port), str(threads),
@@ -202,16 +233,17 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int,
             stop(ox_process)
     finally:
         stop(kg_process)
-    results["kgserver"] = {"build_s": built["seconds"], "build_peak_mb": build_peak, "phases": built["phases"],
-                           "startup_s": kg_startup, **figures["kgserver"]}
-    results["oxigraph"] = {"build_s": ox_seconds, "build_peak_mb": ox_peak, "startup_s": ox_startup,
-                           **figures["oxigraph"]}
+    results["kgserver"].update(startup_s=kg_startup, **figures["kgserver"])
+    results["oxigraph"].update(startup_s=ox_startup, **figures["oxigraph"])
     shutil.rmtree(ox_dir, ignore_errors=True)
     return results
 
 
-ROWS = [
-    ("build (s)", "build_s", "{:.1f}"), ("build peak memory (MB)", "build_peak_mb", "{:.0f}"),
+BUILD_ROWS = [
+    ("build, wall (s)", "build_s", "{:.1f}"), ("build, CPU user+sys (s)", "build_cpu_s", "{:.1f}"),
+    ("build peak memory (MB)", "build_peak_mb", "{:.0f}"),
+]
+ROWS = BUILD_ROWS + [
     ("start-up to first answer (s)", "startup_s", "{:.2f}"),
     ("serving RSS, process tree (MB)", "rss_mb", "{:.0f}"), ("serving PSS, process tree (MB)", "pss_mb", "{:.0f}"),
     ("lookup p50, 1 client (ms)", "lookup_p50_ms", "{:.2f}"),
@@ -224,12 +256,14 @@ def report(name: str, results: dict) -> None:
     kg, ox = results["kgserver"], results["oxigraph"]
     print(f"\n{name}: {results['quads']} quads served (named graphs + merged default graph)")
     print(f"  {'':36} {'kgserver':>10} {'oxigraph':>10} {'ratio':>7}")
-    for label, key, fmt in ROWS:
+    for label, key, fmt in ROWS if "startup_s" in kg else BUILD_ROWS:
         ratio = kg[key] / ox[key] if ox[key] else float("nan")
         print(f"  {label:36} {fmt.format(kg[key]):>10} {fmt.format(ox[key]):>10} {ratio:>7.2f}")
     phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in kg["phases"].items())
-    print(f"  kgserver build phases: {phases}")
-    if kg["mixed_errors"] or ox["mixed_errors"]:
+    print(f"  kgserver build phases, wall: {phases}")
+    steps = ", ".join(f"{step} {cpu:.1f} s ({peak} MB)" for step, cpu, peak in kg["steps"])
+    print(f"  kgserver build steps, CPU (peak RSS at the step's end): {steps}")
+    if kg.get("mixed_errors") or ox.get("mixed_errors"):
         print(f"  errors in the mixed workload: kgserver {kg['mixed_errors']}, oxigraph {ox['mixed_errors']}")
     sys.stdout.flush()
 
@@ -240,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds per throughput measurement")
     parser.add_argument("--threads", type=int, default=32, help="kgserver's threads per web process")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per figure (median kept)")
+    parser.add_argument("--build-only", action="store_true", help="compare the builds only (no servers)")
     parser.add_argument("--child-build", help=argparse.SUPPRESS)
     parser.add_argument("--child-serve", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -260,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
           f"pyoxigraph {pyoxigraph.__version__}, {server}")
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.scales.split(","):
-            report(name, run_scale(name, SCALES[name], Path(tmp), args.seconds, args.threads, args.rounds))
+            report(name, run_scale(name, SCALES[name], Path(tmp), args.seconds, args.threads, args.rounds,
+                                   args.build_only))
             print(f"  load average after the scale: {os.getloadavg()[0]:.1f}")
     return 0
 

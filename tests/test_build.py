@@ -55,6 +55,7 @@ def built(first_build):
 
 def test_build_writes_store_and_manifest(built):
     assert (built.path / "store").is_dir() and not (built.path / "dataset.nq").exists()  # no intermediate file
+    assert not (built.path / "slices").exists()  # the spooled slices are removed once loaded
     manifest = json.loads((built.path / MANIFEST).read_text())
     sources = dataset.bundled_sources()
     assert sources
@@ -229,3 +230,66 @@ def test_a_damaged_build_is_made_again(built, tmp_path):
     shutil.rmtree(copy / "store")
     store = open_store(build_dir=copy)
     assert INFERRED in set(store.named_graphs()) and len(store) > built.manifest["counts"]["inferred"]
+
+
+@pytest.mark.parametrize("spooled", [False, True], ids=["streamed", "spooled"])
+def test_served_store_loaded_in_slices_keeps_blank_nodes_and_the_merge(tmp_path, spooled):
+    """The bulk load runs in slices (documents of their own): a blank node stays one node across its
+    asserted graph, the inferred graph and the default graph, and the default graph stays a set."""
+    from kgserver.reasoning.engine import Inference
+    from kgserver.reasoning.loading import load_served, served_slices
+
+    a, b = ox.NamedNode("urn:x:graph-a"), ox.NamedNode("urn:x:graph-b")
+    memory = ox.Store()
+    memory.load(input=b"_:x <urn:x:p> <urn:x:o> .\n<urn:x:s> <urn:x:p> <urn:x:shared> .\n",
+                format=ox.RdfFormat.N_TRIPLES, to_graph=a)
+    plain = "".join(f"<urn:x:s{i}> <urn:x:p> <urn:x:o{i}> .\n" for i in range(40)) + "<urn:x:s> <urn:x:p> <urn:x:shared> .\n"
+    memory.load(input=plain.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=b)
+    label = next(iter(memory.quads_for_pattern(None, None, ox.NamedNode("urn:x:o"), a))).subject.value
+    terms = [f"_:{label}", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<urn:x:C>", "<urn:x:s3>"]
+    inferred = Inference(terms, {1: {(0, 2), (3, 2)}}, asserted=43, derived=2, rounds=1)
+
+    def asserted():
+        return [(g, memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)) for g in (a, b)]
+
+    assert len(list(served_slices(asserted(), inferred.without_types(frozenset()), {}, slice_quads=20))) > 3
+    sizes = load_served(tmp_path / "store", asserted(), inferred, slice_quads=20,
+                        spool=tmp_path / "slices" if spooled else None)
+    assert not spooled or not any((tmp_path / "slices").iterdir())  # each file removed once loaded
+    assert not len(inferred)  # handed over: its triples were dropped once written
+    plain = Inference(terms[1:], {0: {(2, 1)}}, asserted=43, derived=1, rounds=1)  # no blank node: one slice
+    assert load_served(tmp_path / "plain", [], plain) == {str(INFERRED_GRAPH): 1}
+    assert len(ox.Store.read_only(str(tmp_path / "plain"))) == 2
+    assert sizes == {a.value: 2, b.value: 41, str(INFERRED_GRAPH): 2}
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    same = f"SELECT ?x WHERE {{ GRAPH <{a.value}> {{ ?x <urn:x:p> <urn:x:o> }} GRAPH <{INFERRED_GRAPH}> {{ ?x a <urn:x:C> }} ?x a <urn:x:C> ; <urn:x:p> <urn:x:o> }}"
+    assert len(list(store.query(same))) == 1
+    assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())) == 2 + 41 - 1 + 2
+    assert sum(1 for q in store if type(q.graph_name) is ox.NamedNode) == 2 + 41 + 2
+
+
+def test_input_digests_are_recorded_and_a_changed_file_is_hashed_again(tmp_path, monkeypatch):
+    """``serve`` does not read the inputs again to find its build: their digests are recorded with each
+    file's inode, size and modification time, and a changed file is hashed again."""
+    import hashlib
+    import os
+    import time
+
+    from kgserver.reasoning import builddir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:x:s> <urn:x:p> <urn:x:o> .\n", encoding="utf-8")
+    assert builddir.input_digests([data]) and not (tmp_path / "cache" / "kgserver" / builddir.DIGESTS).exists()
+    settled = time.time_ns() - 10_000_000_000  # a file just written is hashed every time (git's racy-clean rule)
+    os.utime(data, ns=(settled, settled))
+    first = builddir.input_digests([data])
+    assert first == [hashlib.sha256(data.read_bytes()).hexdigest()]
+    assert (tmp_path / "cache" / "kgserver" / builddir.DIGESTS).is_file()
+    monkeypatch.setattr(builddir, "_known", {})  # a new process: only the record is known
+    monkeypatch.setattr(builddir.hashlib, "sha256", None)  # reading the file again would fail here
+    assert builddir.input_digests([data]) == first
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data.write_text("<urn:x:s> <urn:x:p> <urn:x:changed> .\n", encoding="utf-8")
+    assert builddir.input_digests([data]) == [hashlib.sha256(data.read_bytes()).hexdigest()] != first
