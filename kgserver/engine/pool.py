@@ -40,9 +40,7 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import queue
-import resource
 import select
 import signal
 import socket
@@ -55,23 +53,18 @@ from ..errors import ConfigurationError, KGError
 from . import Answer, QueryRequest, isolation as _isolation
 from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout
 from .shares import ClientShares
+from .wire import receive as _receive, recv_exact as _recv_exact, send as _send
+from .zygote import MAX_WORKER_RSS, SELF_KILL_GRACE, zygote_main
+
+__all__ = ["DEMOTE_AFTER", "DEMOTED_NICENESS", "MAX_WORKER_RSS", "SELF_KILL_GRACE", "WorkerPool"]
 
 log = logging.getLogger(__name__)
 
-#: Seconds a worker keeps running past the time limit before it kills itself.
-SELF_KILL_GRACE = 5
 #: Seconds a query runs at the web process's CPU priority before it is demoted to :data:`DEMOTED_NICENESS`.
 DEMOTE_AFTER = 0.1
 #: The CPU priority (``nice``) of a query that ran past :data:`DEMOTE_AFTER` (the web process and
 #: fresh queries, at 0, weigh about ten times as much on the CPU).
 DEMOTED_NICENESS = 10
-#: Peak memory (bytes) past which a worker exits after its answer, to be replaced by a fresh one.
-MAX_WORKER_RSS = 1024 * 1024 * 1024
-
-_INHERITED_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGTTIN", "SIGTTOU")
-
-
-_FRAME = struct.Struct("!Q")
 
 #: Held while a socket end meant for another process exists in this one (from ``socketpair``
 #: until it is handed over and closed) and across every fork of a zygote.  Without it, a
@@ -79,23 +72,6 @@ _FRAME = struct.Struct("!Q")
 #: end: the worker's death would then never show as end-of-file here, and a query sent to
 #: the dead worker would wait for the whole time limit (a 503 for a trivial query).
 _FORK_LOCK = threading.Lock()
-
-
-def _send(sock: socket.socket, obj) -> None:
-    data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
-    sock.sendall(_FRAME.pack(len(data)) + data)
-
-
-def _receive(sock: socket.socket):
-    """Return the next object sent by :func:`_send`; raise EOFError when the peer is gone."""
-    header = _recv_exact(sock, _FRAME.size)
-    if header is None:
-        raise EOFError
-    (size,) = _FRAME.unpack(header)
-    data = _recv_exact(sock, size)
-    if data is None:
-        raise EOFError
-    return pickle.loads(data)
 
 
 class _Worker:
@@ -155,7 +131,7 @@ class WorkerPool:
                 status = 0
                 try:
                     ours.close()
-                    _zygote_main(theirs, self._factory, self.timeout, self.isolation)
+                    zygote_main(theirs, self._factory, self.timeout, self.isolation)
                 except BaseException:  # never let the zygote run the parent's code
                     status = 1
                 finally:
@@ -350,75 +326,6 @@ class WorkerPool:
             log.exception("could not replace a query worker")
 
 
-# --- the processes -----------------------------------------------------------------------
-
-
-def _reset_signals() -> None:
-    for name in _INHERITED_SIGNALS:
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-
-
-def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float, isolation: str) -> None:
-    _reset_signals()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
-    failure = None
-    if isolation == "seccomp":
-        try:
-            _isolation.close_network_sockets(keep={sock.fileno()})
-            _isolation.isolate()
-        except OSError as err:
-            failure = str(err)
-    _send(sock, failure)
-    if failure is not None:
-        return
-    from . import structure
-
-    structure.preload()  # the SERVICE check's parser, imported once for every worker
-    engine = factory()
-    while True:
-        try:
-            msg, fds, _flags, _addr = socket.recv_fds(sock, 1, 1)
-        except OSError:
-            return
-        if not msg:
-            return  # the web process is gone
-        pid = os.fork()
-        if pid == 0:
-            status = 0
-            try:
-                sock.close()
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _worker_main(socket.socket(fileno=fds[0]), engine)
-            except BaseException:
-                status = 1
-            finally:
-                os._exit(status)
-        for fd in fds:
-            os.close(fd)
-        sock.sendall(struct.pack("!q", pid))
-
-
-def _worker_main(sock: socket.socket, engine) -> None:
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # default action: terminate, even inside native code
-    while True:
-        try:
-            request, limit = _receive(sock)
-        except EOFError:
-            return
-        signal.setitimer(signal.ITIMER_REAL, limit + SELF_KILL_GRACE)
-        try:
-            reply = (True, engine.execute(request) if isinstance(request, QueryRequest) else request.run(engine))
-        except KGError as err:
-            reply = (False, err)
-        except Exception as err:  # a bug in an engine: report it as a server fault, keep serving
-            reply = (False, QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}"))
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _send(sock, reply)
-        if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > MAX_WORKER_RSS:
-            return  # a big validation or result grew this process: a fresh one replaces it
-
-
 #: Seconds between two looks at whether the client is still there, while its query runs.
 GONE_POLL = 0.25
 
@@ -460,26 +367,6 @@ def _demote(pid: int) -> bool:
     except OSError:  # already gone, or not permitted: keep it as it is
         return False
     return True
-
-
-def _recv_exact(sock: socket.socket, size: int) -> bytes | bytearray | None:
-    if size <= 65536:
-        data = sock.recv(size)
-        if len(data) == size or not data:
-            return data or None
-        data = bytearray(data)
-    else:
-        data = bytearray()
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    view[: len(data)] = data
-    received = len(data)
-    while received < size:
-        count = sock.recv_into(view[received:], size - received)
-        if not count:
-            return None
-        received += count
-    return buffer
 
 
 def _alive(worker: _Worker) -> bool:
