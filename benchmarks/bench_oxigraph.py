@@ -15,6 +15,7 @@ and their merge as the default graph), and the ratio kgserver / Oxigraph:
 - a one-resource lookup: p50 latency with one client, throughput at 1, 8 and 32 clients, both servers
   running side by side and measured in turn, figure by figure (``--rounds``, median kept), so that they
   see the same machine load;
+- the server's CPU time (user + system, its whole process tree) per lookup at 8 clients;
 - the mixed workload (the named queries of ``queries/`` and the lookups/GROUP BYs of
   ``bench_endpoint.py``) at 32 clients.
 
@@ -22,6 +23,7 @@ Usage::
 
     python benchmarks/bench_oxigraph.py                          # bundled, 100k, 1m
     python benchmarks/bench_oxigraph.py --scales bundled,100k --seconds 5
+    python benchmarks/bench_oxigraph.py --scales 100k --keep /tmp/bench   # builds kept, reused next time
 
 Client and servers share the machine; the figures compare servers under one load generator.
 """
@@ -137,6 +139,26 @@ def tree_memory(pid: int) -> tuple[int, int]:
     return rss // 1024, pss // 1024
 
 
+def tree_cpu(pid: int) -> float:
+    """Return the CPU seconds (user + system) the process tree of ``pid`` has used, reaped children included."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for process in tree(pid):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return total / ticks
+
+
+def cpu_per_request(pid: int, url: str, queries: dict, clients: int, seconds: float) -> float:
+    """Return the server's CPU microseconds per request while ``clients`` send ``queries`` for ``seconds``."""
+    before = tree_cpu(pid)
+    done = throughput(url, queries, clients, seconds)
+    return (tree_cpu(pid) - before) * 1e6 / max(done["requests"], 1)
+
+
 # --- one scale ----------------------------------------------------------------------------------
 
 
@@ -164,6 +186,8 @@ def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: f
         for key, measure in measurements:
             for name, (_, url) in servers.items():
                 samples[name].setdefault(key, []).append(measure(url))
+        for name, (process, url) in servers.items():
+            samples[name].setdefault("lookup_cpu_us", []).append(cpu_per_request(process.pid, url, LOOKUP, 8, seconds))
     figures = {name: {key: statistics.median(values) for key, values in keys.items()} for name, keys in samples.items()}
     for name, (process, url) in servers.items():
         mixed = throughput(url, workload(), 32, seconds)
@@ -172,17 +196,35 @@ def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: f
     return figures
 
 
-def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3) -> dict:
+def build_both(name: str, size: int, workdir: Path) -> tuple[str | None, Path, Path, dict]:
+    """Build the scale for kgserver and for Oxigraph in ``workdir``; reuse what an earlier run left there.
+
+    Returns the synthetic data file (None for the bundled graph), kgserver's build folder, Oxigraph's store
+    and the build figures (those of the run that built them, when reused).
+    """
     import synthetic
 
-    data = str(synthetic.write_ntriples(workdir / f"synthetic-{name}.nt", size)) if size else None
-    build_dir = workdir / f"kg-{name}"
+    data = workdir / f"synthetic-{name}.nt"
+    build_dir, ox_dir, done = workdir / f"kg-{name}", workdir / f"ox-{name}", workdir / f"built-{name}.json"
+    if done.exists():
+        return (str(data) if size else None), build_dir, ox_dir, json.loads(done.read_text())
+    data = str(synthetic.write_ntriples(data, size)) if size else None
     built, build_peak = run_child("--child-build", str(build_dir), *(["--data", data] if data else []))
     nquads = workdir / f"{name}.nq"
+    shutil.rmtree(ox_dir, ignore_errors=True)
     subprocess.run(["oxigraph", "dump", "--location", str(build_dir / "store"), "--file", str(nquads)], check=True)
-    ox_dir = workdir / f"ox-{name}"
     ox_seconds, ox_peak = timed_peak(["oxigraph", "load", "--location", str(ox_dir), "--file", str(nquads)])
     nquads.unlink()
+    figures = {"built": built, "build_peak": build_peak, "ox_seconds": ox_seconds, "ox_peak": ox_peak}
+    done.write_text(json.dumps(figures))
+    return data, build_dir, ox_dir, figures
+
+
+def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3,
+              keep: bool = False) -> dict:
+    data, build_dir, ox_dir, built_figures = build_both(name, size, workdir)
+    built, build_peak = built_figures["built"], built_figures["build_peak"]
+    ox_seconds, ox_peak = built_figures["ox_seconds"], built_figures["ox_peak"]
 
     results = {"quads": built["quads"] + built["distinct"]}
     port = free_port()
@@ -206,7 +248,8 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int,
                            "startup_s": kg_startup, **figures["kgserver"]}
     results["oxigraph"] = {"build_s": ox_seconds, "build_peak_mb": ox_peak, "startup_s": ox_startup,
                            **figures["oxigraph"]}
-    shutil.rmtree(ox_dir, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(ox_dir, ignore_errors=True)
     return results
 
 
@@ -216,17 +259,18 @@ ROWS = [
     ("serving RSS, process tree (MB)", "rss_mb", "{:.0f}"), ("serving PSS, process tree (MB)", "pss_mb", "{:.0f}"),
     ("lookup p50, 1 client (ms)", "lookup_p50_ms", "{:.2f}"),
     ("lookups/s, 1 client", "lookup_rps_1", "{:.0f}"), ("lookups/s, 8 clients", "lookup_rps_8", "{:.0f}"),
-    ("lookups/s, 32 clients", "lookup_rps_32", "{:.0f}"), ("mixed workload req/s, 32 clients", "mixed_rps_32", "{:.1f}"),
+    ("lookups/s, 32 clients", "lookup_rps_32", "{:.0f}"),
+    ("server CPU per lookup, 8 clients (us)", "lookup_cpu_us", "{:.0f}"), ("mixed workload req/s, 32 clients", "mixed_rps_32", "{:.1f}"),
 ]
 
 
 def report(name: str, results: dict) -> None:
     kg, ox = results["kgserver"], results["oxigraph"]
     print(f"\n{name}: {results['quads']} quads served (named graphs + merged default graph)")
-    print(f"  {'':36} {'kgserver':>10} {'oxigraph':>10} {'ratio':>7}")
+    print(f"  {'':40} {'kgserver':>10} {'oxigraph':>10} {'ratio':>7}")
     for label, key, fmt in ROWS:
         ratio = kg[key] / ox[key] if ox[key] else float("nan")
-        print(f"  {label:36} {fmt.format(kg[key]):>10} {fmt.format(ox[key]):>10} {ratio:>7.2f}")
+        print(f"  {label:40} {fmt.format(kg[key]):>10} {fmt.format(ox[key]):>10} {ratio:>7.2f}")
     phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in kg["phases"].items())
     print(f"  kgserver build phases: {phases}")
     if kg["mixed_errors"] or ox["mixed_errors"]:
@@ -240,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds per throughput measurement")
     parser.add_argument("--threads", type=int, default=32, help="kgserver's threads per web process")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per figure (median kept)")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="build into DIR and keep the builds; a later run with the same DIR reuses them "
+                             "(their build figures are those of the run that built them)")
     parser.add_argument("--child-build", help=argparse.SUPPRESS)
     parser.add_argument("--child-serve", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -259,8 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; Python {sys.version.split()[0]}, "
           f"pyoxigraph {pyoxigraph.__version__}, {server}")
     with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(args.keep) if args.keep else Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         for name in args.scales.split(","):
-            report(name, run_scale(name, SCALES[name], Path(tmp), args.seconds, args.threads, args.rounds))
+            report(name, run_scale(name, SCALES[name], workdir, args.seconds, args.threads, args.rounds,
+                                   keep=bool(args.keep)))
             print(f"  load average after the scale: {os.getloadavg()[0]:.1f}")
     return 0
 
