@@ -25,8 +25,11 @@ rather than by luck:
 
 * **A new client never queues behind others' long queries.**  When every worker is busy
   and a client that runs no query yet asks, the pool forks an *extra* worker for it
-  from the zygote (at most ``extra`` of them at once; past the base size, one idle worker
-  is kept as a spare and the others exit).  The per-client share still bounds what each client holds.
+  from the zygote (at most ``extra`` of them at once).  Past the base size, workers stay while
+  clients keep finding every worker busy; once none has for :data:`EXTRA_LINGER` seconds, a
+  worker coming back beside an idle one exits (one idle spare is kept).  Forking a worker per
+  request of a busy server cost more CPU than the query itself.  The per-client share still
+  bounds what each client holds.
 * **A long query yields the CPU.**  Workers run at the web process's priority; a query
   still running after :data:`DEMOTE_AFTER` seconds is moved to a low CPU priority
   (``nice`` 10); once it answers, its priority is given back where the system allows it
@@ -65,6 +68,8 @@ DEMOTE_AFTER = 0.1
 #: The CPU priority (``nice``) of a query that ran past :data:`DEMOTE_AFTER` (the web process and
 #: fresh queries, at 0, weigh about ten times as much on the CPU).
 DEMOTED_NICENESS = 10
+#: Seconds extra workers stay after a client last found every worker busy (then they exit, bar one spare).
+EXTRA_LINGER = 5.0
 
 #: Held while a socket end meant for another process exists in this one (from ``socketpair``
 #: until it is handed over and closed) and across every fork of a zygote.  Without it, a
@@ -118,6 +123,7 @@ class WorkerPool:
         self.extra = max(2, size) if extra is None else max(0, int(extra))
         self._live = 0  # workers alive (idle or busy), base and extra
         self._live_lock = threading.Lock()
+        self._last_short = float("-inf")  # when a client last found no idle worker
         self.shares = ClientShares(max(1, size // 2), size)
 
     # --- life cycle --------------------------------------------------------------------
@@ -250,14 +256,16 @@ class WorkerPool:
     def _release(self, worker: _Worker, healthy: bool) -> None:
         """Put a worker back; replace it if it failed.
 
-        Past the base size, a worker is kept only as the one idle spare (the next new client
-        then needs no fork); the others exit.
+        Past the base size, a worker exits when another is idle and no client found every
+        worker busy for :data:`EXTRA_LINGER` seconds (the last one stays as a spare: the next new
+        client then needs no fork).
         """
         if healthy:
             if worker.demoted:
                 worker.demoted = not _restore(worker.pid)
             with self._live_lock:
-                retire = self._live > self.size and not self._idle.empty()
+                retire = (self._live > self.size and not self._idle.empty()
+                          and time.monotonic() - self._last_short > EXTRA_LINGER)
                 if retire:
                     self._live -= 1
             if not retire:
@@ -278,6 +286,7 @@ class WorkerPool:
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
+                self._last_short = time.monotonic()
                 worker = self._extra_worker() if new_client else None
                 if worker is not None:
                     return worker
