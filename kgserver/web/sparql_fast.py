@@ -93,7 +93,7 @@ class FastQueries:
                 gone=environ.get("waitress.client_disconnected"),
             )
         except KGError as err:
-            return self._error(err, request, started, start_response)
+            return self._error(err, request, started, start_response, params.query)
         body = answer.body
         headers = [("Content-Type", f"{answer.media_type}; charset=utf-8"), ("Content-Length", str(len(body)))]
         if answer.truncated:
@@ -108,14 +108,14 @@ class FastQueries:
         start_response("200 OK", headers)
         return [body]
 
-    def _error(self, err: KGError, request: Request, started: float, start_response):
+    def _error(self, err: KGError, request: Request, started: float, start_response, query: str | None = None):
         """Answer one of kgserver's errors as the Flask error handler does (and log a server fault)."""
         status = err.http_status
         if status == 500:
             self.app.logger.error("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
         elif status > 500:
             self.app.logger.warning("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
-        body = (describe_error(err).rstrip("\n") + "\n").encode()
+        body = (describe_error(err, query).rstrip("\n") + "\n").encode()
         headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))), *CORS,
                    ("Vary", "Accept"), _NOSNIFF]
         _log(request.method, request.path, status, started, len(body))
