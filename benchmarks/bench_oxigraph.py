@@ -17,13 +17,14 @@ and their merge as the default graph), and the ratio kgserver / Oxigraph:
   see the same machine load;
 - the server's CPU time (user + system, its whole process tree) per lookup at 8 clients;
 - the mixed workload (the named queries of ``queries/`` and the lookups/GROUP BYs of
-  ``bench_endpoint.py``) at 32 clients.
+  ``bench_endpoint.py``) at 32 clients, interleaved in the same rounds (errors summed over them).
 
 Usage::
 
     python benchmarks/bench_oxigraph.py                          # bundled, 100k, 1m
     python benchmarks/bench_oxigraph.py --scales bundled,100k --seconds 5
     python benchmarks/bench_oxigraph.py --scales 100k --keep /tmp/bench   # builds kept, reused next time
+    python benchmarks/bench_oxigraph.py --web-processes 1,2              # kgserver with 1 and 2 web processes
 
 Client and servers share the machine; the figures compare servers under one load generator.
 """
@@ -77,7 +78,7 @@ def child_build(data: str | None, out: str) -> None:
                       "distinct": result.manifest["figures"]["distinct_triples"]}))
 
 
-def child_serve(data: str | None, build_dir: str, port: int, threads: int) -> None:
+def child_serve(data: str | None, build_dir: str, port: int, threads: int, processes: int = 1) -> None:
     """Run ``kgserver serve`` on the build of the bundled graph plus ``data`` (what the CLI does)."""
     from kgserver import dataset
     from kgserver.cli import main
@@ -85,7 +86,8 @@ def child_serve(data: str | None, build_dir: str, port: int, threads: int) -> No
     sources = sources_for(data)
     dataset.bundled_sources = lambda **_: list(sources)
     os.environ["KGSERVER_BUILD_DIR"] = build_dir
-    main(["serve", "--port", str(port), "--threads", str(threads), "--max-rows", "10000000"])
+    main(["serve", "--port", str(port), "--threads", str(threads), "--workers", str(processes),
+          "--max-rows", "10000000"])
 
 
 def run_child(*args: str) -> tuple[dict, int]:
@@ -188,10 +190,13 @@ def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: f
                 samples[name].setdefault(key, []).append(measure(url))
         for name, (process, url) in servers.items():
             samples[name].setdefault("lookup_cpu_us", []).append(cpu_per_request(process.pid, url, LOOKUP, 8, seconds))
+        for name, (process, url) in servers.items():
+            mixed = throughput(url, workload(), 32, seconds)
+            samples[name].setdefault("mixed_rps_32", []).append(mixed["rps"])
+            samples[name].setdefault("mixed_errors", []).append(mixed["errors"])
     figures = {name: {key: statistics.median(values) for key, values in keys.items()} for name, keys in samples.items()}
     for name, (process, url) in servers.items():
-        mixed = throughput(url, workload(), 32, seconds)
-        figures[name]["mixed_rps_32"], figures[name]["mixed_errors"] = mixed["rps"], mixed["errors"]
+        figures[name]["mixed_errors"] = sum(samples[name]["mixed_errors"])
         figures[name]["rss_mb"], figures[name]["pss_mb"] = tree_memory(process.pid)
     return figures
 
@@ -220,32 +225,39 @@ def build_both(name: str, size: int, workdir: Path) -> tuple[str | None, Path, P
     return data, build_dir, ox_dir, figures
 
 
+def kg_name(processes: int) -> str:
+    """Return the column name of kgserver served by ``processes`` web processes."""
+    return "kgserver" if processes == 1 else f"kgserver x{processes}"
+
+
 def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3,
-              keep: bool = False) -> dict:
+              keep: bool = False, processes: tuple[int, ...] = (1,)) -> dict:
     data, build_dir, ox_dir, built_figures = build_both(name, size, workdir)
     built, build_peak = built_figures["built"], built_figures["build_peak"]
     ox_seconds, ox_peak = built_figures["ox_seconds"], built_figures["ox_peak"]
 
-    results = {"quads": built["quads"] + built["distinct"]}
-    port = free_port()
-    kg_url = f"http://127.0.0.1:{port}/sparql"
-    command = [sys.executable, __file__, "--child-serve", str(build_dir), str(port), str(threads),
-               *(["--data", data] if data else [])]
-    kg_process, kg_startup = start(command, kg_url)
+    results = {"quads": built["quads"] + built["distinct"], "kgservers": [kg_name(n) for n in processes]}
+    servers, startups = {}, {}
     try:
+        for count in processes:
+            port = free_port()
+            url = f"http://127.0.0.1:{port}/sparql"
+            command = [sys.executable, __file__, "--child-serve", str(build_dir), str(port), str(threads), str(count),
+                       *(["--data", data] if data else [])]
+            process, startups[kg_name(count)] = start(command, url)
+            servers[kg_name(count)] = (process, url)
         port = free_port()
         ox_url = f"http://127.0.0.1:{port}/query"
         ox_process, ox_startup = start(["oxigraph", "serve-read-only", "--location", str(ox_dir), "--bind",
                                         f"127.0.0.1:{port}"], ox_url)
-        try:
-            figures = measure_servers({"kgserver": (kg_process, kg_url), "oxigraph": (ox_process, ox_url)},
-                                      seconds, rounds)
-        finally:
-            stop(ox_process)
+        servers["oxigraph"] = (ox_process, ox_url)
+        figures = measure_servers(servers, seconds, rounds)
     finally:
-        stop(kg_process)
-    results["kgserver"] = {"build_s": built["seconds"], "build_peak_mb": build_peak, "phases": built["phases"],
-                           "startup_s": kg_startup, **figures["kgserver"]}
+        for process, _ in servers.values():
+            stop(process)
+    for kg in results["kgservers"]:
+        results[kg] = {"build_s": built["seconds"], "build_peak_mb": build_peak, "phases": built["phases"],
+                       "startup_s": startups[kg], **figures[kg]}
     results["oxigraph"] = {"build_s": ox_seconds, "build_peak_mb": ox_peak, "startup_s": ox_startup,
                            **figures["oxigraph"]}
     if not keep:
@@ -265,16 +277,19 @@ ROWS = [
 
 
 def report(name: str, results: dict) -> None:
-    kg, ox = results["kgserver"], results["oxigraph"]
+    kgs, ox = results["kgservers"], results["oxigraph"]
     print(f"\n{name}: {results['quads']} quads served (named graphs + merged default graph)")
-    print(f"  {'':40} {'kgserver':>10} {'oxigraph':>10} {'ratio':>7}")
+    head = "".join(f" {kg:>12}" for kg in kgs) + f" {'oxigraph':>10}" + "".join(f" {'ratio':>7}" for _ in kgs)
+    print(f"  {'':40}{head}")
     for label, key, fmt in ROWS:
-        ratio = kg[key] / ox[key] if ox[key] else float("nan")
-        print(f"  {label:40} {fmt.format(kg[key]):>10} {fmt.format(ox[key]):>10} {ratio:>7.2f}")
-    phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in kg["phases"].items())
+        values = "".join(f" {fmt.format(results[kg][key]):>12}" for kg in kgs)
+        ratios = "".join(f" {results[kg][key] / ox[key] if ox[key] else float('nan'):>7.2f}" for kg in kgs)
+        print(f"  {label:40}{values} {fmt.format(ox[key]):>10}{ratios}")
+    phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in results[kgs[0]]["phases"].items())
     print(f"  kgserver build phases: {phases}")
-    if kg["mixed_errors"] or ox["mixed_errors"]:
-        print(f"  errors in the mixed workload: kgserver {kg['mixed_errors']}, oxigraph {ox['mixed_errors']}")
+    errors = {server: results[server]["mixed_errors"] for server in [*kgs, "oxigraph"]}
+    if any(errors.values()):
+        print("  errors in the mixed workload: " + ", ".join(f"{server} {count}" for server, count in errors.items()))
     sys.stdout.flush()
 
 
@@ -284,18 +299,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds per throughput measurement")
     parser.add_argument("--threads", type=int, default=32, help="kgserver's threads per web process")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per figure (median kept)")
+    parser.add_argument("--web-processes", default="1",
+                        help="comma-separated: kgserver is measured once per value, with that many web processes "
+                             "(serve --workers), e.g. 1,2")
     parser.add_argument("--keep", metavar="DIR",
                         help="build into DIR and keep the builds; a later run with the same DIR reuses them "
                              "(their build figures are those of the run that built them)")
     parser.add_argument("--child-build", help=argparse.SUPPRESS)
-    parser.add_argument("--child-serve", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child-serve", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_build:
         child_build(args.data, args.child_build)
         return 0
     if args.child_serve:
-        child_serve(args.data, args.child_serve[0], int(args.child_serve[1]), int(args.child_serve[2]))
+        child_serve(args.data, args.child_serve[0], int(args.child_serve[1]), int(args.child_serve[2]),
+                    int(args.child_serve[3]))
         return 0
     if shutil.which("oxigraph") is None:
         print("the oxigraph server is not installed: pip install -e '.[bench]'", file=sys.stderr)
@@ -310,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         for name in args.scales.split(","):
             report(name, run_scale(name, SCALES[name], workdir, args.seconds, args.threads, args.rounds,
-                                   keep=bool(args.keep)))
+                                   keep=bool(args.keep),
+                                   processes=tuple(int(n) for n in args.web_processes.split(","))))
             print(f"  load average after the scale: {os.getloadavg()[0]:.1f}")
     return 0
 
