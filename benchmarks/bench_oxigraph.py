@@ -164,10 +164,10 @@ def cpu_per_request(pid: int, url: str, queries: dict, clients: int, seconds: fl
 # --- one scale ----------------------------------------------------------------------------------
 
 
-def start(command: list[str], url: str) -> tuple[subprocess.Popen, float]:
+def start(command: list[str], url: str, env: dict | None = None) -> tuple[subprocess.Popen, float]:
     """Start a server; return it and the seconds until ``ASK {}`` answered."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wait_for(url, process)
     return process, time.perf_counter() - started
 
@@ -231,7 +231,7 @@ def kg_name(processes: int) -> str:
 
 
 def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3,
-              keep: bool = False, processes: tuple[int, ...] = (1,)) -> dict:
+              keep: bool = False, processes: tuple[int, ...] = (1,), compare: str | None = None) -> dict:
     data, build_dir, ox_dir, built_figures = build_both(name, size, workdir)
     built, build_peak = built_figures["built"], built_figures["build_peak"]
     ox_seconds, ox_peak = built_figures["ox_seconds"], built_figures["ox_peak"]
@@ -239,6 +239,14 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int,
     results = {"quads": built["quads"] + built["distinct"], "kgservers": [kg_name(n) for n in processes]}
     servers, startups = {}, {}
     try:
+        if compare:  # another source tree of kgserver (e.g. before a change), one web process
+            port = free_port()
+            url = f"http://127.0.0.1:{port}/sparql"
+            command = [sys.executable, str(Path(compare) / "benchmarks" / Path(__file__).name), "--child-serve",
+                       str(build_dir), str(port), str(threads), *(["--data", data] if data else [])]
+            process, startups["compared"] = start(command, url, env={**os.environ, "PYTHONPATH": compare})
+            servers["compared"] = (process, url)
+            results["kgservers"].insert(0, "compared")
         for count in processes:
             port = free_port()
             url = f"http://127.0.0.1:{port}/sparql"
@@ -302,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-processes", default="1",
                         help="comma-separated: kgserver is measured once per value, with that many web processes "
                              "(serve --workers), e.g. 1,2")
+    parser.add_argument("--compare", metavar="TREE",
+                        help="also measure kgserver from another source tree (a checkout of an earlier commit whose "
+                             "bench_oxigraph.py takes --child-serve BUILD PORT THREADS), column 'compared'")
     parser.add_argument("--keep", metavar="DIR",
                         help="build into DIR and keep the builds; a later run with the same DIR reuses them "
                              "(their build figures are those of the run that built them)")
@@ -330,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.scales.split(","):
             report(name, run_scale(name, SCALES[name], workdir, args.seconds, args.threads, args.rounds,
                                    keep=bool(args.keep),
-                                   processes=tuple(int(n) for n in args.web_processes.split(","))))
+                                   processes=tuple(int(n) for n in args.web_processes.split(",")),
+                                   compare=args.compare))
             print(f"  load average after the scale: {os.getloadavg()[0]:.1f}")
     return 0
 
