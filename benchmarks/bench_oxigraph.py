@@ -141,24 +141,31 @@ def tree_memory(pid: int) -> tuple[int, int]:
     return rss // 1024, pss // 1024
 
 
-def tree_cpu(pid: int) -> float:
-    """Return the CPU seconds (user + system) the process tree of ``pid`` has used, reaped children included."""
+def tree_cpu(pid: int) -> dict[int, float]:
+    """Return the CPU seconds (user + system, reaped children included) of each process in the tree of ``pid``."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for process in tree(pid):
         try:
             fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
-    return total / ticks
+        found[process] = sum(int(value) for value in fields[11:15]) / ticks  # utime, stime, cutime, cstime
+    return found
 
 
 def cpu_per_request(pid: int, url: str, queries: dict, clients: int, seconds: float) -> float:
-    """Return the server's CPU microseconds per request while ``clients`` send ``queries`` for ``seconds``."""
+    """Return the server's CPU microseconds per request while ``clients`` send ``queries`` for ``seconds``.
+
+    Summed per process over those alive at the end: a query worker that exits meanwhile (one stopped at
+    the time limit, an extra one retired) takes its own CPU of the window with it, uncounted, but not its
+    whole life's (subtracting tree totals did, and made the figure too low).
+    """
     before = tree_cpu(pid)
     done = throughput(url, queries, clients, seconds)
-    return (tree_cpu(pid) - before) * 1e6 / max(done["requests"], 1)
+    after = tree_cpu(pid)
+    used = sum(seconds_used - before.get(process, 0.0) for process, seconds_used in after.items())
+    return used * 1e6 / max(done["requests"], 1)
 
 
 # --- one scale ----------------------------------------------------------------------------------
@@ -172,7 +179,8 @@ def start(command: list[str], url: str, env: dict | None = None) -> tuple[subpro
     return process, time.perf_counter() - started
 
 
-def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: float, rounds: int) -> dict:
+def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: float, rounds: int,
+                    mixed_workload: bool = True) -> dict:
     """Measure every server, interleaved: each figure is taken on one server, then the next, ``rounds`` times.
 
     The machine's load changes over a run; alternating the servers for every measurement, and keeping the
@@ -190,13 +198,14 @@ def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: f
                 samples[name].setdefault(key, []).append(measure(url))
         for name, (process, url) in servers.items():
             samples[name].setdefault("lookup_cpu_us", []).append(cpu_per_request(process.pid, url, LOOKUP, 8, seconds))
-        for name, (process, url) in servers.items():
+        for name, (process, url) in servers.items() if mixed_workload else ():
             mixed = throughput(url, workload(), 32, seconds)
             samples[name].setdefault("mixed_rps_32", []).append(mixed["rps"])
             samples[name].setdefault("mixed_errors", []).append(mixed["errors"])
     figures = {name: {key: statistics.median(values) for key, values in keys.items()} for name, keys in samples.items()}
     for name, (process, url) in servers.items():
-        figures[name]["mixed_errors"] = sum(samples[name]["mixed_errors"])
+        figures[name].setdefault("mixed_rps_32", float("nan"))
+        figures[name]["mixed_errors"] = sum(samples[name].get("mixed_errors", []))
         figures[name]["rss_mb"], figures[name]["pss_mb"] = tree_memory(process.pid)
     return figures
 
@@ -231,7 +240,8 @@ def kg_name(processes: int) -> str:
 
 
 def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3,
-              keep: bool = False, processes: tuple[int, ...] = (1,), compare: str | None = None) -> dict:
+              keep: bool = False, processes: tuple[int, ...] = (1,), compare: str | None = None,
+              mixed_workload: bool = True) -> dict:
     data, build_dir, ox_dir, built_figures = build_both(name, size, workdir)
     built, build_peak = built_figures["built"], built_figures["build_peak"]
     ox_seconds, ox_peak = built_figures["ox_seconds"], built_figures["ox_peak"]
@@ -259,7 +269,7 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int,
         ox_process, ox_startup = start(["oxigraph", "serve-read-only", "--location", str(ox_dir), "--bind",
                                         f"127.0.0.1:{port}"], ox_url)
         servers["oxigraph"] = (ox_process, ox_url)
-        figures = measure_servers(servers, seconds, rounds)
+        figures = measure_servers(servers, seconds, rounds, mixed_workload)
     finally:
         for process, _ in servers.values():
             stop(process)
@@ -313,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", metavar="TREE",
                         help="also measure kgserver from another source tree (a checkout of an earlier commit whose "
                              "bench_oxigraph.py takes --child-serve BUILD PORT THREADS), column 'compared'")
+    parser.add_argument("--no-mixed", action="store_true", help="lookups only, no mixed workload (minutes at 100k)")
     parser.add_argument("--keep", metavar="DIR",
                         help="build into DIR and keep the builds; a later run with the same DIR reuses them "
                              "(their build figures are those of the run that built them)")
@@ -342,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
             report(name, run_scale(name, SCALES[name], workdir, args.seconds, args.threads, args.rounds,
                                    keep=bool(args.keep),
                                    processes=tuple(int(n) for n in args.web_processes.split(",")),
-                                   compare=args.compare))
+                                   compare=args.compare, mixed_workload=not args.no_mixed))
             print(f"  load average after the scale: {os.getloadavg()[0]:.1f}")
     return 0
 
