@@ -25,6 +25,7 @@ Usage::
     python benchmarks/bench_oxigraph.py --scales bundled,100k --seconds 5
     python benchmarks/bench_oxigraph.py --scales 100k --keep /tmp/bench   # builds kept, reused next time
     python benchmarks/bench_oxigraph.py --web-processes 1,2              # kgserver with 1 and 2 web processes
+    python benchmarks/bench_oxigraph.py --virtuoso                       # Virtuoso beside them, same quads
 
 Client and servers share the machine; the figures compare servers under one load generator.
 """
@@ -47,7 +48,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_endpoint import EXTRA_QUERIES, free_port, latency, stop, throughput, wait_for, workload  # noqa: E402
+from bench_endpoint import (  # noqa: E402
+    EXTRA_QUERIES, VIRTUOSO_INI, free_port, latency, stop, throughput, wait_for, workload,
+)
 
 SCALES = {"bundled": 0, "100k": 100_000, "1m": 1_000_000}
 LOOKUP = {"lookup": EXTRA_QUERIES["x-lookup-one-resource"]}
@@ -168,6 +171,36 @@ def cpu_per_request(pid: int, url: str, queries: dict, clients: int, seconds: fl
     return used * 1e6 / max(done["requests"], 1)
 
 
+def start_virtuoso(build_dir: Path, workdir: Path) -> tuple[subprocess.Popen, str, float]:
+    """Start Virtuoso (Debian's ``virtuoso-opensource-7-bin``) in ``workdir`` with the quads of the build.
+
+    The named graphs keep their names; the merged default graph goes to one more graph, and Virtuoso's
+    default graph is the union of all (a bag: counts differ, the workload's timing is what is compared).
+    Returns the process, the endpoint and the seconds until it answered, loading included.
+    """
+    started = time.perf_counter()
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    subprocess.run(["oxigraph", "dump", "--location", str(build_dir / "store"), "--file", str(workdir / "data.nq")],
+                   check=True)
+    isql_port, http_port = free_port(), free_port()
+    (workdir / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=workdir, isql_port=isql_port, http_port=http_port))
+    process = subprocess.Popen(["virtuoso-t", "-f", "-c", str(workdir / "virtuoso.ini")], cwd=workdir,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    isql = ["isql-vt", f"127.0.0.1:{isql_port}", "dba", "dba"]
+    deadline = time.monotonic() + 300
+    while subprocess.run([*isql, "exec=status();"], capture_output=True).returncode:
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError("virtuoso did not start")
+        time.sleep(1)
+    load = f"ld_dir('{workdir}', 'data.nq', 'urn:x-bench:default'); rdf_loader_run(); checkpoint;"
+    subprocess.run([*isql, f"exec={load}"], check=True, capture_output=True)
+    (workdir / "data.nq").unlink()
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    wait_for(url, process)
+    return process, url, time.perf_counter() - started
+
+
 # --- one scale ----------------------------------------------------------------------------------
 
 
@@ -180,7 +213,7 @@ def start(command: list[str], url: str, env: dict | None = None) -> tuple[subpro
 
 
 def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: float, rounds: int,
-                    mixed_workload: bool = True) -> dict:
+                    mixed_workload: bool = True, virtuoso: bool = False) -> dict:
     """Measure every server, interleaved: each figure is taken on one server, then the next, ``rounds`` times.
 
     The machine's load changes over a run; alternating the servers for every measurement, and keeping the
@@ -241,7 +274,7 @@ def kg_name(processes: int) -> str:
 
 def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3,
               keep: bool = False, processes: tuple[int, ...] = (1,), compare: str | None = None,
-              mixed_workload: bool = True) -> dict:
+              mixed_workload: bool = True, virtuoso: bool = False) -> dict:
     data, build_dir, ox_dir, built_figures = build_both(name, size, workdir)
     built, build_peak = built_figures["built"], built_figures["build_peak"]
     ox_seconds, ox_peak = built_figures["ox_seconds"], built_figures["ox_peak"]
@@ -269,6 +302,9 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int,
         ox_process, ox_startup = start(["oxigraph", "serve-read-only", "--location", str(ox_dir), "--bind",
                                         f"127.0.0.1:{port}"], ox_url)
         servers["oxigraph"] = (ox_process, ox_url)
+        if virtuoso:
+            process, url, results["virtuoso_startup_s"] = start_virtuoso(build_dir, workdir / f"virtuoso-{name}")
+            servers["virtuoso"] = (process, url)
         figures = measure_servers(servers, seconds, rounds, mixed_workload)
     finally:
         for process, _ in servers.values():
@@ -278,6 +314,8 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int,
                        "startup_s": startups[kg], **figures[kg]}
     results["oxigraph"] = {"build_s": ox_seconds, "build_peak_mb": ox_peak, "startup_s": ox_startup,
                            **figures["oxigraph"]}
+    if virtuoso:
+        results["virtuoso"] = figures["virtuoso"]
     if not keep:
         shutil.rmtree(ox_dir, ignore_errors=True)
     return results
@@ -305,6 +343,12 @@ def report(name: str, results: dict) -> None:
         print(f"  {label:40}{values} {fmt.format(ox[key]):>10}{ratios}")
     phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in results[kgs[0]]["phases"].items())
     print(f"  kgserver build phases: {phases}")
+    if "virtuoso" in results:
+        vt = results["virtuoso"]
+        print(f"  virtuoso (loaded in {results['virtuoso_startup_s']:.0f} s): lookup p50 {vt['lookup_p50_ms']:.2f} ms; "
+              f"lookups/s {vt['lookup_rps_1']:.0f} / {vt['lookup_rps_8']:.0f} / {vt['lookup_rps_32']:.0f}; "
+              f"CPU per lookup {vt['lookup_cpu_us']:.0f} us; mixed workload {vt['mixed_rps_32']:.1f} req/s, "
+              f"{vt['mixed_errors']} not 200; RSS / PSS {vt['rss_mb']} / {vt['pss_mb']} MB")
     errors = {server: results[server]["mixed_errors"] for server in [*kgs, "oxigraph"]}
     if any(errors.values()):
         print("  errors in the mixed workload: " + ", ".join(f"{server} {count}" for server, count in errors.items()))
@@ -323,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", metavar="TREE",
                         help="also measure kgserver from another source tree (a checkout of an earlier commit whose "
                              "bench_oxigraph.py takes --child-serve BUILD PORT THREADS), column 'compared'")
+    parser.add_argument("--virtuoso", action="store_true",
+                        help="also measure Virtuoso (virtuoso-t, isql-vt) loaded with the same quads")
     parser.add_argument("--no-mixed", action="store_true", help="lookups only, no mixed workload (minutes at 100k)")
     parser.add_argument("--keep", metavar="DIR",
                         help="build into DIR and keep the builds; a later run with the same DIR reuses them "
@@ -353,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
             report(name, run_scale(name, SCALES[name], workdir, args.seconds, args.threads, args.rounds,
                                    keep=bool(args.keep),
                                    processes=tuple(int(n) for n in args.web_processes.split(",")),
-                                   compare=args.compare, mixed_workload=not args.no_mixed))
+                                   compare=args.compare, mixed_workload=not args.no_mixed,
+                                   virtuoso=args.virtuoso))
             print(f"  load average after the scale: {os.getloadavg()[0]:.1f}")
     return 0
 
