@@ -78,9 +78,13 @@ class KGState:
     def query_store(self) -> DatasetStore:
         """Return the store as pages read it: each query within the time limit, in the worker pool.
 
-        An external store (``runner``) enforces the time limit on every query itself: it is returned as is.
+        Only the embedded build is read through the pool (its engine lives in the workers); any other
+        :class:`DatasetStore` (an external store, ``runner``; a test's wrapper) is read as is and keeps
+        the time limit itself (the interface's ``timeout``).
         """
-        if self.runner is not None:
+        from ..store import ServedStore
+
+        if self.runner is not None or not isinstance(self.store, ServedStore):
             return self.store
         pooled = self._pooled
         if pooled is None:
