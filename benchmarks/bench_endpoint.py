@@ -347,7 +347,7 @@ def throughput(url: str, queries: dict[str, str], clients: int, seconds: float) 
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    return {"rps": sum(done) / elapsed, "errors": sum(errors)}
+    return {"rps": sum(done) / elapsed, "errors": sum(errors), "requests": sum(done) + sum(errors)}
 
 
 # --- in-process figures -------------------------------------------------------------------------

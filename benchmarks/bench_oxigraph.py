@@ -5,9 +5,9 @@ For each scale (the bundled graph; the bundled graph plus 100k or 1M synthetic t
 same quads (kgserver's built store dumped as N-Quads: the named graphs, the inferred graph
 and their merge as the default graph), and the ratio kgserver / Oxigraph:
 
-- build: ``kgserver build`` (parse, reason, load; phases as the build measured them, and the CPU
-  time and peak RSS at the end of each step) against ``oxigraph load --lenient`` of the same quads;
-  wall time, CPU time and peak RSS of each process (``/usr/bin/time``);
+- build: ``kgserver build`` (parse, reason, load; phases as the build measured them) against
+  ``oxigraph load`` of the same quads; wall time and peak memory (the build process's own
+  peak RSS, from ``resource.getrusage`` of children);
 - start-up: launch to the first answered ``ASK {}``: ``kgserver serve`` on the built store,
   ``oxigraph serve-read-only`` on its loaded store;
 - memory while serving, after the workload: the RSS and PSS summed over the server's
@@ -15,14 +15,18 @@ and their merge as the default graph), and the ratio kgserver / Oxigraph:
 - a one-resource lookup: p50 latency with one client, throughput at 1, 8 and 32 clients, both servers
   running side by side and measured in turn, figure by figure (``--rounds``, median kept), so that they
   see the same machine load;
+- the server's CPU time (user + system, its whole process tree) per lookup at 8 clients;
 - the mixed workload (the named queries of ``queries/`` and the lookups/GROUP BYs of
-  ``bench_endpoint.py``) at 32 clients.
+  ``bench_endpoint.py``) at 32 clients, interleaved in the same rounds (errors summed over them).
 
 Usage::
 
     python benchmarks/bench_oxigraph.py                          # bundled, 100k, 1m
     python benchmarks/bench_oxigraph.py --scales bundled,100k --seconds 5
     python benchmarks/bench_oxigraph.py --scales 1m --build-only   # the builds only, CPU and peak RSS per step
+    python benchmarks/bench_oxigraph.py --scales 100k --keep /tmp/bench   # builds kept, reused next time
+    python benchmarks/bench_oxigraph.py --web-processes 1,2              # kgserver with 1 and 2 web processes
+    python benchmarks/bench_oxigraph.py --virtuoso                       # Virtuoso beside them, same quads
 
 Client and servers share the machine; the figures compare servers under one load generator.
 """
@@ -45,7 +49,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_endpoint import EXTRA_QUERIES, free_port, latency, stop, throughput, wait_for, workload  # noqa: E402
+from bench_endpoint import (  # noqa: E402
+    EXTRA_QUERIES, VIRTUOSO_INI, free_port, latency, stop, throughput, wait_for, workload,
+)
 
 SCALES = {"bundled": 0, "100k": 100_000, "1m": 1_000_000}
 LOOKUP = {"lookup": EXTRA_QUERIES["x-lookup-one-resource"]}
@@ -101,7 +107,7 @@ def child_build(data: str | None, out: str) -> None:
                       "distinct": result.manifest["figures"]["distinct_triples"]}))
 
 
-def child_serve(data: str | None, build_dir: str, port: int, threads: int) -> None:
+def child_serve(data: str | None, build_dir: str, port: int, threads: int, processes: int = 1) -> None:
     """Run ``kgserver serve`` on the build of the bundled graph plus ``data`` (what the CLI does)."""
     from kgserver import dataset
     from kgserver.cli import main
@@ -109,7 +115,8 @@ def child_serve(data: str | None, build_dir: str, port: int, threads: int) -> No
     sources = sources_for(data)
     dataset.bundled_sources = lambda **_: list(sources)
     os.environ["KGSERVER_BUILD_DIR"] = build_dir
-    main(["serve", "--port", str(port), "--threads", str(threads), "--max-rows", "10000000"])
+    main(["serve", "--port", str(port), "--threads", str(threads), "--workers", str(processes),
+          "--max-rows", "10000000"])
 
 
 def timed_peak(command: list[str]) -> tuple[str, float, float, int]:
@@ -160,18 +167,76 @@ def tree_memory(pid: int) -> tuple[int, int]:
     return rss // 1024, pss // 1024
 
 
+def tree_cpu(pid: int) -> dict[int, float]:
+    """Return the CPU seconds (user + system, reaped children included) of each process in the tree of ``pid``."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for process in tree(pid):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[process] = sum(int(value) for value in fields[11:15]) / ticks  # utime, stime, cutime, cstime
+    return found
+
+
+def cpu_per_request(pid: int, url: str, queries: dict, clients: int, seconds: float) -> float:
+    """Return the server's CPU microseconds per request while ``clients`` send ``queries`` for ``seconds``.
+
+    Summed per process over those alive at the end: a query worker that exits meanwhile (one stopped at
+    the time limit, an extra one retired) takes its own CPU of the window with it, uncounted, but not its
+    whole life's (subtracting tree totals did, and made the figure too low).
+    """
+    before = tree_cpu(pid)
+    done = throughput(url, queries, clients, seconds)
+    after = tree_cpu(pid)
+    used = sum(seconds_used - before.get(process, 0.0) for process, seconds_used in after.items())
+    return used * 1e6 / max(done["requests"], 1)
+
+
+def start_virtuoso(build_dir: Path, workdir: Path) -> tuple[subprocess.Popen, str, float]:
+    """Start Virtuoso (Debian's ``virtuoso-opensource-7-bin``) in ``workdir`` with the quads of the build.
+
+    The named graphs keep their names; the merged default graph goes to one more graph, and Virtuoso's
+    default graph is the union of all (a bag: counts differ, the workload's timing is what is compared).
+    Returns the process, the endpoint and the seconds until it answered, loading included.
+    """
+    started = time.perf_counter()
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    subprocess.run(["oxigraph", "dump", "--location", str(build_dir / "store"), "--file", str(workdir / "data.nq")],
+                   check=True)
+    isql_port, http_port = free_port(), free_port()
+    (workdir / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=workdir, isql_port=isql_port, http_port=http_port))
+    process = subprocess.Popen(["virtuoso-t", "-f", "-c", str(workdir / "virtuoso.ini")], cwd=workdir,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    isql = ["isql-vt", f"127.0.0.1:{isql_port}", "dba", "dba"]
+    deadline = time.monotonic() + 300
+    while subprocess.run([*isql, "exec=status();"], capture_output=True).returncode:
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError("virtuoso did not start")
+        time.sleep(1)
+    load = f"ld_dir('{workdir}', 'data.nq', 'urn:x-bench:default'); rdf_loader_run(); checkpoint;"
+    subprocess.run([*isql, f"exec={load}"], check=True, capture_output=True)
+    (workdir / "data.nq").unlink()
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    wait_for(url, process)
+    return process, url, time.perf_counter() - started
+
+
 # --- one scale ----------------------------------------------------------------------------------
 
 
-def start(command: list[str], url: str) -> tuple[subprocess.Popen, float]:
+def start(command: list[str], url: str, env: dict | None = None) -> tuple[subprocess.Popen, float]:
     """Start a server; return it and the seconds until ``ASK {}`` answered."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wait_for(url, process)
     return process, time.perf_counter() - started
 
 
-def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: float, rounds: int) -> dict:
+def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: float, rounds: int,
+                    mixed_workload: bool = True, virtuoso: bool = False) -> dict:
     """Measure every server, interleaved: each figure is taken on one server, then the next, ``rounds`` times.
 
     The machine's load changes over a run; alternating the servers for every measurement, and keeping the
@@ -187,55 +252,104 @@ def measure_servers(servers: dict[str, tuple[subprocess.Popen, str]], seconds: f
         for key, measure in measurements:
             for name, (_, url) in servers.items():
                 samples[name].setdefault(key, []).append(measure(url))
+        for name, (process, url) in servers.items():
+            samples[name].setdefault("lookup_cpu_us", []).append(cpu_per_request(process.pid, url, LOOKUP, 8, seconds))
+        for name, (process, url) in servers.items() if mixed_workload else ():
+            mixed = throughput(url, workload(), 32, seconds)
+            samples[name].setdefault("mixed_rps_32", []).append(mixed["rps"])
+            samples[name].setdefault("mixed_errors", []).append(mixed["errors"])
     figures = {name: {key: statistics.median(values) for key, values in keys.items()} for name, keys in samples.items()}
     for name, (process, url) in servers.items():
-        mixed = throughput(url, workload(), 32, seconds)
-        figures[name]["mixed_rps_32"], figures[name]["mixed_errors"] = mixed["rps"], mixed["errors"]
+        figures[name].setdefault("mixed_rps_32", float("nan"))
+        figures[name]["mixed_errors"] = sum(samples[name].get("mixed_errors", []))
         figures[name]["rss_mb"], figures[name]["pss_mb"] = tree_memory(process.pid)
     return figures
 
 
-def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3,
-              build_only: bool = False) -> dict:
+def build_both(name: str, size: int, workdir: Path) -> tuple[str | None, Path, Path, dict]:
+    """Build the scale for kgserver and for Oxigraph in ``workdir``; reuse what an earlier run left there.
+
+    Returns the synthetic data file (None for the bundled graph), kgserver's build folder, Oxigraph's store
+    and the build figures (those of the run that built them, when reused).
+    """
     import synthetic
 
-    data = str(synthetic.write_ntriples(workdir / f"synthetic-{name}.nt", size)) if size else None
-    build_dir = workdir / f"kg-{name}"
+    data = workdir / f"synthetic-{name}.nt"
+    build_dir, ox_dir, done = workdir / f"kg-{name}", workdir / f"ox-{name}", workdir / f"built-{name}.json"
+    if done.exists():
+        return (str(data) if size else None), build_dir, ox_dir, json.loads(done.read_text())
+    data = str(synthetic.write_ntriples(data, size)) if size else None
     built, build_cpu, build_peak = run_child("--child-build", str(build_dir), *(["--data", data] if data else []))
     nquads = workdir / f"{name}.nq"
+    shutil.rmtree(ox_dir, ignore_errors=True)
     subprocess.run(["oxigraph", "dump", "--location", str(build_dir / "store"), "--file", str(nquads)], check=True)
-    ox_dir = workdir / f"ox-{name}"
     _, ox_seconds, ox_cpu, ox_peak = timed_peak(["oxigraph", "load", "--lenient", "--location", str(ox_dir),
                                                  "--file", str(nquads)])
     nquads.unlink()
+    figures = {"built": built, "build_cpu": build_cpu, "build_peak": build_peak, "ox_seconds": ox_seconds,
+               "ox_cpu": ox_cpu, "ox_peak": ox_peak}
+    done.write_text(json.dumps(figures))
+    return data, build_dir, ox_dir, figures
 
-    results = {"quads": built["quads"] + built["distinct"]}
-    results["kgserver"] = {"build_s": built["seconds"], "build_cpu_s": build_cpu, "build_peak_mb": build_peak,
-                           "phases": built["phases"], "steps": built["steps"]}
-    results["oxigraph"] = {"build_s": ox_seconds, "build_cpu_s": ox_cpu, "build_peak_mb": ox_peak}
+
+def kg_name(processes: int) -> str:
+    """Return the column name of kgserver served by ``processes`` web processes."""
+    return "kgserver" if processes == 1 else f"kgserver x{processes}"
+
+
+def run_scale(name: str, size: int, workdir: Path, seconds: float, threads: int, rounds: int = 3,
+              keep: bool = False, processes: tuple[int, ...] = (1,), compare: str | None = None,
+              mixed_workload: bool = True, virtuoso: bool = False, build_only: bool = False) -> dict:
+    data, build_dir, ox_dir, built_figures = build_both(name, size, workdir)
+    built = built_figures["built"]
+    build = {"build_s": built["seconds"], "build_cpu_s": built_figures.get("build_cpu", float("nan")),
+             "build_peak_mb": built_figures["build_peak"], "phases": built["phases"], "steps": built.get("steps", [])}
+    ox_build = {"build_s": built_figures["ox_seconds"], "build_cpu_s": built_figures.get("ox_cpu", float("nan")),
+                "build_peak_mb": built_figures["ox_peak"]}
+
+    results = {"quads": built["quads"] + built["distinct"], "kgservers": [kg_name(n) for n in processes]}
     if build_only:
-        shutil.rmtree(ox_dir, ignore_errors=True)
+        results["kgservers"] = ["kgserver"]
+        results["kgserver"], results["oxigraph"] = build, ox_build
+        if not keep:
+            shutil.rmtree(ox_dir, ignore_errors=True)
         return results
-    port = free_port()
-    kg_url = f"http://127.0.0.1:{port}/sparql"
-    command = [sys.executable, __file__, "--child-serve", str(build_dir), str(port), str(threads),
-               *(["--data", data] if data else [])]
-    kg_process, kg_startup = start(command, kg_url)
+    servers, startups = {}, {}
     try:
+        if compare:  # another source tree of kgserver (e.g. before a change), one web process
+            port = free_port()
+            url = f"http://127.0.0.1:{port}/sparql"
+            command = [sys.executable, str(Path(compare) / "benchmarks" / Path(__file__).name), "--child-serve",
+                       str(build_dir), str(port), str(threads), *(["--data", data] if data else [])]
+            process, startups["compared"] = start(command, url, env={**os.environ, "PYTHONPATH": compare})
+            servers["compared"] = (process, url)
+            results["kgservers"].insert(0, "compared")
+        for count in processes:
+            port = free_port()
+            url = f"http://127.0.0.1:{port}/sparql"
+            command = [sys.executable, __file__, "--child-serve", str(build_dir), str(port), str(threads), str(count),
+                       *(["--data", data] if data else [])]
+            process, startups[kg_name(count)] = start(command, url)
+            servers[kg_name(count)] = (process, url)
         port = free_port()
         ox_url = f"http://127.0.0.1:{port}/query"
         ox_process, ox_startup = start(["oxigraph", "serve-read-only", "--location", str(ox_dir), "--bind",
                                         f"127.0.0.1:{port}"], ox_url)
-        try:
-            figures = measure_servers({"kgserver": (kg_process, kg_url), "oxigraph": (ox_process, ox_url)},
-                                      seconds, rounds)
-        finally:
-            stop(ox_process)
+        servers["oxigraph"] = (ox_process, ox_url)
+        if virtuoso:
+            process, url, results["virtuoso_startup_s"] = start_virtuoso(build_dir, workdir / f"virtuoso-{name}")
+            servers["virtuoso"] = (process, url)
+        figures = measure_servers(servers, seconds, rounds, mixed_workload)
     finally:
-        stop(kg_process)
-    results["kgserver"].update(startup_s=kg_startup, **figures["kgserver"])
-    results["oxigraph"].update(startup_s=ox_startup, **figures["oxigraph"])
-    shutil.rmtree(ox_dir, ignore_errors=True)
+        for process, _ in servers.values():
+            stop(process)
+    for kg in results["kgservers"]:
+        results[kg] = {**build, "startup_s": startups[kg], **figures[kg]}
+    results["oxigraph"] = {**ox_build, "startup_s": ox_startup, **figures["oxigraph"]}
+    if virtuoso:
+        results["virtuoso"] = figures["virtuoso"]
+    if not keep:
+        shutil.rmtree(ox_dir, ignore_errors=True)
     return results
 
 
@@ -248,23 +362,33 @@ ROWS = BUILD_ROWS + [
     ("serving RSS, process tree (MB)", "rss_mb", "{:.0f}"), ("serving PSS, process tree (MB)", "pss_mb", "{:.0f}"),
     ("lookup p50, 1 client (ms)", "lookup_p50_ms", "{:.2f}"),
     ("lookups/s, 1 client", "lookup_rps_1", "{:.0f}"), ("lookups/s, 8 clients", "lookup_rps_8", "{:.0f}"),
-    ("lookups/s, 32 clients", "lookup_rps_32", "{:.0f}"), ("mixed workload req/s, 32 clients", "mixed_rps_32", "{:.1f}"),
+    ("lookups/s, 32 clients", "lookup_rps_32", "{:.0f}"),
+    ("server CPU per lookup, 8 clients (us)", "lookup_cpu_us", "{:.0f}"), ("mixed workload req/s, 32 clients", "mixed_rps_32", "{:.1f}"),
 ]
 
 
 def report(name: str, results: dict) -> None:
-    kg, ox = results["kgserver"], results["oxigraph"]
+    kgs, ox = results["kgservers"], results["oxigraph"]
     print(f"\n{name}: {results['quads']} quads served (named graphs + merged default graph)")
-    print(f"  {'':36} {'kgserver':>10} {'oxigraph':>10} {'ratio':>7}")
-    for label, key, fmt in ROWS if "startup_s" in kg else BUILD_ROWS:
-        ratio = kg[key] / ox[key] if ox[key] else float("nan")
-        print(f"  {label:36} {fmt.format(kg[key]):>10} {fmt.format(ox[key]):>10} {ratio:>7.2f}")
-    phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in kg["phases"].items())
+    head = "".join(f" {kg:>12}" for kg in kgs) + f" {'oxigraph':>10}" + "".join(f" {'ratio':>7}" for _ in kgs)
+    print(f"  {'':40}{head}")
+    for label, key, fmt in ROWS if "startup_s" in ox else BUILD_ROWS:
+        values = "".join(f" {fmt.format(results[kg][key]):>12}" for kg in kgs)
+        ratios = "".join(f" {results[kg][key] / ox[key] if ox[key] else float('nan'):>7.2f}" for kg in kgs)
+        print(f"  {label:40}{values} {fmt.format(ox[key]):>10}{ratios}")
+    phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in results[kgs[0]]["phases"].items())
     print(f"  kgserver build phases, wall: {phases}")
-    steps = ", ".join(f"{step} {cpu:.1f} s ({peak} MB)" for step, cpu, peak in kg["steps"])
+    steps = ", ".join(f"{step} {cpu:.1f} s ({peak} MB)" for step, cpu, peak in results[kgs[0]]["steps"])
     print(f"  kgserver build steps, CPU (peak RSS at the step's end): {steps}")
-    if kg.get("mixed_errors") or ox.get("mixed_errors"):
-        print(f"  errors in the mixed workload: kgserver {kg['mixed_errors']}, oxigraph {ox['mixed_errors']}")
+    if "virtuoso" in results:
+        vt = results["virtuoso"]
+        print(f"  virtuoso (loaded in {results['virtuoso_startup_s']:.0f} s): lookup p50 {vt['lookup_p50_ms']:.2f} ms; "
+              f"lookups/s {vt['lookup_rps_1']:.0f} / {vt['lookup_rps_8']:.0f} / {vt['lookup_rps_32']:.0f}; "
+              f"CPU per lookup {vt['lookup_cpu_us']:.0f} us; mixed workload {vt['mixed_rps_32']:.1f} req/s, "
+              f"{vt['mixed_errors']} not 200; RSS / PSS {vt['rss_mb']} / {vt['pss_mb']} MB")
+    errors = {server: results[server].get("mixed_errors", 0) for server in [*kgs, "oxigraph"]}
+    if any(errors.values()):
+        print("  errors in the mixed workload: " + ", ".join(f"{server} {count}" for server, count in errors.items()))
     sys.stdout.flush()
 
 
@@ -275,15 +399,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=32, help="kgserver's threads per web process")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per figure (median kept)")
     parser.add_argument("--build-only", action="store_true", help="compare the builds only (no servers)")
+    parser.add_argument("--web-processes", default="1",
+                        help="comma-separated: kgserver is measured once per value, with that many web processes "
+                             "(serve --workers), e.g. 1,2")
+    parser.add_argument("--compare", metavar="TREE",
+                        help="also measure kgserver from another source tree (a checkout of an earlier commit whose "
+                             "bench_oxigraph.py takes --child-serve BUILD PORT THREADS), column 'compared'")
+    parser.add_argument("--virtuoso", action="store_true",
+                        help="also measure Virtuoso (virtuoso-t, isql-vt) loaded with the same quads")
+    parser.add_argument("--no-mixed", action="store_true", help="lookups only, no mixed workload (minutes at 100k)")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="build into DIR and keep the builds; a later run with the same DIR reuses them "
+                             "(their build figures are those of the run that built them)")
     parser.add_argument("--child-build", help=argparse.SUPPRESS)
-    parser.add_argument("--child-serve", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child-serve", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_build:
         child_build(args.data, args.child_build)
         return 0
     if args.child_serve:
-        child_serve(args.data, args.child_serve[0], int(args.child_serve[1]), int(args.child_serve[2]))
+        child_serve(args.data, args.child_serve[0], int(args.child_serve[1]), int(args.child_serve[2]),
+                    int(args.child_serve[3]))
         return 0
     if shutil.which("oxigraph") is None:
         print("the oxigraph server is not installed: pip install -e '.[bench]'", file=sys.stderr)
@@ -294,9 +431,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; Python {sys.version.split()[0]}, "
           f"pyoxigraph {pyoxigraph.__version__}, {server}")
     with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(args.keep) if args.keep else Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         for name in args.scales.split(","):
-            report(name, run_scale(name, SCALES[name], Path(tmp), args.seconds, args.threads, args.rounds,
-                                   args.build_only))
+            report(name, run_scale(name, SCALES[name], workdir, args.seconds, args.threads, args.rounds,
+                                   keep=bool(args.keep),
+                                   processes=tuple(int(n) for n in args.web_processes.split(",")),
+                                   compare=args.compare, mixed_workload=not args.no_mixed,
+                                   virtuoso=args.virtuoso, build_only=args.build_only))
             print(f"  load average after the scale: {os.getloadavg()[0]:.1f}")
     return 0
 

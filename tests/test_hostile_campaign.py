@@ -170,7 +170,7 @@ def test_validate_reports_what_it_cannot_write_or_run_without_a_traceback(runner
 
 def test_a_query_worker_cannot_take_more_memory_than_its_cap():
     """A process capped by the pool's ``_limit_memory`` gets a MemoryError, not the host's memory."""
-    code = ("from kgserver.engine.pool import _limit_memory\n"
+    code = ("from kgserver.engine.zygote import _limit_memory\n"
             "_limit_memory(256 * 1024 * 1024)\n"
             "try:\n    bytearray(512 * 1024 * 1024)\nexcept MemoryError:\n    print('refused')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,

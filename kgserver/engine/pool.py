@@ -25,8 +25,11 @@ rather than by luck:
 
 * **A new client never queues behind others' long queries.**  When every worker is busy
   and a client that runs no query yet asks, the pool forks an *extra* worker for it
-  from the zygote (at most ``extra`` of them at once; past the base size, one idle worker
-  is kept as a spare and the others exit).  The per-client share still bounds what each client holds.
+  from the zygote (at most ``extra`` of them at once).  Past the base size, workers stay while
+  clients keep finding every worker busy; once none has for :data:`EXTRA_LINGER` seconds, a
+  worker coming back beside an idle one exits (one idle spare is kept).  Forking a worker per
+  request of a busy server cost more CPU than the query itself.  The per-client share still
+  bounds what each client holds.
 * **A long query yields the CPU.**  Workers run at the web process's priority; a query
   still running after :data:`DEMOTE_AFTER` seconds is moved to a low CPU priority
   (``nice`` 10); once it answers, its priority is given back where the system allows it
@@ -40,9 +43,7 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import queue
-import resource
 import select
 import signal
 import socket
@@ -55,26 +56,20 @@ from ..errors import ConfigurationError, KGError
 from . import Answer, QueryRequest, isolation as _isolation
 from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout, QueryTooHeavy
 from .shares import ClientShares
+from .wire import receive as _receive, recv_exact as _recv_exact, send as _send
+from .zygote import MAX_WORKER_DATA, MAX_WORKER_RSS, SELF_KILL_GRACE, zygote_main
+
+__all__ = ["DEMOTE_AFTER", "DEMOTED_NICENESS", "MAX_WORKER_DATA", "MAX_WORKER_RSS", "SELF_KILL_GRACE", "WorkerPool"]
 
 log = logging.getLogger(__name__)
 
-#: Seconds a worker keeps running past the time limit before it kills itself.
-SELF_KILL_GRACE = 5
 #: Seconds a query runs at the web process's CPU priority before it is demoted to :data:`DEMOTED_NICENESS`.
 DEMOTE_AFTER = 0.1
 #: The CPU priority (``nice``) of a query that ran past :data:`DEMOTE_AFTER` (the web process and
 #: fresh queries, at 0, weigh about ten times as much on the CPU).
 DEMOTED_NICENESS = 10
-#: Peak memory (bytes) past which a worker exits after its answer, to be replaced by a fresh one.
-MAX_WORKER_RSS = 1024 * 1024 * 1024
-#: Memory (bytes of heap, ``RLIMIT_DATA``) a worker may hold at most: a query that builds strings of
-#: gigabytes fails (its worker dies, the client gets a 400) instead of pushing the host out of memory.
-MAX_WORKER_DATA = 3 * 1024 * 1024 * 1024
-
-_INHERITED_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGTTIN", "SIGTTOU")
-
-
-_FRAME = struct.Struct("!Q")
+#: Seconds extra workers stay after a client last found every worker busy (then they exit, bar one spare).
+EXTRA_LINGER = 5.0
 
 #: Held while a socket end meant for another process exists in this one (from ``socketpair``
 #: until it is handed over and closed) and across every fork of a zygote.  Without it, a
@@ -82,23 +77,6 @@ _FRAME = struct.Struct("!Q")
 #: end: the worker's death would then never show as end-of-file here, and a query sent to
 #: the dead worker would wait for the whole time limit (a 503 for a trivial query).
 _FORK_LOCK = threading.Lock()
-
-
-def _send(sock: socket.socket, obj) -> None:
-    data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
-    sock.sendall(_FRAME.pack(len(data)) + data)
-
-
-def _receive(sock: socket.socket):
-    """Return the next object sent by :func:`_send`; raise EOFError when the peer is gone."""
-    header = _recv_exact(sock, _FRAME.size)
-    if header is None:
-        raise EOFError
-    (size,) = _FRAME.unpack(header)
-    data = _recv_exact(sock, size)
-    if data is None:
-        raise EOFError
-    return pickle.loads(data)
 
 
 class _Worker:
@@ -145,6 +123,7 @@ class WorkerPool:
         self.extra = max(2, size) if extra is None else max(0, int(extra))
         self._live = 0  # workers alive (idle or busy), base and extra
         self._live_lock = threading.Lock()
+        self._last_short = float("-inf")  # when a client last found no idle worker
         self.shares = ClientShares(max(1, size // 2), size)
 
     # --- life cycle --------------------------------------------------------------------
@@ -158,7 +137,7 @@ class WorkerPool:
                 status = 0
                 try:
                     ours.close()
-                    _zygote_main(theirs, self._factory, self.timeout, self.isolation)
+                    zygote_main(theirs, self._factory, self.timeout, self.isolation)
                 except BaseException:  # never let the zygote run the parent's code
                     status = 1
                 finally:
@@ -278,14 +257,16 @@ class WorkerPool:
     def _release(self, worker: _Worker, healthy: bool) -> None:
         """Put a worker back; replace it if it failed.
 
-        Past the base size, a worker is kept only as the one idle spare (the next new client
-        then needs no fork); the others exit.
+        Past the base size, a worker exits when another is idle and no client found every
+        worker busy for :data:`EXTRA_LINGER` seconds (the last one stays as a spare: the next new
+        client then needs no fork).
         """
         if healthy:
             if worker.demoted:
                 worker.demoted = not _restore(worker.pid)
             with self._live_lock:
-                retire = self._live > self.size and not self._idle.empty()
+                retire = (self._live > self.size and not self._idle.empty()
+                          and time.monotonic() - self._last_short > EXTRA_LINGER)
                 if retire:
                     self._live -= 1
             if not retire:
@@ -306,6 +287,7 @@ class WorkerPool:
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
+                self._last_short = time.monotonic()
                 worker = self._extra_worker() if new_client else None
                 if worker is not None:
                     return worker
@@ -354,88 +336,6 @@ class WorkerPool:
             log.exception("could not replace a query worker")
 
 
-# --- the processes -----------------------------------------------------------------------
-
-
-def _reset_signals() -> None:
-    for name in _INHERITED_SIGNALS:
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-
-
-def _zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float, isolation: str) -> None:
-    _reset_signals()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
-    failure = None
-    if isolation == "seccomp":
-        try:
-            _isolation.close_network_sockets(keep={sock.fileno()})
-            _isolation.isolate()
-        except OSError as err:
-            failure = str(err)
-    _send(sock, failure)
-    if failure is not None:
-        return
-    from . import structure
-
-    structure.preload()  # the SERVICE check's parser, imported once for every worker
-    engine = factory()
-    while True:
-        try:
-            msg, fds, _flags, _addr = socket.recv_fds(sock, 1, 1)
-        except OSError:
-            return
-        if not msg:
-            return  # the web process is gone
-        pid = os.fork()
-        if pid == 0:
-            status = 0
-            try:
-                sock.close()
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _limit_memory(MAX_WORKER_DATA)
-                _worker_main(socket.socket(fileno=fds[0]), engine)
-            except BaseException:
-                status = 1
-            finally:
-                os._exit(status)
-        for fd in fds:
-            os.close(fd)
-        sock.sendall(struct.pack("!q", pid))
-
-
-def _limit_memory(limit: int) -> None:
-    """Cap this process's heap (``RLIMIT_DATA``) at ``limit`` bytes, unless a lower cap is already set."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    if soft == resource.RLIM_INFINITY or soft > limit:
-        try:
-            resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
-        except (ValueError, OSError):
-            pass  # a hard limit below ours already bounds it
-
-
-def _worker_main(sock: socket.socket, engine) -> None:
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # default action: terminate, even inside native code
-    while True:
-        try:
-            request, limit = _receive(sock)
-        except EOFError:
-            return
-        signal.setitimer(signal.ITIMER_REAL, limit + SELF_KILL_GRACE)
-        try:
-            reply = (True, engine.execute(request) if isinstance(request, QueryRequest) else request.run(engine))
-        except KGError as err:
-            reply = (False, err)
-        except MemoryError:  # past MAX_WORKER_DATA: the query's doing, not a fault of the server
-            reply = (False, QueryTooHeavy("the query needs more memory than a query worker has; simplify it"))
-        except Exception as err:  # a bug in an engine: report it as a server fault, keep serving
-            reply = (False, QueryEvaluationError(f"the query engine failed: {type(err).__name__}: {err}"))
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _send(sock, reply)
-        if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > MAX_WORKER_RSS:
-            return  # a big validation or result grew this process: a fresh one replaces it
-
-
 #: Seconds between two looks at whether the client is still there, while its query runs.
 GONE_POLL = 0.25
 
@@ -477,26 +377,6 @@ def _demote(pid: int) -> bool:
     except OSError:  # already gone, or not permitted: keep it as it is
         return False
     return True
-
-
-def _recv_exact(sock: socket.socket, size: int) -> bytes | bytearray | None:
-    if size <= 65536:
-        data = sock.recv(size)
-        if len(data) == size or not data:
-            return data or None
-        data = bytearray(data)
-    else:
-        data = bytearray()
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    view[: len(data)] = data
-    received = len(data)
-    while received < size:
-        count = sock.recv_into(view[received:], size - received)
-        if not count:
-            return None
-        received += count
-    return buffer
 
 
 def _alive(worker: _Worker) -> bool:

@@ -79,7 +79,7 @@ def href_for(iri: str) -> str:
 
 
 def _store() -> DatasetStore:
-    return get_state().store
+    return get_state().query_store  # each query within the time limit (kgserver.web.pooled_store)
 
 
 def _sources(*local: ox.Store) -> Sources:

@@ -95,7 +95,7 @@ def graph_facts(sources: Sources, node: ox.NamedNode) -> list[GraphFacts]:
 @bp.app_template_global("provenance")
 def provenance(iri: str) -> Provenance:
     """Return the passages and the per-graph statements of the resource ``iri`` (template global)."""
-    store = get_state().store
+    store = get_state().query_store  # each query within the time limit
     node = ox.NamedNode(iri)
     sources = getattr(g, "kgserver_sources", None) or Sources(store)  # the page's, with what it fetched
     return Provenance(passages(store, node), graph_facts(sources, node))

@@ -127,16 +127,18 @@ def _tokens(expected: str) -> str:
     return ", ".join(f"'{name}'" for name in names) if 0 < len(names) <= 8 else ""
 
 
-def describe_error(err) -> str:
-    """Return the message of any kgserver error; a query syntax error is explained in words."""
+def describe_error(err, query: str | None = None) -> str:
+    """Return the message of any kgserver error; a query syntax error is explained in words.
+
+    :param query: the query's text (by default the current request's ``query`` or body).
+    """
     from flask import has_request_context, request
 
     from ..engine.errors import QuerySyntaxError
 
     if not isinstance(err, QuerySyntaxError) or not err.detail:
         return str(err)
-    query = None
-    if has_request_context():
+    if query is None and has_request_context():
         query = request.values.get("query")
         if query is None and request.mimetype == "application/sparql-query":
             query = request.get_data(as_text=True)

@@ -23,22 +23,24 @@ from .caching import add_vary
 from .hardening import client_of, init_hardening
 from .protocol import read_request
 from .query_errors import describe_error
+from .sparql_fast import CORS, TRUNCATED_HEADER, FastQueries, endpoint_url, valid_host
 from .state import get_state
 
 bp = Blueprint("sparql", __name__)
 
 ALLOWED = "GET, HEAD, POST, OPTIONS"
-TRUNCATED_HEADER = "KGServer-Results-Truncated"
-_CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": f"Content-Type, {TRUNCATED_HEADER}",
-}
+_CORS = dict(CORS)
 _HTML = ("text/html", "application/xhtml+xml")
 
 
 def init_app(app: Flask) -> None:
-    """Install the request log and the hardening (headers, proxy trust) on the whole application."""
+    """Install the request log, the query fast path and the hardening (headers, proxy trust) on the application.
+
+    The fast path (:mod:`kgserver.web.sparql_fast`) sits inside the hardening's proxy and prefix
+    guard: it sees the same ``SCRIPT_NAME`` and client address as the Flask views.
+    """
     init_access_log(app)
+    app.wsgi_app = FastQueries(app, app.wsgi_app)
     init_hardening(app)
     _remember_sync(app)
 
@@ -118,7 +120,7 @@ def endpoint() -> Response:
             result_format=result_format,
             graph_format=graph_format,
             max_rows=int(config.get("MAX_RESULT_ROWS", 100_000)),
-            base_iri=_endpoint_url(),  # relative IRIs in the query resolve against the endpoint
+            base_iri=endpoint_url(request),  # relative IRIs in the query resolve against the endpoint
         ),
         **client_of(request),
     )
@@ -126,41 +128,6 @@ def endpoint() -> Response:
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = str(config.get("MAX_RESULT_ROWS"))
     return response
-
-
-def _endpoint_url() -> str | None:
-    """Return the URL the query was sent to (None if the ``Host`` header makes it no URL).
-
-    Remembered per (scheme, host, prefix, path): Werkzeug builds it by quoting and decoding
-    again, a noticeable part of a small query's cost.  The host comes from the client, so
-    the memory is bounded.
-    """
-    environ = request.environ
-    key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
-           environ.get("SERVER_PORT"), request.root_path, request.path)
-    urls = _ENDPOINT_URLS
-    if key in urls:
-        return urls[key]
-    try:
-        url = request.base_url if _valid_host() else None
-    except ValueError:  # e.g. a port out of range: relative IRIs in the query then stay errors
-        url = None
-    if len(urls) >= 64:
-        urls.clear()
-    urls[key] = url
-    return url
-
-
-_ENDPOINT_URLS: dict[tuple, str | None] = {}
-
-
-def _valid_host() -> bool:
-    """Tell whether the request's ``Host`` makes a URL.
-
-    Werkzeug up to 3.1.8 raises ``ValueError`` for a host such as ``x:99999999``; 3.1.9 and later
-    answer an empty host instead.  Both mean the same here.
-    """
-    return bool(request.host)
 
 
 def _preflight() -> Response:
@@ -193,7 +160,7 @@ def _describe(format_param: str | None) -> Response:
 
 def _description(media: str) -> bytes:
     try:
-        if not _valid_host():
+        if not valid_host(request):
             raise ValueError("no host")
         endpoint_url, host_url = request.base_url, request.host_url  # /sparql or /sparql/, as asked
     except ValueError:  # a Host header that is no host (a port out of range, ...)

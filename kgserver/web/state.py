@@ -56,6 +56,7 @@ class KGState:
     _store: DatasetStore | None = field(default=None, repr=False)
     _store_pid: int | None = field(default=None, repr=False)
     _pool: object = field(default=None, repr=False)
+    _pooled: object = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     runner: object = None  # issue 12: forwards queries to an external store instead of the pool (kgserver.remote)
     _store_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -72,6 +73,25 @@ class KGState:
             if self._store is None or self._store_pid != os.getpid():
                 self._store, self._store_pid = self.opener(), os.getpid()
             return self._store
+
+    @property
+    def query_store(self) -> DatasetStore:
+        """Return the store as pages read it: each query within the time limit, in the worker pool.
+
+        Only the embedded build is read through the pool (its engine lives in the workers); any other
+        :class:`DatasetStore` (an external store, ``runner``; a test's wrapper) is read as is and keeps
+        the time limit itself (the interface's ``timeout``).
+        """
+        from ..store import ServedStore
+
+        if self.runner is not None or not isinstance(self.store, ServedStore):
+            return self.store
+        pooled = self._pooled
+        if pooled is None:
+            from .pooled_store import PooledStore
+
+            pooled = self._pooled = PooledStore(self)
+        return pooled
 
     def pool(self):
         """Return this process's query worker pool, starting it on first use (or after a fork)."""

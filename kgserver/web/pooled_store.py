@@ -1,0 +1,85 @@
+"""The served store as the pages read it: every query runs in the worker pool, within the time limit.
+
+Oxigraph cannot stop a query from Python; a page's query run in the web process could hold a
+thread (and the GIL) for as long as it likes.  :class:`PooledStore` gives the pages the store
+interface (:class:`~kgserver.storage.DatasetStore`) with each query sent to a query worker, as
+the endpoint's are: stopped at ``QUERY_TIMEOUT`` (the page answers ``503``), counted in the
+client's share, stopped when the client has gone.  The answer comes back as SPARQL JSON results
+or N-Triples, read into the same pyoxigraph objects the store returns (as for an external store,
+:mod:`kgserver.remote`).  What reads no query (the build's figures, the named graphs' names, a
+named graph's dump) is the process's own store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import has_request_context, request
+
+from ..engine import Answer, QueryRequest
+from ..results import GRAPH_FORMATS, RESULT_FORMATS
+from ..storage import DatasetStore
+from .hardening import client_of
+
+#: Rows a page query may return: pages ask for what they show, never a whole dataset.
+MAX_ROWS = 10_000_000
+_N_TRIPLES = GRAPH_FORMATS["ntriples"]
+_JSON = RESULT_FORMATS["json"]
+
+
+@dataclass(frozen=True)
+class PageQueryJob:
+    """One query of a page, run in a query worker (picklable; see :meth:`WorkerPool.run`).
+
+    The text is the server's own, not a client's: it is not checked for what the endpoint refuses
+    (a page's label prefetch is a few hundred kilobytes of ``VALUES``; the ``SERVICE`` check parses
+    such a text with rdflib for seconds whenever an IRI in it contains ``service``).
+    """
+
+    text: str
+
+    def run(self, engine) -> Answer:
+        """Run the query on the worker's engine; answer SPARQL JSON results or N-Triples."""
+        if not hasattr(engine, "store"):  # the rdflib engine: its own path
+            return engine.execute(QueryRequest(self.text, result_format="json", graph_format="ntriples",
+                                               max_rows=MAX_ROWS))
+        result = engine.query(self.text)
+        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            return Answer(_JSON, result.serialize(format=ox.QueryResultsFormat.JSON))
+        return Answer(_N_TRIPLES, ox.serialize(result, format=ox.RdfFormat.N_TRIPLES))
+
+
+class PooledStore(DatasetStore):
+    """The store of ``state`` with its queries run by the worker pool (see the module docstring).
+
+    :param state: the application's :class:`~kgserver.web.state.KGState`.
+    """
+
+    def __init__(self, state):
+        self._state = state
+
+    @property
+    def figures(self) -> dict:
+        return self._state.store.figures
+
+    def query(self, sparql: str, *, timeout: float | None = None, use_default_graph_as_union: bool = False):
+        """Evaluate ``sparql`` in a query worker (the default graph is the merge, as in the store).
+
+        :raises QueryTimeout: when the query ran out of time (or ``timeout``).
+        :raises KGError: what the engine raised (a syntax error, ...).
+        """
+        who = client_of(request) if has_request_context() else {}
+        answer = self._state.run_query(PageQueryJob(sparql), timeout=timeout, **who)
+        if answer.media_type == _N_TRIPLES:
+            return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)]
+        return ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)
+
+    def named_graphs(self):
+        return self._state.store.named_graphs()
+
+    def dump(self, output=None, format=None, *, from_graph=None):  # noqa: A002
+        return self._state.store.dump(output, format, from_graph=from_graph)
+
+    def __getattr__(self, name: str):
+        return getattr(self._state.store, name)
