@@ -44,7 +44,7 @@ class PagesCache:
     """What the pages derive once from the store: the VoID store, the ontology page, a label index."""
 
     def __init__(self):
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # a value may be made from another (the VoID store from the page store)
         self.values: dict = {}
 
     def get(self, key: str, make):
