@@ -159,7 +159,8 @@ class PageBuilder:
         types = sorted((s for s in out_statements if s.predicate == RDF_TYPE),
                        key=lambda s: (s.inferred, self.labeller.label(s.value).casefold()))
         notes = self._one_language([s for s in out_statements if s.predicate == SKOS_NOTE and not s.inferred])
-        sources_docs = [s for s in out_statements if s.predicate == SOURCE_DOCUMENT]
+        sources_docs = sorted((s for s in out_statements if s.predicate == SOURCE_DOCUMENT),  # not in the store's order
+                              key=lambda s: (s.inferred, str(s.value)))
         facts_out = [s for s in out_statements if s.predicate != RDF_TYPE]
         if self.relations is not None:
             facts_out, in_statements = one_row_per_fact(facts_out, in_statements, self.relations, node)
