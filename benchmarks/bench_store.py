@@ -194,7 +194,8 @@ def measure_all(servers: dict[str, str], budget: float) -> dict[str, dict[str, d
     query_clients = {name: PathClient(base + "/sparql") for name, base in servers.items()}
     path_clients = {name: PathClient(base + "/") for name, base in servers.items()}
     for name, text in workload().items():
-        out[name] = {server: measure(lambda c=client: c.query(text), budget) for server, client in query_clients.items()}
+        out[name] = {server: measure(lambda c=client: c.query(text), budget)
+                     for server, client in query_clients.items()}
     for name, path, accept in PATHS:
         out[name] = {server: measure(lambda c=client: c.get(path, accept), budget)
                      for server, client in path_clients.items()}
@@ -266,7 +267,9 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[s
 
 
 def run_virtuoso_only(name: str, size: int, workdir: Path, seconds: float) -> dict:
-    """Virtuoso-backed kgserver where the embedded build does not fit: the bundle published, the synthetic triples bulk-loaded.
+    """Measure Virtuoso-backed kgserver where the embedded build does not fit.
+
+    The bundle is published, the synthetic triples bulk-loaded.
 
     ``kgserver publish`` loads the bundled build (asserted, inferred, merge, figures); then Virtuoso's own bulk
     loader (``ld_dir``/``rdf_loader_run``) loads the synthetic N-Triples into their named graph and into the
@@ -302,7 +305,8 @@ def run_virtuoso_only(name: str, size: int, workdir: Path, seconds: float) -> di
         results["bulk_load"] = {"wall_s": time.perf_counter() - started, "store_cpu_s": cpu_seconds(virtuoso.pid) - cpu,
                                 "store_rss_mb": rss_mb(virtuoso.pid)}
         client = SparqlClient(store, "dba", "dba")
-        figures = json.loads(next(iter(client_rows(client, f"SELECT ?f WHERE {{ GRAPH <{RELEASE_GRAPH}> {{ <{RELEASE}> <{FIGURES}> ?f }} }}"))))
+        text = f"SELECT ?f WHERE {{ GRAPH <{RELEASE_GRAPH}> {{ <{RELEASE}> <{FIGURES}> ?f }} }}"
+        figures = json.loads(next(iter(client_rows(client, text))))
         figures["graphs"][graph] = size
         figures["quads"] += size
         figures["distinct_triples"] += size
@@ -349,14 +353,17 @@ def report(name: str, results: dict) -> None:
     if "bulk_load" in results:
         load = results["bulk_load"]
         print(f"- no embedded build; the synthetic triples bulk-loaded into Virtuoso (their graph and the merge): "
-              f"{load['wall_s']:.0f} s wall, Virtuoso CPU {load['store_cpu_s']:.0f} s, Virtuoso RSS {load['store_rss_mb']:,} MB")
+              f"{load['wall_s']:.0f} s wall, Virtuoso CPU {load['store_cpu_s']:.0f} s, "
+              f"Virtuoso RSS {load['store_rss_mb']:,} MB")
     else:
-        print(f"- build (embedded): {built['wall_s']:.0f} s wall, {built['cpu_s']:.0f} s CPU, peak RSS {built['peak_mb']:,} MB")
+        print(f"- build (embedded): {built['wall_s']:.0f} s wall, {built['cpu_s']:.0f} s CPU, "
+              f"peak RSS {built['peak_mb']:,} MB")
     for peer, figures in results["publish"].items():
         print(f"- publish into {peer}: {figures['wall_s']:.1f} s wall; CPU: publisher {figures['cpu_s']:.1f} s, "
               f"{peer} {figures['store_cpu_s']:.1f} s; {peer} RSS after {figures['store_rss_mb']:,} MB")
     print("- start-up to first answer: " + ", ".join(f"{s} {v:.2f} s" for s, v in results["startup_s"].items()))
-    print("- server RSS (process tree) after the run: " + ", ".join(f"{s} {v:,} MB" for s, v in results["server_rss_mb"].items())
+    print("- server RSS (process tree) after the run: "
+          + ", ".join(f"{s} {v:,} MB" for s, v in results["server_rss_mb"].items())
           + "; store RSS: " + ", ".join(f"{s} {v:,} MB" for s, v in results.get("store_rss_mb", {}).items()))
     print()
     print("| request | " + " | ".join(f"{s} p50 / p99 ms" for s in servers) + " | status |")
@@ -385,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", default="virtuoso,oxigraph", help="external stores: virtuoso, oxigraph")
     parser.add_argument("--virtuoso-only", action="store_true",
                         help="no embedded build: publish the bundle into Virtuoso and bulk-load the synthetic triples")
-    parser.add_argument("--workdir", help="keep the synthetic data and builds here and reuse them (default: a temporary folder)")
+    parser.add_argument("--workdir",
+                        help="keep the synthetic data and builds here and reuse them (default: a temporary folder)")
     args = parser.parse_args(argv)
     if shutil.which("virtuoso-t") is None:
         print("virtuoso-t is not installed: apt-get install virtuoso-opensource-7-bin", file=sys.stderr)
