@@ -170,18 +170,26 @@ class Sources:
 
     def _prefetch(self, nodes: Iterable, predicates: Iterable[ox.NamedNode], *, incoming: bool) -> None:
         predicates = list(predicates)
-        complete, some, position = (self._in, self._some_in, "o") if incoming else (self._out, self._some, "s")
+        complete, some = (self._in, self._some_in) if incoming else (self._out, self._some)
         todo = [n for n in dict.fromkeys(nodes) if _addressable(n) and n not in complete
                 and any((n, p) not in some for p in predicates)]
         for batch in _chunks(todo):
             for node in batch:
                 for predicate in predicates:
                     some.setdefault((node, predicate), [])
-            # one VALUES of (node, predicate) pairs: two separate VALUES blocks made Oxigraph scan every quad
-            # and join (19 ms against 4.5 ms for 40 nodes and 5 predicates)
-            pairs = " ".join(f"({node} {predicate})" for node in batch if not isinstance(node, ox.BlankNode)
-                             for predicate in predicates)
-            text = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?{position} ?p) {{ {pairs} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            named = [node for node in batch if not isinstance(node, ox.BlankNode)]
+            if incoming:
+                # one VALUES of (node, predicate) pairs: a node's incoming statements can be many (a class's
+                # instances), the pair reads only those with the predicates.  Two separate VALUES blocks
+                # made Oxigraph scan every quad and join (19 ms against 4.5 ms for 40 nodes, 5 predicates)
+                pairs = " ".join(f"({node} {predicate})" for node in named for predicate in predicates)
+                text = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?o ?p) {{ {pairs} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            else:
+                # a node's own statements, filtered by predicate: as fast on Oxigraph (10 against 15 ms of CPU for
+                # 120 nodes and 4 predicates), and Virtuoso 7 scans its store for the pairs form (22 s at 130k
+                # triples against 0.2 s)
+                text = (f"SELECT ?s ?p ?o ?g WHERE {{ {values('s', named)} GRAPH ?g {{ ?s ?p ?o }} "
+                        f"FILTER(?p IN ({', '.join(str(p) for p in predicates)})) }}")
             for quad in self._quads(text):
                 bucket = some[(quad.object if incoming else quad.subject, quad.predicate)]
                 if quad not in bucket:
