@@ -91,7 +91,7 @@ def start_virtuoso(directory: Path) -> tuple[subprocess.Popen, str]:
     # the switch moves every graph in one transaction: Virtuoso's default limit on a transaction's log (50 MB)
     # refuses it from about a million triples ("SR325: Transaction aborted because it's log after image size
     # went above the limit"); docs/store.md says so
-    settings = VIRTUOSO_INI.replace("[Parameters]\n", "[Parameters]\nTransactionAfterImageLimit = 4000000000\n")
+    settings = VIRTUOSO_INI.replace("[Parameters]\n", "[Parameters]\nTransactionAfterImageLimit = 1500000000\n")
     assert settings != VIRTUOSO_INI
     ini.write_text(settings.format(dir=directory, isql_port=isql_port, http_port=port))
     process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=directory,
