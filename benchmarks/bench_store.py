@@ -1,128 +1,420 @@
-"""Benchmark kgserver on its embedded store against kgserver over Virtuoso 7, in one run.
+"""Benchmark kgserver on its embedded store against kgserver over Virtuoso 7 (and the Oxigraph server), in one run.
 
 For each scale (the bundled graph; plus 100k or 1M synthetic triples from ``synthetic.py``)
-it builds once, then:
+it builds once (or reuses the build kept in ``--workdir``), then:
 
-- publish: ``kgserver publish --store`` into a fresh Virtuoso on loopback (load into staging
-  graphs, then the one-request switch), wall seconds;
+- load: the build (wall, CPU, peak RSS of the child) and ``kgserver publish --store`` into a
+  fresh Virtuoso (and Oxigraph server) on loopback: wall, the publisher's CPU and the store's CPU;
 - start-up: launch to the first answered ``ASK {}``, ``kgserver serve`` (embedded) and
-  ``kgserver serve --store`` (Virtuoso-backed);
-- the workload (every named query as written and the lookups and GROUP BYs of
-  ``bench_endpoint.py``): p50 and p99 latency per query, one client, on each.
+  ``kgserver serve --store`` over each store;
+- per request, one client, interleaved (each request kind is measured on every server in turn):
+  the workload (every named query as written and the lookups and GROUP BYs of ``bench_endpoint.py``),
+  resource pages (HTML and Turtle), the search and browse pages, and named-query API calls:
+  p50 and p99 latency;
+- memory: RSS of each server's process tree, and of each store.
 
 Usage::
 
-    python benchmarks/bench_store.py --scales bundled,1m --seconds 3
+    python benchmarks/bench_store.py --scales bundled,1m --seconds 2 --workdir /tmp/bench-store
 
-Needs ``virtuoso-t`` (Debian's virtuoso-opensource-7-bin; scripts/test.sh installs it as root).
-Client, servers and Virtuoso share the machine.
+Needs ``virtuoso-t`` (Debian's virtuoso-opensource-7-bin; scripts/test.sh installs it as root) and, for
+``--peers virtuoso,oxigraph``, the ``oxigraph`` server (``pip install -e '.[bench]'``).
+Client, servers and stores share the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_endpoint import VIRTUOSO_INI, free_port, latency, stop, wait_for, workload  # noqa: E402
-from bench_oxigraph import SCALES, run_child, start  # noqa: E402
+from bench_endpoint import (VIRTUOSO_INI, Client, free_port, percentile, stop, wait_for,  # noqa: E402
+                            workload)
+from bench_oxigraph import SCALES, start, tree_memory  # noqa: E402
+
+SCALES = {**SCALES, "10m": 10_000_000}
+
+#: Pages and API calls measured beside the queries: (name, path, Accept).
+PATHS = [
+    ("page plan (HTML)", "/id/plan/pla-impuls-ess-2016-2019.html", "text/html"),
+    ("page plan (Turtle)", "/id/plan/pla-impuls-ess-2016-2019.ttl", "text/turtle"),
+    ("page measure (HTML)", "/id/measure/pla-impuls-ess-2016-2019-12.html", "text/html"),
+    ("page territory Catalunya (HTML)", "/id/territory/catalunya.html", "text/html"),
+    ("page anchor, blank-node selectors (Turtle)", "/id/anchor/xmess-pla-treball-2024/entity/xac.ttl", "text/turtle"),
+    ("search ?q=cooperativa", "/search?q=cooperativa", "text/html"),
+    ("VoID", "/.well-known/void", "text/turtle"),
+    ("API cq05 (JSON)", "/api/queries/cq05-goals-of-sectoral-tables-project", "application/sparql-results+json"),
+    ("API territories-within (JSON)",
+     "/api/queries/territories-within?territory=https%3A%2F%2Fw3id.org%2Fesskg%2Fid%2Fterritory%2Fsants-montjuic",
+     "application/sparql-results+json"),
+    ("API plan-periods (CSV)", "/api/queries/plan-periods", "text/csv"),
+]
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU seconds (user + system) ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+# --- stores -----------------------------------------------------------------------------------
 
 
 def start_virtuoso(directory: Path) -> tuple[subprocess.Popen, str]:
     """Start an empty Virtuoso with ``bench_endpoint.py``'s settings in ``directory``; return it and its endpoint."""
-    port = free_port()
+    port, isql_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=directory, isql_port=free_port(), http_port=port))
+    # the switch moves every graph in one transaction: Virtuoso's default limit on a transaction's log (50 MB)
+    # refuses it from about a million triples ("SR325: Transaction aborted because it's log after image size
+    # went above the limit"); docs/store.md says so
+    settings = VIRTUOSO_INI.replace("[Parameters]\n", "[Parameters]\nTransactionAfterImageLimit = 1500000000\n")
+    assert settings != VIRTUOSO_INI
+    ini.write_text(settings.format(dir=directory, isql_port=isql_port, http_port=port))
     process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=directory,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process.isql_port = isql_port
     url = f"http://127.0.0.1:{port}/sparql"
     wait_for(url, process)
     return process, url
 
 
-def run_scale(name: str, size: int, workdir: Path, seconds: float) -> dict:
+def start_oxigraph(directory: Path) -> tuple[subprocess.Popen, str]:
+    executable = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    process = subprocess.Popen([executable, "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    wait_for(url, process)
+    return process, url
+
+
+STORES = {"virtuoso": start_virtuoso, "oxigraph": start_oxigraph}
+
+
+def publish(store: str, build_dir: Path, store_process: subprocess.Popen) -> dict:
+    """Run ``kgserver publish --store``; return wall seconds, the publisher's and the store's CPU, its first line."""
+    env = {**os.environ, "KGSERVER_STORE_USER": "dba", "KGSERVER_STORE_PASSWORD": "dba", "PYTHONPATH": str(ROOT)}
+    store_cpu, cpu, started = cpu_seconds(store_process.pid), children_cpu(), time.perf_counter()
+    build = ["--build-dir", str(build_dir)] if build_dir else []  # None: the bundled build
+    done = subprocess.run([sys.executable, "-m", "kgserver", "publish", "--store", store, *build],
+                          capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return {"wall_s": time.perf_counter() - started, "cpu_s": children_cpu() - cpu,
+            "store_cpu_s": cpu_seconds(store_process.pid) - store_cpu, "line": done.stdout.splitlines()[0],
+            "store_rss_mb": rss_mb(store_process.pid)}
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+#: Seconds a client waits for one answer.
+TIMEOUT = 120
+
+
+class PathClient(Client):
+    """A keep-alive client for GET paths of a kgserver (pages, API)."""
+
+    def _connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT, source_address=self.source)
+
+    def query(self, text: str) -> tuple[int, int]:
+        try:
+            return super().query(text)
+        except TimeoutError:
+            self.conn.close()  # the late answer must not be read as the next one's
+            self.conn = self._connect()
+            raise
+
+    def get(self, path: str, accept: str) -> tuple[int, int]:
+        try:
+            return self._get(path, accept)
+        except TimeoutError:
+            self.conn.close()
+            self.conn = self._connect()
+            raise
+
+    def _get(self, path: str, accept: str) -> tuple[int, int]:
+        for attempt in (1, 2):
+            try:
+                self.conn.request("GET", path, headers={"Accept": accept, "Accept-Language": "ca"})
+                response = self.conn.getresponse()
+                return response.status, len(response.read())
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = self._connect()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def measure(send, budget: float, max_requests: int = 200) -> dict:
+    """Return p50/p99 of ``send()`` over ``budget`` seconds (at least 3 requests after a warm-up).
+
+    A request that gets no answer within the client's time limit (``TIMEOUT``) ends the measurement:
+    its status is ``timeout`` and its time the limit.
+    """
+    times, status, size, started = [], None, 0, time.monotonic()
+    try:
+        send()  # warm-up (and a page's first-use caches)
+        started = time.monotonic()
+        while len(times) < max_requests and (time.monotonic() - started < budget or len(times) < 3):
+            t0 = time.perf_counter()
+            status, size = send()
+            times.append((time.perf_counter() - t0) * 1000)
+    except TimeoutError:
+        times.append(TIMEOUT * 1000)
+        status = "timeout"
+    return {"p50_ms": percentile(times, 50), "p99_ms": percentile(times, 99), "n": len(times), "status": status,
+            "bytes": size}
+
+
+def measure_all(servers: dict[str, str], budget: float) -> dict[str, dict[str, dict]]:
+    """Return request name -> server -> figures; each request measured on every server in turn."""
+    out: dict[str, dict[str, dict]] = {}
+    query_clients = {name: PathClient(base + "/sparql") for name, base in servers.items()}
+    path_clients = {name: PathClient(base + "/") for name, base in servers.items()}
+    for name, text in workload().items():
+        out[name] = {server: measure(lambda c=client: c.query(text), budget)
+                     for server, client in query_clients.items()}
+    for name, path, accept in PATHS:
+        out[name] = {server: measure(lambda c=client: c.get(path, accept), budget)
+                     for server, client in path_clients.items()}
+    return out
+
+
+# --- one scale --------------------------------------------------------------------------------
+
+
+def build(name: str, size: int, workdir: Path) -> tuple[dict, Path, str | None]:
+    """Return the build's figures (kept in ``workdir`` with the build), its folder and the synthetic data file."""
     import synthetic
 
-    data = str(synthetic.write_ntriples(workdir / f"synthetic-{name}.nt", size)) if size else None
+    data = None
+    if size:
+        data_path = workdir / f"synthetic-{name}.nt"
+        if not data_path.exists():
+            synthetic.write_ntriples(data_path, size)
+        data = str(data_path)
     build_dir = workdir / f"kg-{name}"
-    built, _ = run_child("--child-build", str(build_dir), *(["--data", data] if data else []))
-    results = {"quads": built["quads"] + built["distinct"], "build_s": built["seconds"]}
-    queries = workload()
+    figures_file = workdir / f"build-{name}.json"
+    if figures_file.exists() and (build_dir / "manifest.json").exists():
+        return json.loads(figures_file.read_text()), build_dir, data
+    cpu = children_cpu()
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, str(ROOT / "benchmarks" / "bench_oxigraph.py"),
+                           "--child-build", str(build_dir), *(["--data", data] if data else [])],
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    built = json.loads(done.stdout.strip().splitlines()[-1])
+    figures = {"quads": built["quads"], "distinct": built["distinct"], "wall_s": built["seconds"],
+               "cpu_s": children_cpu() - cpu, "peak_mb": int(done.stderr.strip().splitlines()[-1]) // 1024,
+               "phases": built["phases"]}
+    figures_file.write_text(json.dumps(figures))
+    return figures, build_dir, data
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/sparql"
-    process, startup = start([sys.executable, str(ROOT / "benchmarks" / "bench_oxigraph.py"), "--child-serve",
-                              str(build_dir), str(port), "8", *(["--data", data] if data else [])], url)
-    try:
-        results["embedded"] = {"startup_s": startup, "latency": latency(url, queries, seconds, 200)}
-    finally:
-        stop(process)
 
-    vdir = workdir / f"virtuoso-{name}"
-    vdir.mkdir()
-    virtuoso, store = start_virtuoso(vdir)
+def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[str]) -> dict:
+    built, build_dir, data = build(name, size, workdir)
+    results: dict = {"build": built, "publish": {}, "startup_s": {}, "server_rss_mb": {}}
+    stores: dict[str, tuple[subprocess.Popen, str]] = {}
+    servers: dict[str, tuple[subprocess.Popen, str]] = {}
     try:
-        env = {**os.environ, "KGSERVER_STORE_USER": "dba", "KGSERVER_STORE_PASSWORD": "dba"}
-        started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "kgserver", "publish", "--store", store, "--build-dir",
-                               str(build_dir)], capture_output=True, text=True, env=env)
-        if done.returncode:
-            raise RuntimeError(done.stderr[-2000:])
-        results["publish_s"] = time.perf_counter() - started
-        results["publish_line"] = done.stdout.splitlines()[0]
+        for peer in peers:
+            directory = workdir / f"{peer}-{name}"
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir()
+            stores[peer] = STORES[peer](directory)
+            results["publish"][peer] = publish(stores[peer][1], build_dir, stores[peer][0])
+            print(f"[{name}] published into {peer}: {results['publish'][peer]}", file=sys.stderr, flush=True)
         port = free_port()
         url = f"http://127.0.0.1:{port}/sparql"
-        process, startup = start([sys.executable, "-m", "kgserver", "serve", "--store", store, "--port", str(port),
-                                  "--max-rows", "10000000"], url)
-        try:
-            results["virtuoso"] = {"startup_s": startup, "latency": latency(url, queries, seconds, 200)}
-        finally:
-            stop(process)
+        servers["embedded"] = start([sys.executable, str(ROOT / "benchmarks" / "bench_oxigraph.py"), "--child-serve",
+                                     str(build_dir), str(port), "8", *(["--data", data] if data else [])], url)
+        for peer, (_, store) in stores.items():
+            port = free_port()
+            url = f"http://127.0.0.1:{port}/sparql"
+            servers[peer] = start([sys.executable, "-m", "kgserver", "serve", "--store", store, "--port", str(port),
+                                   "--max-rows", "10000000"], url)
+        results["startup_s"] = {server: startup for server, (_, startup) in servers.items()}
+        bases = {server: f"http://127.0.0.1:{_port(process)}" for server, (process, _) in servers.items()}
+        results["requests"] = measure_all(bases, seconds)
+        results["server_rss_mb"] = {server: tree_memory(process.pid)[0] for server, (process, _) in servers.items()}
+        results["store_rss_mb"] = {peer: rss_mb(process.pid) for peer, (process, _) in stores.items()}
     finally:
-        stop(virtuoso)
-        shutil.rmtree(vdir, ignore_errors=True)
+        for process, _ in list(servers.values()) + list(stores.values()):
+            stop(process)
     return results
 
 
+def run_virtuoso_only(name: str, size: int, workdir: Path, seconds: float) -> dict:
+    """Measure Virtuoso-backed kgserver where the embedded build does not fit.
+
+    The bundle is published, the synthetic triples bulk-loaded.
+
+    ``kgserver publish`` loads the bundled build (asserted, inferred, merge, figures); then Virtuoso's own bulk
+    loader (``ld_dir``/``rdf_loader_run``) loads the synthetic N-Triples into their named graph and into the
+    merge, and the release's figures are given that graph.  The synthetic triples have no inferred graph (the
+    reasoner runs in the embedded build): the workload answers over asserted triples there.
+    """
+    import synthetic
+
+    from kgserver.remote import FIGURES, MERGE_GRAPH, RELEASE, RELEASE_GRAPH
+    from kgserver.remote.client import SparqlClient
+
+    data = workdir / f"synthetic-{name}.nt"
+    if not data.exists():
+        synthetic.write_ntriples(data, size)
+    graph = "https://w3id.org/esskg/graph/extra/synthetic"
+    directory = workdir / f"virtuoso-{name}"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir()
+    (directory / "merge").mkdir()
+    os.link(data, directory / "data.nt")
+    os.link(data, directory / "merge" / "data.nt")  # ld_dir registers a file once: the second graph's copy
+    results: dict = {"build": {"quads": size, "distinct": size, "wall_s": 0, "cpu_s": 0, "peak_mb": 0},
+                     "publish": {}, "startup_s": {}, "server_rss_mb": {}}
+    virtuoso, store = start_virtuoso(directory)
+    server = None
+    try:
+        results["publish"]["virtuoso"] = publish(store, None, virtuoso)
+        cpu, started = cpu_seconds(virtuoso.pid), time.perf_counter()
+        load = (f"ld_dir('{directory}', 'data.nt', '{graph}'); ld_dir('{directory / 'merge'}', 'data.nt', "
+                f"'{MERGE_GRAPH}'); rdf_loader_run(); checkpoint;")
+        subprocess.run(["isql-vt", f"127.0.0.1:{virtuoso.isql_port}", "dba", "dba", f"exec={load}"], check=True,
+                       capture_output=True)
+        results["bulk_load"] = {"wall_s": time.perf_counter() - started, "store_cpu_s": cpu_seconds(virtuoso.pid) - cpu,
+                                "store_rss_mb": rss_mb(virtuoso.pid)}
+        client = SparqlClient(store, "dba", "dba")
+        text = f"SELECT ?f WHERE {{ GRAPH <{RELEASE_GRAPH}> {{ <{RELEASE}> <{FIGURES}> ?f }} }}"
+        figures = json.loads(next(iter(client_rows(client, text))))
+        figures["graphs"][graph] = size
+        figures["quads"] += size
+        figures["distinct_triples"] += size
+        literal = json.dumps(json.dumps(figures, sort_keys=True))
+        client.update(f"DELETE WHERE {{ GRAPH <{RELEASE_GRAPH}> {{ <{RELEASE}> <{FIGURES}> ?f }} }} ; "
+                      f"INSERT DATA {{ GRAPH <{RELEASE_GRAPH}> {{ <{RELEASE}> <{FIGURES}> {literal} }} }}", timeout=600)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/sparql"
+        server = start([sys.executable, "-m", "kgserver", "serve", "--store", store, "--port", str(port),
+                        "--max-rows", "10000000"], url)
+        results["startup_s"]["virtuoso"] = server[1]
+        results["requests"] = measure_all({"virtuoso": f"http://127.0.0.1:{port}"}, seconds)
+        results["server_rss_mb"]["virtuoso"] = tree_memory(server[0].pid)[0]
+        results["store_rss_mb"] = {"virtuoso": rss_mb(virtuoso.pid)}
+    finally:
+        if server is not None:
+            stop(server[0])
+        stop(virtuoso)
+    return results
+
+
+def client_rows(client, text: str):
+    """Yield the first column of a SELECT's rows, as strings."""
+    import pyoxigraph as ox
+
+    response = client.query(text, "application/sparql-results+json", timeout=60)
+    try:
+        for row in ox.parse_query_results(response, ox.QueryResultsFormat.JSON):
+            yield row[0].value
+    finally:
+        response.close()
+
+
+def _port(process: subprocess.Popen) -> int:
+    """Return the port a server was started on (the argument after ``--port``, or the child-serve one)."""
+    args = process.args
+    return int(args[args.index("--port") + 1]) if "--port" in args else int(args[args.index("--child-serve") + 2])
+
+
 def report(name: str, results: dict) -> None:
-    embedded, virtuoso = results["embedded"], results["virtuoso"]
-    print(f"\n{name}: {results['quads']} quads served; build {results['build_s']:.1f} s; "
-          f"publish into Virtuoso {results['publish_s']:.1f} s")
-    print(f"  {results['publish_line']}")
-    print(f"  start-up to first answer: embedded {embedded['startup_s']:.2f} s, Virtuoso-backed {virtuoso['startup_s']:.2f} s")
-    print(f"  {'query':44} {'embedded p50/p99 ms':>22} {'Virtuoso p50/p99 ms':>22}  status")
-    p50s = {"embedded": [], "virtuoso": []}
-    for query, figures in embedded["latency"].items():
-        other = virtuoso["latency"][query]
-        p50s["embedded"].append(figures["p50_ms"])
-        p50s["virtuoso"].append(other["p50_ms"])
-        print(f"  {query[:44]:44} {figures['p50_ms']:>10.1f}/{figures['p99_ms']:<10.1f} "
-              f"{other['p50_ms']:>10.1f}/{other['p99_ms']:<10.1f}  {figures['status']}/{other['status']}")
-    for kind, values in p50s.items():
+    built = results["build"]
+    servers = list(results["startup_s"])
+    print(f"\n### {name}: {built['quads']:,} quads in named graphs, {built['distinct']:,} distinct triples\n")
+    if "bulk_load" in results:
+        load = results["bulk_load"]
+        print(f"- no embedded build; the synthetic triples bulk-loaded into Virtuoso (their graph and the merge): "
+              f"{load['wall_s']:.0f} s wall, Virtuoso CPU {load['store_cpu_s']:.0f} s, "
+              f"Virtuoso RSS {load['store_rss_mb']:,} MB")
+    else:
+        print(f"- build (embedded): {built['wall_s']:.0f} s wall, {built['cpu_s']:.0f} s CPU, "
+              f"peak RSS {built['peak_mb']:,} MB")
+    for peer, figures in results["publish"].items():
+        print(f"- publish into {peer}: {figures['wall_s']:.1f} s wall; CPU: publisher {figures['cpu_s']:.1f} s, "
+              f"{peer} {figures['store_cpu_s']:.1f} s; {peer} RSS after {figures['store_rss_mb']:,} MB")
+    print("- start-up to first answer: " + ", ".join(f"{s} {v:.2f} s" for s, v in results["startup_s"].items()))
+    print("- server RSS (process tree) after the run: "
+          + ", ".join(f"{s} {v:,} MB" for s, v in results["server_rss_mb"].items())
+          + "; store RSS: " + ", ".join(f"{s} {v:,} MB" for s, v in results.get("store_rss_mb", {}).items()))
+    print()
+    print("| request | " + " | ".join(f"{s} p50 / p99 ms" for s in servers) + " | status |")
+    print("|---|" + "---:|" * len(servers) + "---|")
+    p50s: dict[str, list[float]] = {s: [] for s in servers}
+    for request, figures in results["requests"].items():
+        cells = []
+        for server in servers:
+            f = figures[server]
+            p50s[server].append(f["p50_ms"])
+            cells.append(f"{f['p50_ms']:.1f} / {f['p99_ms']:.1f}")
+        status = "/".join(str(figures[s]["status"]) for s in servers)
+        print(f"| {request} | " + " | ".join(cells) + f" | {status} |")
+    medians = []
+    for server, values in p50s.items():
         values.sort()
-        print(f"  median of the p50s, {kind}: {values[len(values) // 2]:.1f} ms")
+        medians.append(f"{values[len(values) // 2]:.1f}")
+    print("| **median of the p50s** | " + " | ".join(medians) + " | |")
     sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="bundled,1m", help=f"comma-separated: {', '.join(SCALES)}")
-    parser.add_argument("--seconds", type=float, default=3.0, help="seconds of requests per query")
+    parser.add_argument("--seconds", type=float, default=2.0, help="seconds of requests per query and server")
+    parser.add_argument("--peers", default="virtuoso,oxigraph", help="external stores: virtuoso, oxigraph")
+    parser.add_argument("--virtuoso-only", action="store_true",
+                        help="no embedded build: publish the bundle into Virtuoso and bulk-load the synthetic triples")
+    parser.add_argument("--workdir",
+                        help="keep the synthetic data and builds here and reuse them (default: a temporary folder)")
     args = parser.parse_args(argv)
     if shutil.which("virtuoso-t") is None:
         print("virtuoso-t is not installed: apt-get install virtuoso-opensource-7-bin", file=sys.stderr)
         return 2
+    peers = [p for p in args.peers.split(",") if p]
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
+        workdir = Path(args.workdir or tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         for name in args.scales.split(","):
-            report(name, run_scale(name, SCALES[name], Path(tmp), args.seconds))
+            if args.virtuoso_only:
+                results = run_virtuoso_only(name, SCALES[name], workdir, args.seconds)
+            else:
+                results = run_scale(name, SCALES[name], workdir, args.seconds, peers)
+            (workdir / f"results-{name}.json").write_text(json.dumps(results, indent=1))
+            report(name, results)
+    print(f"\nload average at the end: {os.getloadavg()}")
     return 0
 
 

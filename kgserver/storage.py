@@ -55,3 +55,11 @@ class DatasetStore(ABC):
     def dump(self, output: IO[bytes] | None = None, format: ox.RdfFormat | None = None, *,  # noqa: A002
              from_graph: ox.NamedNode | None = None):
         """Serialise one named graph (``from_graph``) or every named graph (N-Quads or TriG)."""
+
+    def blank_node_iri(self, node: ox.BlankNode) -> str | None:
+        """Return an IRI by which a query may name ``node`` (a blank node this store answered), else None.
+
+        SPARQL cannot name a blank node; some stores can (Virtuoso: ``<nodeID://…>``).  Pages then
+        follow blank nodes one query each instead of by a path from the resource.
+        """
+        return None

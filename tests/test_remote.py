@@ -187,3 +187,14 @@ def test_a_store_without_a_release_stops_serve_with_a_clear_message(runner):
     result = runner.invoke(cli, ["serve", "--store", "http://127.0.0.1:1/sparql", "--port", "0"])
     assert result.exit_code == 2
     assert "cannot reach the store at http://127.0.0.1:1/sparql" in result.output
+
+
+def test_publish_takes_a_build_directory_as_it_is(runner, canary, tmp_path):
+    """``--build-dir`` names a build to publish (any inputs); an empty folder is refused before anything is sent."""
+    from kgserver.cli import cli
+
+    result = runner.invoke(cli, ["publish", "--store", canary.url, "--build-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "holds no complete build" in result.output
+    assert not any(tmp_path.iterdir())  # nothing was built there
+    assert not canary.requests

@@ -10,7 +10,8 @@ import click
               help="The store's SPARQL endpoint: Virtuoso's http://HOST:8890/sparql or the Oxigraph "
                    "server's http://HOST:7878/query (default: $KGSERVER_STORE).")
 @click.option("--build-dir", type=click.Path(file_okay=False), default=None,
-              help="The build to publish (default: the bundled build, made if missing).")
+              help="A build to publish as it is (`kgserver build`, any inputs; default: the bundled "
+                   "build, made if missing).")
 def publish(store, build_dir):
     """Publish the built dataset into an external SPARQL store, replacing the previous release.
 
@@ -22,11 +23,21 @@ def publish(store, build_dir):
     Exit codes: 0 published; 2 could not run (the store is unreachable, refused the
     credentials or a request, or the build failed).
     """
+    from pathlib import Path
+
+    from ..errors import ConfigurationError
+    from ..reasoning.build import read_manifest
     from ..remote.publish import publish as run_publish
     from ..store import prepare_build
 
-    result = prepare_build(build_dir=build_dir) if build_dir else prepare_build()
-    published = run_publish(store, result.path, result.manifest)
+    if build_dir:  # published as it is: a build of other inputs than the bundle's (never rebuilt here)
+        path, manifest = Path(build_dir), read_manifest(Path(build_dir))
+        if manifest is None:
+            raise ConfigurationError(f"{build_dir} holds no complete build (run `kgserver build` first)")
+    else:
+        result = prepare_build()
+        path, manifest = result.path, result.manifest
+    published = run_publish(store, path, manifest)
     from ..remote.client import endpoints_for
 
     click.echo(f"published {len(published.graphs) - 1} graphs and their merge, {published.triples} triples, "

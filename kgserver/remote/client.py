@@ -205,10 +205,10 @@ class SparqlClient:
                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.expect_success(response, "the update")
 
-    def put_graph(self, graph: str, data: bytes, media_type: str, *, timeout: float) -> None:
-        """Replace one graph with ``data`` by the Graph Store Protocol (``PUT``)."""
+    def put_graph(self, graph: str, data: bytes, media_type: str, *, timeout: float, method: str = "PUT") -> None:
+        """Replace one graph with ``data`` by the Graph Store Protocol (``PUT``; ``POST`` adds to it)."""
         url = self.endpoints.graphs + "?" + urllib.parse.urlencode({self.endpoints.graph_param: graph})
-        response = self.request("PUT", url, data, timeout=timeout, authenticate=True,
+        response = self.request(method, url, data, timeout=timeout, authenticate=True,
                                 headers={"Content-Type": media_type})
         self.expect_success(response, f"loading graph {graph}")
 

@@ -16,7 +16,13 @@ waiting for locks, so a reader may see a graph half-moved for the instant of the
 
 Loading: the Oxigraph server takes all graphs in one N-Quads ``POST`` to ``/store`` (a
 blank node shared by several graphs stays one node); Virtuoso's Graph Store takes one graph
-per ``PUT`` (Turtle), so a blank node shared by two graphs becomes one node per graph there.
+per ``PUT``.  A blank node label is local to one document, so each ``PUT`` would make its own
+blank nodes; instead every blank node of the release is written as ``<nodeID://bN>``, the
+name Virtuoso gives its own blank nodes, with one ``N`` per blank node for the whole release:
+Virtuoso stores it as that blank node (``isBlank`` is true, answers write it as a blank
+node), so a blank node shared by a named graph, the inferred graph and the merge is one node
+there too, as in the build.  Each release takes its ``N`` from a range of its own, far above
+the numbers Virtuoso allocates (it counts up from 10,000).
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ from .store import read_figures
 
 #: Seconds one load or the switch may take.
 LOAD_TIMEOUT = 600.0
+
+#: Virtuoso blank node numbers of a release: ``FIRST_BLANK + release * RELEASE_BLANKS + n`` (below 2**60,
+#: the largest Virtuoso keeps; its own counter starts at 10,000).
+FIRST_BLANK, RELEASE_BLANKS = 1 << 56, 1 << 32
 
 
 @dataclass
@@ -108,32 +118,91 @@ def _figures_triple(figures: dict) -> ox.Triple:
     return ox.Triple(ox.NamedNode(RELEASE), ox.NamedNode(FIGURES), ox.Literal(json.dumps(figures, sort_keys=True)))
 
 
-def _graph_triples(disk: ox.Store, graph: str, figures: dict):
-    """Return the triples to load for one target graph (the merge is the build's default graph)."""
-    if graph == RELEASE_GRAPH:
-        return [_figures_triple(figures)]
-    name = ox.DefaultGraph() if graph == MERGE_GRAPH else ox.NamedNode(graph)
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, name)]
-
-
 def _load_dataset(client: SparqlClient, disk: ox.Store, staging: dict, figures: dict, sizes: dict) -> None:
-    """Load every staging graph in one N-Quads request (the Oxigraph server's ``POST /store``)."""
-    quads = []
+    """Load every staging graph in one N-Quads request (the Oxigraph server's ``POST /store``).
+
+    One request, so that a blank node shared by several graphs stays one node; the body is
+    written graph by graph (the quads are never all held as Python objects).
+    """
+    import io
+
+    body = io.BytesIO()
     for graph, stage in staging.items():
-        triples = _graph_triples(disk, graph, figures)
-        sizes[graph] = len(triples)
-        name = ox.NamedNode(stage)
-        quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    response = client.request("POST", client.endpoints.graphs, data, timeout=LOAD_TIMEOUT, authenticate=True,
-                              headers={"Content-Type": "application/n-quads"})
+        name, counter = ox.NamedNode(stage), [0]
+
+        def quads(graph=graph, name=name, counter=counter):
+            for triple in _iter_graph_triples(disk, graph, figures):
+                counter[0] += 1
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+
+        ox.serialize(quads(), body, ox.RdfFormat.N_QUADS)
+        sizes[graph] = counter[0]
+    response = client.request("POST", client.endpoints.graphs, body.getvalue(), timeout=LOAD_TIMEOUT,
+                              authenticate=True, headers={"Content-Type": "application/n-quads"})
     client.expect_success(response, "loading the release")
 
 
+class VirtuosoBlanks:
+    """Name each blank node of a release ``<nodeID://bN>``: one blank node in Virtuoso whatever graph it is loaded in."""
+
+    def __init__(self, release: int | None = None):
+        release = int.from_bytes(os.urandom(3), "big") if release is None else release
+        self.first = FIRST_BLANK + release * RELEASE_BLANKS
+        self.names: dict[ox.BlankNode, ox.NamedNode] = {}
+
+    def term(self, term):
+        if not isinstance(term, ox.BlankNode):
+            return term
+        name = self.names.get(term)
+        if name is None:
+            if len(self.names) >= RELEASE_BLANKS:
+                raise ValueError(f"a release holds more than {RELEASE_BLANKS} blank nodes")
+            name = self.names[term] = ox.NamedNode(f"nodeID://b{self.first + len(self.names)}")
+        return name
+
+    def triple(self, triple: ox.Triple) -> ox.Triple:
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+            return ox.Triple(self.term(triple.subject), triple.predicate, self.term(triple.object))
+        return triple
+
+
 def _load_graphs(client: SparqlClient, disk: ox.Store, staging: dict, figures: dict, sizes: dict, progress) -> None:
-    """Load each staging graph by its own Graph Store ``PUT`` (Virtuoso)."""
+    """Load each staging graph by the Graph Store Protocol (Virtuoso), blank nodes named for the release.
+
+    A graph goes in pieces of ``CHUNK_TRIPLES`` (a ``PUT``, then ``POST``s adding to it): Virtuoso
+    parses one request in one transaction, and the pieces keep its memory and the request's size
+    bounded.  Blank nodes keep their identity across pieces and graphs (:class:`VirtuosoBlanks`).
+    """
+    blanks = VirtuosoBlanks()
     for graph, stage in staging.items():
-        triples = _graph_triples(disk, graph, figures)
-        sizes[graph] = len(triples)
-        client.put_graph(stage, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", "text/turtle",
-                         timeout=LOAD_TIMEOUT)
+        count, method, chunk = 0, "PUT", []
+        for triple in _iter_graph_triples(disk, graph, figures):
+            chunk.append(blanks.triple(triple))
+            if len(chunk) == CHUNK_TRIPLES:
+                _send_chunk(client, stage, chunk, method)
+                count, method, chunk = count + len(chunk), "POST", []
+        if chunk or method == "PUT":  # an empty graph is still PUT (it exists, empty)
+            _send_chunk(client, stage, chunk, method)
+            count += len(chunk)
+        sizes[graph] = count
+        if count > CHUNK_TRIPLES:
+            progress(f"loaded {count} triples of {graph}")
+
+
+#: Triples per Graph Store request to Virtuoso.
+CHUNK_TRIPLES = 250_000
+
+
+def _send_chunk(client: SparqlClient, stage: str, triples: list, method: str) -> None:
+    client.put_graph(stage, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", "text/turtle",
+                     timeout=LOAD_TIMEOUT, method=method)
+
+
+def _iter_graph_triples(disk: ox.Store, graph: str, figures: dict):
+    """Yield the triples of one target graph as the store holds them (no list of the whole graph)."""
+    if graph == RELEASE_GRAPH:
+        yield _figures_triple(figures)
+        return
+    name = ox.DefaultGraph() if graph == MERGE_GRAPH else ox.NamedNode(graph)
+    for quad in disk.quads_for_pattern(None, None, None, name):
+        yield ox.Triple(quad.subject, quad.predicate, quad.object)

@@ -91,6 +91,10 @@ class RemoteStore(DatasetStore):
             response.close()
         return result
 
+    def blank_node_iri(self, node: ox.BlankNode) -> str | None:
+        """Virtuoso names its blank nodes ``nodeID://<label>`` in queries (read back as ``<label>``)."""
+        return f"nodeID://{node.value}" if self.client.endpoints.kind == "virtuoso" else None
+
     def dump(self, output: IO[bytes] | None = None, format: ox.RdfFormat | None = None, *,  # noqa: A002
              from_graph: ox.NamedNode | None = None):
         """Serialise one named graph, or every named graph as N-Quads or TriG (one query per graph)."""

@@ -29,15 +29,15 @@ def esc(text: str) -> str:
 
 
 def _char_width(char: str) -> int:
-    if char in _WIDTHS:
-        return _WIDTHS[char]
-    base = unicodedata.normalize("NFKD", char)[:1]  # accented letters are as wide as their base letter
-    return _WIDTHS.get(base, _DEFAULT_WIDTH)
+    width = _WIDTHS.get(char)
+    if width is None:  # accented letters are as wide as their base letter (remembered: NFKD costs)
+        width = _WIDTHS[char] = _WIDTHS.get(unicodedata.normalize("NFKD", char)[:1], _DEFAULT_WIDTH)
+    return width
 
 
 def text_width(text: str, font_size: float) -> float:
     """Return a generous estimate of the rendered width of ``text`` in pixels."""
-    return sum(_char_width(c) for c in str(text)) * font_size / 1000 * MARGIN
+    return sum(map(_char_width, str(text))) * font_size / 1000 * MARGIN
 
 
 def fit(text: str, width: float, font_size: float) -> str:
@@ -45,9 +45,15 @@ def fit(text: str, width: float, font_size: float) -> str:
     text = " ".join(str(text).split())
     if text_width(text, font_size) <= width:
         return text
-    while text and text_width(text + "…", font_size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    budget = width * 1000 / (font_size * MARGIN) - _char_width("…")  # in font units, the ellipsis kept
+    used, end = 0, 0
+    for end, char in enumerate(text):  # the longest prefix that fits with the ellipsis (as cutting char by char)
+        used += _char_width(char)
+        if used > budget:
+            break
+    else:
+        end = len(text)
+    return text[:end].rstrip() + "…"
 
 
 def wrap(text: str, width: float, font_size: float, max_lines: int = 2) -> list[str]:

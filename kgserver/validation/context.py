@@ -7,6 +7,7 @@ over another store validates against what that store publishes.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -106,6 +107,21 @@ def _context(ontology: Graph, data: dict[Path, Graph]) -> BundleContext:
     for triple in ontology.triples((None, RDFS.subClassOf, None)):
         subclass.add(triple)
     return BundleContext(ontology=ontology, data=data, subclass=subclass)
+
+
+_STORE_CONTEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def served_context(store) -> BundleContext:
+    """Return :func:`store_context` of ``store``, read on first use and kept while the store object lives.
+
+    A server over an external store reads it at its first validation (one ``dump`` per bundled
+    graph); a new release needs a restart, as the rest of the server does.
+    """
+    context = _STORE_CONTEXTS.get(store)
+    if context is None:
+        context = _STORE_CONTEXTS[store] = store_context(store)
+    return context
 
 
 @lru_cache(maxsize=1)

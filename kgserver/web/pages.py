@@ -25,10 +25,10 @@ from ..namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES
 from ..void import VOID_PATH, dataset_iri, void_store
 from .conneg import FORMATS, RDF_FORMATS, Format, acceptable_media_types, negotiate, split_suffix
 from .facts import property_relations
-from .figures import class_legend, figures_for, kind, prefetch_kinds
+from .figures import figures_for, kind
 from .render import PageBuilder, explainer
 from .rule_texts import rule_text
-from .resource import RDFS_LABEL, SKOS_PREF, Labeller, Sources, description, fold, local_name, outgoing, serialize
+from .resource import Labeller, Sources, description, local_name, outgoing, serialize
 from ..storage import DatasetStore
 from .state import get_state
 from .ui import LANGUAGES, request_languages, ui_strings
@@ -44,7 +44,7 @@ class PagesCache:
     """What the pages derive once from the store: the VoID store, the ontology page, a label index."""
 
     def __init__(self):
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # a value may be made from another (the VoID store from the page store)
         self.values: dict = {}
 
     def get(self, key: str, make):
@@ -316,69 +316,6 @@ def void():
     return _rdf_response(sorted(triples, key=str), fmt, vary=True)
 
 
-def _label_index() -> list[tuple[str, str]]:
-    """Return (IRI, its folded labels) for the resources under the base, read once per process (one query)."""
-    def make():
-        index = {}
-        query = (f"SELECT ?s ?l WHERE {{ VALUES ?p {{ {RDFS_LABEL} {SKOS_PREF} }} GRAPH ?g {{ ?s ?p ?l }} "
-                 f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base_iri())})) }}")
-        for row in _store().query(query):
-            index.setdefault(row["s"].value, []).append(fold(row["l"].value))
-        return sorted((iri, " | ".join(texts)) for iri, texts in index.items())
-    return _cache().get("labels", make)
-
-
-@bp.get("/search")
-def search():
-    """List the resources whose labels contain every word of ``q`` (accents and case ignored)."""
-    query = request.args.get("q", "").strip()[:200]
-    words = fold(query).split()
-    languages = request_languages()
-    sources = _sources()
-    labeller = Labeller(sources, languages)
-    hits = [iri for iri, text in _label_index() if words and all(w in text for w in words)]
-    legend = class_legend(sources, labeller)
-    prefetch_kinds(sources, [ox.NamedNode(iri) for iri in hits[:200]])
-    results = []
-    for iri in hits[:200]:
-        node_kind = kind(sources, ox.NamedNode(iri))
-        results.append({"href": href_for(iri), "label": labeller.label(ox.NamedNode(iri)), "iri": iri,
-                        "kind": node_kind, "kind_label": legend.get(node_kind, "")})
-    results.sort(key=lambda r: (r["kind"], fold(r["label"])))
-    html = render_template("pages/search.html", query=query, results=results, total=len(hits),
-                           **_common_context(languages, title=query or ui_strings(languages)[1]["search"]))
-    return Response(html, content_type="text/html; charset=utf-8")
-
-
-def _asserted_types() -> list[tuple]:
-    """Return (class, resource) for the asserted types of the resources under ``<base>id/`` (one query)."""
-    query = (f"SELECT DISTINCT ?c ?s WHERE {{ GRAPH ?g {{ ?s {RDF_TYPE_NT} ?c }} "
-             f"FILTER(?g != {INFERRED} && isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base_iri() + 'id/')})) }}")
-    return [(row["c"], row["s"]) for row in _store().query(query)]
-
-
-@bp.get("/browse")
-def browse():
-    """List every resource under the base, grouped by its class."""
-    languages = request_languages()
-    sources = _sources()
-    labeller = Labeller(sources, languages)
-    groups: dict = {}
-    for cls, member in _cache().get("browse", _asserted_types):
-        groups.setdefault(cls, set()).add(member)
-    labeller.prefetch(sorted({*groups, *(m for members in groups.values() for m in members)}, key=str))
-    out = []
-    for cls, members in groups.items():
-        items = sorted(({"href": href_for(m.value), "label": labeller.label(m)} for m in members),
-                       key=lambda item: fold(item["label"]))
-        out.append({"label": labeller.label(cls), "href": href_for(cls.value), "items": items})
-    out.sort(key=lambda g: fold(g["label"]))
-    html = render_template("pages/browse.html", groups=out,
-                           **_common_context(languages, title=ui_strings(languages)[1]["browse"]))
-    return Response(html, content_type="text/html; charset=utf-8")
-
-
-
 def _explanation_view(tree: dict, labeller: Labeller, language: str) -> dict:
     """Turn ``Explanation.to_dict()`` into what ``explain.html`` shows: labels and links for its terms."""
 
@@ -427,3 +364,6 @@ def explain():
     html = render_template("pages/explain.html", tree=view, terms=terms,
                            **_common_context(languages, title=ui_strings(languages)[1]["explanation"]))
     return Response(html, status=200 if view else 404, content_type="text/html; charset=utf-8")
+
+
+from . import listings  # noqa: E402,F401  (its routes, /search and /browse, are on this blueprint)

@@ -117,7 +117,20 @@ class ValidateJob:
         from ..validation.engine import validate_graphs
         from ..validation.render import to_html, to_json
 
-        report = validate_graphs(contribution)
+        report = validate_graphs(contribution, context=_context(engine))
         if self.html:
             return Answer("text/html", to_html(report, self.lang, self.strict).encode("utf-8"))
         return Answer("application/json", to_json(report, self.lang, self.strict).encode("utf-8"))
+
+
+def _context(engine):
+    """Return the bundle context of an external store's release (over ``--store``), else None (the bundle's files).
+
+    Over an external store the job runs in the web process with a :class:`kgserver.remote.engine.RemoteEngine`:
+    the graphs a contribution joins are the published release's, read through the store interface.
+    """
+    if getattr(engine, "name", None) != "remote":
+        return None
+    from ..validation.context import served_context
+
+    return served_context(engine.store)
