@@ -153,3 +153,31 @@ def test_progress_reaches_the_fast_engine(tmp_path):
     document = CASES / "b74-plan-and-superclass" / "contribution.ttl"
     validate_paths([document], shacl_engine="fast", consistency=False, progress=lambda done, total: calls.append((done, total)))
     assert calls and calls[-1][0] == calls[-1][1] > 100
+
+
+#: Lexical forms of the Gregorian datatypes (XSD 1.1 part 2, 3.3.11-15): which are in the lexical space.
+GREGORIAN_FORMS = [
+    ("gYear", "2022", True), ("gYear", "+2022", False), ("gYear", "-0044", True), ("gYear", "12345", True),
+    ("gYear", "022", False), ("gYear", "02022", False), ("gYear", "2022Z", True), ("gYear", "2022+14:00", True),
+    ("gYear", "2022+14:30", False), ("gYear", "MMXXII", False), ("gYearMonth", "2022-02", True),
+    ("gYearMonth", "2022-13", False), ("gMonthDay", "--02-29", True), ("gMonthDay", "--02-30", False),
+    ("gMonthDay", "--04-31", False), ("gDay", "---31", True), ("gDay", "---32", False), ("gMonth", "--12", True),
+    ("gMonth", "--12--", False),
+]
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+def test_both_engines_check_the_lexical_form_of_gregorian_datatypes(runner, tmp_path, engine):
+    """rdflib leaves these literals unchecked; both engines must still find the ill-typed ones (sh:datatype)."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+                      + "".join(f"<http://example.org/S-{dt}> a sh:NodeShape ; sh:targetSubjectsOf <http://example.org/{dt}> ;"
+                                f" sh:property [ sh:path <http://example.org/{dt}> ; sh:datatype xsd:{dt} ] .\n"
+                                for dt in {dt for dt, _, _ in GREGORIAN_FORMS}))
+    data = tmp_path / "data.nt"
+    data.write_text("".join(f'<http://example.org/n{i}> <http://example.org/{dt}> "{lexical}"'
+                            f"^^<http://www.w3.org/2001/XMLSchema#{dt}> .\n"
+                            for i, (dt, lexical, _) in enumerate(GREGORIAN_FORMS)))
+    report = _json(runner, data, "--shapes", shapes, "--no-bundle", "--shacl-engine", engine)
+    wrong = {f["focus"] for f in report["findings"] if f["component"] == "sh:DatatypeConstraintComponent"}
+    assert wrong == {f"<http://example.org/n{i}>" for i, (_, _, valid) in enumerate(GREGORIAN_FORMS) if not valid}

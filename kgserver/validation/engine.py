@@ -71,13 +71,14 @@ class _Scope:
     names it, so nothing is kept per triple.
     """
 
-    def __init__(self, store: ox.Store | None = None, files: list[str] | None = None):
+    def __init__(self, store: ox.Store | None = None, files: list[ContributedFile] | None = None):
         self.described: dict[str, str] = {}  # focus (n3) -> file describing it
         self.referenced: dict[str, str] = {}  # IRI (n3) linked to by the contribution -> file
         self.lines: dict[str, tuple[str, int]] = {}  # focus (n3) -> file and line of its description
         self.everything = False
         self.store = store
-        self.only_file = files[0] if files and len(files) == 1 else None
+        self.only_file = files[0].name if files and len(files) == 1 else None
+        self.blank_files = {blank: item.name for item in files or () for blank in item.blank_subjects}
         self._looked_up: dict[tuple[str, bool], bool] = {}
 
     def _in_store(self, focus: str, as_subject: bool) -> bool:
@@ -105,6 +106,8 @@ class _Scope:
         if focus in self.lines:
             return self.lines[focus][0]
         if self.store is not None:
+            if focus in self.blank_files:
+                return self.blank_files[focus]
             return self.only_file if self.is_described(focus) or self.is_referenced(focus) else None
         return self.described.get(focus) or self.referenced.get(focus)
 
@@ -270,7 +273,7 @@ def validate_graphs(
     timings["context"] = time.perf_counter() - started
 
     preloaded = store is not None
-    scope = _Scope(store, [c.name for c in contribution or []]) if preloaded else _Scope()
+    scope = _Scope(store, contribution) if preloaded else _Scope()
     replaced = {c.path for c in contribution or [] if c.path is not None}
     base = [(path, graph) for path, graph in context.data.items() if path not in replaced]
     report = Report(files=[c.name for c in contribution or []])
