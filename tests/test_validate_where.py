@@ -143,7 +143,7 @@ def test_progress_on_a_terminal(monkeypatch):
     show = _progress()
     show(1, 2)
     show(2, 2)
-    assert terminal.getvalue() == "\rvalidating: 1/2 constraints\rvalidating: 2/2 constraints\n"
+    assert terminal.getvalue() == "\rvalidating: 1/2 steps\rvalidating: 2/2 steps\n"
 
 
 def test_progress_reaches_the_fast_engine(tmp_path):
@@ -153,6 +153,8 @@ def test_progress_reaches_the_fast_engine(tmp_path):
     document = CASES / "b74-plan-and-superclass" / "contribution.ttl"
     validate_paths([document], shacl_engine="fast", consistency=False, progress=lambda done, total: calls.append((done, total)))
     assert calls and calls[-1][0] == calls[-1][1] > 100
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)  # the checks and the rest count too
+    assert len({total for _, total in calls}) == 1 and len(calls) > 120
 
 
 #: Lexical forms of the Gregorian datatypes (XSD 1.1 part 2, 3.3.11-15): which are in the lexical space.
@@ -181,3 +183,20 @@ def test_both_engines_check_the_lexical_form_of_gregorian_datatypes(runner, tmp_
     report = _json(runner, data, "--shapes", shapes, "--no-bundle", "--shacl-engine", engine)
     wrong = {f["focus"] for f in report["findings"] if f["component"] == "sh:DatatypeConstraintComponent"}
     assert wrong == {f"<http://example.org/n{i}>" for i, (_, _, valid) in enumerate(GREGORIAN_FORMS) if not valid}
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_json_report_written_in_pieces_is_the_whole_document(count):
+    """``iter_json`` (what the command writes, one finding at a time) gives the text of the report's dict."""
+    from kgserver.namespaces import PREFIXES, SHAPES
+    from kgserver.validation.render import iter_json
+    from kgserver.validation.report import Finding, Report
+
+    findings = [Finding("Violation", f"esskg:entity/x{i}", "rdfs:label", '"a\\nb"@ca', {"en": "línia\nsegona"},
+                        "shapes:Resource-label-ca", file="c.ttl", line=i) for i in range(count)]
+    report = Report(findings=findings, files=["c.ttl"], triples=5)
+    whole = report.to_dict()
+    whole["prefixes"] = {**PREFIXES, "shapes": str(SHAPES)}
+    text = "".join(iter_json(report))
+    assert text == json.dumps(whole, ensure_ascii=False, indent=2)
+    assert len(json.loads(text)["findings"]) == count

@@ -61,7 +61,14 @@ def validate(paths, lang, fmt, strict, engine, shapes, no_bundle, output):
         report = validate_standalone(paths, shapes, shacl_engine=engine, progress=_progress())
     else:
         report = validate_paths(paths, shacl_engine=engine, progress=_progress())
-    click.echo(render(report, fmt, lang, strict), file=output, color=None if fmt == "text" else False)
+    if fmt == "json":  # in pieces: a large contribution's findings are not held twice more as text
+        from ..validation.render import iter_json
+
+        for piece in iter_json(report, lang, strict):
+            output.write(piece)
+        click.echo("", file=output)
+    else:
+        click.echo(render(report, fmt, lang, strict), file=output, color=None if fmt == "text" else False)
     raise SystemExit(report.exit_code(strict))
 
 
@@ -73,7 +80,7 @@ def _progress():
         return None
 
     def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\rvalidating: {done}/{total} constraints" + ("\n" if done == total else ""))
+        sys.stderr.write(f"\rvalidating: {done}/{total} steps" + ("\n" if done == total else ""))
         sys.stderr.flush()
 
     return show

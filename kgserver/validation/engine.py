@@ -263,7 +263,9 @@ def validate_graphs(
     :param shacl_engine: ``pyshacl``, ``fast`` (the shapes compiled to SPARQL, see
         :mod:`.sparql_shacl`; ``sparql`` is its former name), or ``auto``: pyshacl up to
         :data:`PYSHACL_LIMIT` triples.
-    :param progress: called with (done, total) as the fast engine's queries run, if given.
+    :param progress: called with (done, total) as the run goes, if given: one step per compiled
+        shape query (one for pyshacl), per whole-graph check, and for the vocabulary, the consistency
+        check and the lines (a large contribution spends half its time after the shapes).
     :param store: a new store holding the contribution, parsed straight into :data:`CONTRIBUTION_GRAPH`
         (:func:`.contribution.load_into`; its files have no rdflib graph): the fast engine only.
     """
@@ -316,6 +318,19 @@ def validate_graphs(
     if shacl_engine == "auto":
         shacl_engine = "pyshacl" if report.triples <= PYSHACL_LIMIT else "fast"
     shacl_engine = "fast" if shacl_engine == "sparql" else shacl_engine
+    if shacl_engine == "fast":
+        from .sparql_shacl import compiled_shapes
+
+        shape_steps = len(compiled_shapes())
+    else:
+        shape_steps = 1
+    checks = bundled_checks()
+    total_steps = shape_steps + len(checks) + 3
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, total_steps)
+
     view = ox.NamedNode(str(SHACL_VIEW_GRAPH))
     for path, graph in base:  # (pyshacl too may fall back on the compiled shapes)
         store.bulk_extend(context.quads(("view", path), graph, SHACL_VIEW_GRAPH))
@@ -335,10 +350,11 @@ def validate_graphs(
     elif shacl_engine == "fast":
         from .sparql_shacl import run_compiled
 
-        raw = run_compiled(store, shacl_graphs, progress=progress)
+        raw = run_compiled(store, shacl_graphs, progress=lambda done, _: step(done))
     else:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or fast")
     store.remove_graph(view)
+    step(shape_steps)
     shacl_findings = [f for f in raw if scope.keeps(f)]
     timings[f"shacl ({shacl_engine})"] = time.perf_counter() - t
 
@@ -347,8 +363,9 @@ def validate_graphs(
     keep_focus = (lambda focus: True) if scope.everything else (
         lambda focus: scope.is_described(focus) or scope.is_referenced(focus)
     )
-    for check in bundled_checks():
+    for done, check in enumerate(checks, shape_steps + 1):
         check_findings += [f for f in run_check(store, check, keep_focus) if scope.keeps(f)]
+        step(done)
     timings["checks"] = time.perf_counter() - t
 
     # 3. terms of reused vocabularies; 4. OWL consistency
@@ -362,9 +379,11 @@ def validate_graphs(
     for graph in [g for _, g in base] if contribution is None else [c.graph for c in contribution if not preloaded]:
         vocab_findings += unknown_terms(graph, declared)
     timings["vocabulary"] = time.perf_counter() - t
+    step(total_steps - 2)
     t = time.perf_counter()
     reasoning_findings = [f for f in _consistency(store, keep_focus) if scope.keeps(f)] if consistency else []
     timings["consistency"] = time.perf_counter() - t
+    step(total_steps - 1)
 
     # a contradiction on a resource the contribution only links to (an existing plan made a territory
     # by ess:withinTerritory's range) is a consequence of a wrong link that a finding already names
@@ -382,6 +401,7 @@ def validate_graphs(
         scope.locate(contribution, shacl_findings + extra)
     located = [_with_file(f, scope) for f in shacl_findings + extra]
     timings["lines"] = time.perf_counter() - t
+    step(total_steps)
     from .hints import did_you_mean, group_by_cause
 
     report.add(group_by_cause(did_you_mean(located, store, context.ontology)))

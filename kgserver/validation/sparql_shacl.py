@@ -43,11 +43,12 @@ def run_compiled(store: ox.Store, default_graph: list, shapes: Graph | None = No
     for done, query in enumerate(queries, 1):
         info = index.get(query.shape) or _anonymous(graph, query)
         component = n3(query.component_iri)
+        # one dict for all the query's findings (findings never change it; 200k copies cost 100 MB)
+        messages = info.messages or {"en": f"SHACL constraint not met ({component})"}
         for row in store.query(classes.rewrite(query.text), default_graph=default_graph):
             value = ox_n3(row["value"]) if query.has_value else ""
             focus = ox_n3(row["focus"])
             path = ox_n3(row["rpath"]) if query.has_path else info.path if query.path is not None else ""
-            messages = dict(info.messages) or {"en": f"SHACL constraint not met ({component})"}
             findings.append(Finding(_severity(query), as_written.get(focus, focus), path, as_written.get(value, value),
                                     messages, info.iri, component=component))
         if progress is not None:
