@@ -200,3 +200,17 @@ def test_the_json_report_written_in_pieces_is_the_whole_document(count):
     text = "".join(iter_json(report))
     assert text == json.dumps(whole, ensure_ascii=False, indent=2)
     assert len(json.loads(text)["findings"]) == count
+
+
+@pytest.mark.parametrize("base", ["https://w3id.org/esskg/id/", "https://w3id.org/esskg/id/entity/x", "https://ex.org",
+                                  "https://ex.org/a/b?q=1", "file:///tmp/a/c.jsonld", "https://ex.org/#top"])
+def test_relative_iris_resolve_as_urljoin_does(base):
+    """The shortcut for plain relative paths in lines.py gives what urljoin gives (and keeps an empty fragment)."""
+    from urllib.parse import urljoin
+
+    from kgserver.validation.lines import _resolve
+
+    for iri in ["plan/x", "x", "a/b/c", "../x", "./x", "x/../y", "?q", "#f", "/abs", "a%20b", "é/ü", "ns#"]:
+        expected = urljoin(base, iri)
+        expected += "#" if iri.endswith("#") and not expected.endswith("#") else ""
+        assert _resolve(base, iri) == expected, iri
