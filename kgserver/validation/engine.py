@@ -400,6 +400,7 @@ def validate_graphs(
     if contribution is not None:
         scope.locate(contribution, shacl_findings + extra)
     located = [_with_file(f, scope) for f in shacl_findings + extra]
+    del raw, shacl_findings, extra, check_findings, vocab_findings, reasoning_findings, said, linked_wrongly  # held once
     timings["lines"] = time.perf_counter() - t
     step(total_steps)
     from .hints import did_you_mean, group_by_cause

@@ -16,7 +16,7 @@ SEVERITIES = ("Violation", "Warning", "Info")
 LANGUAGES = ("ca", "es", "en")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large contribution has 200k findings (800 -> 150 bytes each)
 class Finding:
     """One problem found at one place.
 
