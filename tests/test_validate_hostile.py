@@ -4,7 +4,7 @@ Each ``tests/fixtures/hostile-contributions/<case>/`` holds one or more document
 (written by ``make_cases.py`` there): the exit code of ``kgserver validate``, and either the error
 (exit 2, ``<file>`` standing for the path, with line and column where there is one) or the
 violations with their file and line (``violations``: the exact set; ``"any"`` with ``must_include``
-and ``must_exclude``: what must and must not be among the findings).  Every case runs through the
+and ``must_exclude``: what must and must not be among the findings; ``violation_count``: how many).  Every case runs through the
 command line, all the cases that parse together in one run per engine (pyshacl on rdflib graphs; the
 fast engine on the files parsed straight into Oxigraph, as large inputs are), each case judged on
 the findings in its own files; both engines must give the same findings.  The cases that do not
@@ -84,6 +84,8 @@ def test_hostile_contribution(folder, engine, reports):
     findings = [f for f in reports[engine] if f["file"] and Path(f["file"]).parent == folder]
     violations = [f for f in findings if f["severity"] == "Violation"]
     assert (1 if violations else 0) == expected["exit_code"], violations
+    if "violation_count" in expected:
+        assert len(violations) == expected["violation_count"], violations
     if expected["violations"] != "any":
         keys = ("focus", "path", "source", "line")
         assert {tuple(f[k] for k in keys) for f in violations} == {
@@ -119,8 +121,9 @@ def test_broken_input_is_refused_the_same_when_parsed_into_oxigraph(folder, runn
 
 
 def test_both_engines_agree_on_the_hostile_cases(reports):
-    """pyshacl (rdflib graphs) and the fast engine (files parsed straight into Oxigraph) find the same."""
-    keys = ("focus", "path", "value", "severity", "source", "file", "line")
+    """pyshacl (rdflib graphs) and the fast engine (files parsed straight into Oxigraph) find the same, down to the
+    constraint component."""
+    keys = ("focus", "path", "value", "component", "severity", "source", "file", "line")
     found = {engine: {tuple(_BLANK.sub("_:B", str(f[k] or "")) for k in keys) for f in findings}
              for engine, findings in reports.items()}
     assert len(found["fast"]) > 20

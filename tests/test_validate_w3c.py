@@ -7,8 +7,7 @@ results as (focus node, path, constraint component, severity).  A test whose sha
 ill-formed (``mf:result sht:Failure``) must exit 2.  kgserver's report keeps one finding per
 (focus, path, value, shape, component), so results are compared as sets, not multisets.
 
-The few tests where an engine differs are listed in :data:`KNOWN` with the reason, and the test
-checks that they still differ (so a fix shows up here).  Every other test must pass on both.
+Every test passes on both engines: none is listed as known to fail, none is skipped.
 """
 
 from __future__ import annotations
@@ -26,19 +25,6 @@ from kgserver.validation.terms import n3, render_path
 SUITE = Path(__file__).parent / "w3c-shacl" / "core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
-
-#: Tests an engine gets wrong, and why (both are about literals the RDF libraries rewrite on reading).
-KNOWN = {
-    "pyshacl": {
-        "property/uniqueLang-002": "rdflib reads \"1\"^^xsd:boolean as true, so sh:uniqueLang \"1\" is applied",
-    },
-    "fast": {
-        "property/uniqueLang-002": "rdflib reads \"1\"^^xsd:boolean as true, so sh:uniqueLang \"1\" is applied",
-        "node/minExclusive-001": "Oxigraph stores xsd:decimal canonically: the focus node \"4.0\" is reported as \"4\"",
-        "node/maxExclusive-001": "Oxigraph stores xsd:decimal canonically: the focus node \"4.0\" is reported as \"4\"",
-    },
-}
-
 
 def _local(path: Path, node) -> Path:
     return path.parent / str(node).rsplit("/", 1)[-1] if str(node).startswith("file:") else path
@@ -98,7 +84,4 @@ def test_w3c_shacl_core(data, shapes, expected, engine, runner, request):
     # kgserver's verdict: warnings and infos allowed; violations and a shape's own severities fail
     assert report["conforms"] is all(f["severity"] in ("Warning", "Info") for f in findings)
     assert result.exit_code == (0 if report["conforms"] else 1)
-    if name in KNOWN[engine]:
-        assert got != expected, f"{name} now passes on {engine}: remove it from KNOWN"
-        return
-    assert got == expected
+    assert got == expected, name

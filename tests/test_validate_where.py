@@ -143,7 +143,7 @@ def test_progress_on_a_terminal(monkeypatch):
     show = _progress()
     show(1, 2)
     show(2, 2)
-    assert terminal.getvalue() == "\rvalidating: 1/2 constraints\rvalidating: 2/2 constraints\n"
+    assert terminal.getvalue() == "\rvalidating: 1/2 steps\rvalidating: 2/2 steps\n"
 
 
 def test_progress_reaches_the_fast_engine(tmp_path):
@@ -153,3 +153,64 @@ def test_progress_reaches_the_fast_engine(tmp_path):
     document = CASES / "b74-plan-and-superclass" / "contribution.ttl"
     validate_paths([document], shacl_engine="fast", consistency=False, progress=lambda done, total: calls.append((done, total)))
     assert calls and calls[-1][0] == calls[-1][1] > 100
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)  # the checks and the rest count too
+    assert len({total for _, total in calls}) == 1 and len(calls) > 120
+
+
+#: Lexical forms of the Gregorian datatypes (XSD 1.1 part 2, 3.3.11-15): which are in the lexical space.
+GREGORIAN_FORMS = [
+    ("gYear", "2022", True), ("gYear", "+2022", False), ("gYear", "-0044", True), ("gYear", "12345", True),
+    ("gYear", "022", False), ("gYear", "02022", False), ("gYear", "2022Z", True), ("gYear", "2022+14:00", True),
+    ("gYear", "2022+14:30", False), ("gYear", "MMXXII", False), ("gYearMonth", "2022-02", True),
+    ("gYearMonth", "2022-13", False), ("gMonthDay", "--02-29", True), ("gMonthDay", "--02-30", False),
+    ("gMonthDay", "--04-31", False), ("gDay", "---31", True), ("gDay", "---32", False), ("gMonth", "--12", True),
+    ("gMonth", "--12--", False),
+]
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+def test_both_engines_check_the_lexical_form_of_gregorian_datatypes(runner, tmp_path, engine):
+    """rdflib leaves these literals unchecked; both engines must still find the ill-typed ones (sh:datatype)."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+                      + "".join(f"<http://example.org/S-{dt}> a sh:NodeShape ; sh:targetSubjectsOf <http://example.org/{dt}> ;"
+                                f" sh:property [ sh:path <http://example.org/{dt}> ; sh:datatype xsd:{dt} ] .\n"
+                                for dt in {dt for dt, _, _ in GREGORIAN_FORMS}))
+    data = tmp_path / "data.nt"
+    data.write_text("".join(f'<http://example.org/n{i}> <http://example.org/{dt}> "{lexical}"'
+                            f"^^<http://www.w3.org/2001/XMLSchema#{dt}> .\n"
+                            for i, (dt, lexical, _) in enumerate(GREGORIAN_FORMS)))
+    report = _json(runner, data, "--shapes", shapes, "--no-bundle", "--shacl-engine", engine)
+    wrong = {f["focus"] for f in report["findings"] if f["component"] == "sh:DatatypeConstraintComponent"}
+    assert wrong == {f"<http://example.org/n{i}>" for i, (_, _, valid) in enumerate(GREGORIAN_FORMS) if not valid}
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_json_report_written_in_pieces_is_the_whole_document(count):
+    """``iter_json`` (what the command writes, one finding at a time) gives the text of the report's dict."""
+    from kgserver.namespaces import PREFIXES, SHAPES
+    from kgserver.validation.render import iter_json
+    from kgserver.validation.report import Finding, Report
+
+    findings = [Finding("Violation", f"esskg:entity/x{i}", "rdfs:label", '"a\\nb"@ca', {"en": "línia\nsegona"},
+                        "shapes:Resource-label-ca", file="c.ttl", line=i) for i in range(count)]
+    report = Report(findings=findings, files=["c.ttl"], triples=5)
+    whole = report.to_dict()
+    whole["prefixes"] = {**PREFIXES, "shapes": str(SHAPES)}
+    text = "".join(iter_json(report))
+    assert text == json.dumps(whole, ensure_ascii=False, indent=2)
+    assert len(json.loads(text)["findings"]) == count
+
+
+@pytest.mark.parametrize("base", ["https://w3id.org/esskg/id/", "https://w3id.org/esskg/id/entity/x", "https://ex.org",
+                                  "https://ex.org/a/b?q=1", "file:///tmp/a/c.jsonld", "https://ex.org/#top"])
+def test_relative_iris_resolve_as_urljoin_does(base):
+    """The shortcut for plain relative paths in lines.py gives what urljoin gives (and keeps an empty fragment)."""
+    from urllib.parse import urljoin
+
+    from kgserver.validation.lines import _resolve
+
+    for iri in ["plan/x", "x", "a/b/c", "../x", "./x", "x/../y", "?q", "#f", "/abs", "a%20b", "é/ü", "ns#"]:
+        expected = urljoin(base, iri)
+        expected += "#" if iri.endswith("#") and not expected.endswith("#") else ""
+        assert _resolve(base, iri) == expected, iri

@@ -61,12 +61,18 @@ def validate(paths, lang, fmt, strict, engine, shapes, no_bundle, output):
         report = validate_standalone(paths, shapes, shacl_engine=engine, progress=_progress())
     else:
         report = validate_paths(paths, shacl_engine=engine, progress=_progress())
-    _write(render(report, fmt, lang, strict), output, color=None if fmt == "text" else False)
+    if fmt == "json":  # in pieces: a large contribution's findings are not held twice more as text
+        from ..validation.render import iter_json
+
+        pieces = iter_json(report, lang, strict)
+    else:
+        pieces = [render(report, fmt, lang, strict)]
+    _write(pieces, output, color=None if fmt == "text" else False)
     raise SystemExit(report.exit_code(strict))
 
 
-def _write(text: str, output: str, color) -> None:
-    """Write the report to ``output`` (``-``: standard output).
+def _write(pieces, output: str, color) -> None:
+    """Write the report, given as an iterable of text ``pieces``, to ``output`` (``-``: standard output).
 
     A file name that is not UTF-8 (kept by Python as surrogate escapes) is written as its own
     bytes.  :raises InputError: when the report cannot be written (a full disk, a folder).
@@ -75,13 +81,17 @@ def _write(text: str, output: str, color) -> None:
 
     try:
         if output == "-":
-            try:
-                click.echo(text, color=color)
-            except UnicodeEncodeError:
-                click.echo(text.encode("utf-8", "surrogateescape"), color=color)
+            for piece in pieces:
+                try:
+                    click.echo(piece, color=color, nl=False)
+                except UnicodeEncodeError:
+                    click.echo(piece.encode("utf-8", "surrogateescape"), color=color, nl=False)
+            click.echo("")
             return
         with open(output, "w", encoding="utf-8", errors="surrogateescape") as out:
-            out.write((text if color else click.unstyle(text)) + "\n")
+            for piece in pieces:
+                out.write(piece if color else click.unstyle(piece))
+            out.write("\n")
     except OSError as err:
         raise InputError(f"cannot write the report to {output}: {err.strerror or err}") from None
 
@@ -94,7 +104,7 @@ def _progress():
         return None
 
     def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\rvalidating: {done}/{total} constraints" + ("\n" if done == total else ""))
+        sys.stderr.write(f"\rvalidating: {done}/{total} steps" + ("\n" if done == total else ""))
         sys.stderr.flush()
 
     return show

@@ -17,13 +17,16 @@ class ContributedFile:
     """One contributed document: the name shown in reports, its graph, and its path if it is a file.
 
     ``graph`` is None when the document was parsed straight into the validation store
-    (:func:`load_into`); ``triples`` is then its size.
+    (:func:`load_into`); ``triples`` is then its size, and ``blank_subjects`` the blank nodes it
+    describes (as reports write them, ``_:id``) when there are several documents, so that a finding
+    on one names its file (an IRI is found in the files by :mod:`.lines`; a blank node's label is not).
     """
 
     name: str
     graph: Graph | None
     path: Path | None = None
     triples: int = 0
+    blank_subjects: frozenset = frozenset()
 
     def size(self) -> int:
         """Return the number of triples of the document."""
@@ -78,8 +81,13 @@ def load_into(paths, store, graph_name: str, file_base: bool = False) -> list[Co
 
     Same errors as :func:`load_files`; after one, the store is to be discarded (nothing is validated).
     """
+    from .oxterms import ox_n3
+
     files = []
-    for path in expand_paths(paths):
+    expanded = expand_paths(paths)
+    blanks = f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph_name}> {{ ?s ?p ?o }} FILTER(isBlank(?s)) }}"
+    seen: set[str] = set()
+    for path in expanded:
         fmt = format_for_path(path)
         base = path.resolve().as_uri() if fmt == "json-ld" or file_base else None
         try:
@@ -88,6 +96,10 @@ def load_into(paths, store, graph_name: str, file_base: bool = False) -> list[Co
             raise RDFSyntaxError(str(path), f"cannot read file: {err.strerror}") from None
         triples = load_into_store(store, data, fmt, graph_name, source=str(path), base_iri=base)
         item = ContributedFile(str(path), None, path.resolve(), triples)
+        if len(expanded) > 1:  # the blank nodes added by this file (each file's are its own)
+            new = {ox_n3(row["s"]) for row in store.query(blanks)} - seen
+            seen |= new
+            item.blank_subjects = frozenset(new)
         if triples == 0:  # nothing new: an empty file, or one saying again what an earlier file says
             _non_empty(ContributedFile(item.name, parse_bytes(data, fmt, source=item.name, base_iri=base)))
         files.append(item)

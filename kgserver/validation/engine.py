@@ -71,13 +71,14 @@ class _Scope:
     names it, so nothing is kept per triple.
     """
 
-    def __init__(self, store: ox.Store | None = None, files: list[str] | None = None):
+    def __init__(self, store: ox.Store | None = None, files: list[ContributedFile] | None = None):
         self.described: dict[str, str] = {}  # focus (n3) -> file describing it
         self.referenced: dict[str, str] = {}  # IRI (n3) linked to by the contribution -> file
         self.lines: dict[str, tuple[str, int]] = {}  # focus (n3) -> file and line of its description
         self.everything = False
         self.store = store
-        self.only_file = files[0] if files and len(files) == 1 else None
+        self.only_file = files[0].name if files and len(files) == 1 else None
+        self.blank_files = {blank: item.name for item in files or () for blank in item.blank_subjects}
         self._looked_up: dict[tuple[str, bool], bool] = {}
 
     def _in_store(self, focus: str, as_subject: bool) -> bool:
@@ -105,6 +106,8 @@ class _Scope:
         if focus in self.lines:
             return self.lines[focus][0]
         if self.store is not None:
+            if focus in self.blank_files:
+                return self.blank_files[focus]
             return self.only_file if self.is_described(focus) or self.is_referenced(focus) else None
         return self.described.get(focus) or self.referenced.get(focus)
 
@@ -260,7 +263,9 @@ def validate_graphs(
     :param shacl_engine: ``pyshacl``, ``fast`` (the shapes compiled to SPARQL, see
         :mod:`.sparql_shacl`; ``sparql`` is its former name), or ``auto``: pyshacl up to
         :data:`PYSHACL_LIMIT` triples.
-    :param progress: called with (done, total) as the fast engine's queries run, if given.
+    :param progress: called with (done, total) as the run goes, if given: one step per compiled
+        shape query (one for pyshacl), per whole-graph check, and for the vocabulary, the consistency
+        check and the lines (a large contribution spends half its time after the shapes).
     :param store: a new store holding the contribution, parsed straight into :data:`CONTRIBUTION_GRAPH`
         (:func:`.contribution.load_into`; its files have no rdflib graph): the fast engine only.
     """
@@ -270,7 +275,7 @@ def validate_graphs(
     timings["context"] = time.perf_counter() - started
 
     preloaded = store is not None
-    scope = _Scope(store, [c.name for c in contribution or []]) if preloaded else _Scope()
+    scope = _Scope(store, contribution) if preloaded else _Scope()
     replaced = {c.path for c in contribution or [] if c.path is not None}
     base = [(path, graph) for path, graph in context.data.items() if path not in replaced]
     report = Report(files=[c.name for c in contribution or []])
@@ -313,6 +318,19 @@ def validate_graphs(
     if shacl_engine == "auto":
         shacl_engine = "pyshacl" if report.triples <= PYSHACL_LIMIT else "fast"
     shacl_engine = "fast" if shacl_engine == "sparql" else shacl_engine
+    if shacl_engine == "fast":
+        from .sparql_shacl import compiled_shapes
+
+        shape_steps = len(compiled_shapes())
+    else:
+        shape_steps = 1
+    checks = bundled_checks()
+    total_steps = shape_steps + len(checks) + 3
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, total_steps)
+
     view = ox.NamedNode(str(SHACL_VIEW_GRAPH))
     for path, graph in base:  # (pyshacl too may fall back on the compiled shapes)
         store.bulk_extend(context.quads(("view", path), graph, SHACL_VIEW_GRAPH))
@@ -332,10 +350,11 @@ def validate_graphs(
     elif shacl_engine == "fast":
         from .sparql_shacl import run_compiled
 
-        raw = run_compiled(store, shacl_graphs, progress=progress)
+        raw = run_compiled(store, shacl_graphs, progress=lambda done, _: step(done))
     else:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or fast")
     store.remove_graph(view)
+    step(shape_steps)
     shacl_findings = [f for f in raw if scope.keeps(f)]
     timings[f"shacl ({shacl_engine})"] = time.perf_counter() - t
 
@@ -344,8 +363,9 @@ def validate_graphs(
     keep_focus = (lambda focus: True) if scope.everything else (
         lambda focus: scope.is_described(focus) or scope.is_referenced(focus)
     )
-    for check in bundled_checks():
+    for done, check in enumerate(checks, shape_steps + 1):
         check_findings += [f for f in run_check(store, check, keep_focus) if scope.keeps(f)]
+        step(done)
     timings["checks"] = time.perf_counter() - t
 
     # 3. terms of reused vocabularies; 4. OWL consistency
@@ -359,9 +379,11 @@ def validate_graphs(
     for graph in [g for _, g in base] if contribution is None else [c.graph for c in contribution if not preloaded]:
         vocab_findings += unknown_terms(graph, declared)
     timings["vocabulary"] = time.perf_counter() - t
+    step(total_steps - 2)
     t = time.perf_counter()
     reasoning_findings = [f for f in _consistency(store, keep_focus) if scope.keeps(f)] if consistency else []
     timings["consistency"] = time.perf_counter() - t
+    step(total_steps - 1)
 
     # a contradiction on a resource the contribution only links to (an existing plan made a territory
     # by ess:withinTerritory's range) is a consequence of a wrong link that a finding already names
@@ -378,7 +400,9 @@ def validate_graphs(
     if contribution is not None:
         scope.locate(contribution, shacl_findings + extra)
     located = [_with_file(f, scope) for f in shacl_findings + extra]
+    del raw, shacl_findings, extra, check_findings, vocab_findings, reasoning_findings, said, linked_wrongly  # held once
     timings["lines"] = time.perf_counter() - t
+    step(total_steps)
     from .hints import did_you_mean, group_by_cause
 
     report.add(group_by_cause(did_you_mean(located, store, context.ontology)))

@@ -77,6 +77,12 @@ def _resolve(base: str | None, iri: str) -> str:
     """Resolve ``iri`` against ``base`` if it is relative (``urljoin`` would drop the empty fragment of ``ns#``)."""
     if not base or ":" in iri.split("/")[0]:
         return iri
+    if iri and iri[0] not in "/?#." and "/." not in iri and "?" not in iri and "#" not in iri:
+        # a plain relative path (<plan/x>): the base up to its last "/", and the path (RFC 3986, 5.2.3);
+        # what urljoin does, without its half of the time of reading a large file
+        cut = base.rfind("/")
+        if "?" not in base and "#" not in base and cut > base.find("//") + 1:
+            return base[:cut + 1] + iri
     resolved = urljoin(base, iri)
     return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved
 

@@ -72,9 +72,20 @@ def to_text(report: Report, lang: str = "en", strict: bool = False) -> str:
 
 def to_json(report: Report, lang: str = "en", strict: bool = False) -> str:
     """Return the report as JSON (prefixes included, to expand the short IRIs)."""
-    data = report.to_dict(lang, strict)
+    return "".join(iter_json(report, lang, strict))
+
+
+def iter_json(report: Report, lang: str = "en", strict: bool = False):
+    """Yield the JSON report in pieces, one finding at a time: the text of :func:`to_json`, without
+    holding every finding as a dict and the whole text at once (200k findings took 1 GB so)."""
+    data = report.to_dict(lang, strict, findings=False)
     data["prefixes"] = {**PREFIXES, "shapes": str(SHAPES)}
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    head, tail = json.dumps(data, ensure_ascii=False, indent=2).split('"findings": []', 1)
+    yield head + '"findings": ['
+    for i, finding in enumerate(report.findings):
+        text = json.dumps(finding.to_dict(lang), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield ("," if i else "") + "\n    " + text
+    yield ("\n  ]" if report.findings else "]") + tail
 
 
 def to_junit(report: Report, lang: str = "en", strict: bool = False) -> str:

@@ -16,7 +16,7 @@ SEVERITIES = ("Violation", "Warning", "Info")
 LANGUAGES = ("ca", "es", "en")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large contribution has 200k findings (800 -> 150 bytes each)
 class Finding:
     """One problem found at one place.
 
@@ -119,8 +119,8 @@ class Report:
             groups.setdefault(finding.file, {}).setdefault(finding.focus, []).append(finding)
         return groups
 
-    def to_dict(self, lang: str = "en", strict: bool = False) -> dict:
-        """Return the report as a JSON-ready dict."""
+    def to_dict(self, lang: str = "en", strict: bool = False, findings: bool = True) -> dict:
+        """Return the report as a JSON-ready dict (``findings=False``: with an empty list of findings)."""
         return {
             "conforms": self.conforms(strict),
             "strict": strict,
@@ -128,5 +128,5 @@ class Report:
             "files": self.files,
             "triples": self.triples,
             "summary": {s.lower() + "s": self.count(s) for s in SEVERITIES},
-            "findings": [f.to_dict(lang) for f in self.findings],
+            "findings": [f.to_dict(lang) for f in self.findings] if findings else [],
         }

@@ -25,6 +25,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from ..errors import ConfigurationError
+from .xsd import GREGORIAN
 
 #: The path that finds the instances of a class and of its subclasses.
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
@@ -61,7 +62,7 @@ _COMPONENT = {
 }
 #: Datatypes whose lexical form SPARQL can check by casting (an ill-typed literal fails the cast).
 _CASTABLE = {XSD.integer, XSD.decimal, XSD.float, XSD.double, XSD.boolean, XSD.dateTime, XSD.date, XSD.time,
-             XSD.duration, XSD.gYear, XSD.gYearMonth, XSD.dayTimeDuration, XSD.yearMonthDuration}
+             XSD.duration, XSD.dayTimeDuration, XSD.yearMonthDuration}
 #: Integer types derived by range, which Oxigraph has no cast for: (minimum, maximum).
 _INTEGER_RANGES = {
     XSD.long: (-2**63, 2**63 - 1), XSD.int: (-2**31, 2**31 - 1), XSD.short: (-2**15, 2**15 - 1),
@@ -269,6 +270,8 @@ class Compiler:
             return f'{test} && LANG({v}) != ""'
         if datatype in _CASTABLE:
             test += f" && COALESCE(sameTerm({term(datatype)}({v}), {v}) || {term(datatype)}({v}) = {v}, false)"
+        elif datatype in GREGORIAN:  # the same patterns the pyshacl engine checks (.xsd)
+            test += f" && REGEX(STR({v}), {term(Literal(GREGORIAN[datatype]))})"
         elif datatype in _INTEGER_RANGES:
             low, high = _INTEGER_RANGES[datatype]
             number = f"<{XSD.integer}>(STR({v}))"

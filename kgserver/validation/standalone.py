@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.namespace import RDF, SH
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SH, XSD
 
 from ..errors import ConfigurationError
 from ..namespaces import GRAPH
@@ -30,11 +30,16 @@ _DATA = GRAPH["validation/data"]
 def run_pyshacl(data: Graph, shapes: Graph, index: dict[object, ShapeInfo]) -> list[Finding]:
     """Validate ``data`` with pyshacl (no inference) and return one finding per SHACL result.
 
+    ``data`` is changed in place: its ill-typed Gregorian literals are marked so (:mod:`.xsd`).
+
     :param index: what the report shows of known shapes (messages in ca, es, en); shapes not in it
         are shown with pyshacl's own message.
     """
     from pyshacl import validate
 
+    from .xsd import mark_ill_typed
+
+    mark_ill_typed(data)  # rdflib leaves "+2022"^^xsd:gYear unchecked, and pyshacl then passes it
     _, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=False,
                              allow_warnings=True, allow_infos=True)
     if isinstance(results, Exception):  # pyshacl refused the shapes (a SERVICE in a SPARQL constraint, ...)
@@ -63,14 +68,32 @@ def run_pyshacl(data: Graph, shapes: Graph, index: dict[object, ShapeInfo]) -> l
     return findings
 
 
+#: Boolean parameters that only the literal ``true`` turns on (SHACL: "1"^^xsd:boolean is not ``true``).
+_SWITCHES = (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedValueShapesDisjoint)
+
+
 def load_shapes(paths) -> Graph:
-    """Parse the shapes files (all of them, or nothing).
+    """Parse the shapes files (all of them, or nothing), their literals as written.
+
+    rdflib would rewrite ``"1"^^xsd:boolean`` as ``true`` (and pyshacl reads its value, true,
+    anyway), which the SHACL test suite's uniqueLang-002 shows is wrong: such a switch stays off.
+    Both engines see it as ``false``.
 
     :raises RDFSyntaxError: for the first file that does not parse.
     """
+    import rdflib
+
     graph = Graph()
-    for path in expand_paths(paths):
-        graph += parse_file(path, format_for_path(path), base_iri=path.resolve().as_uri())
+    normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
+    try:
+        for path in expand_paths(paths):
+            graph += parse_file(path, format_for_path(path), base_iri=path.resolve().as_uri())
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalise
+    for switch in _SWITCHES:
+        for shape, value in list(graph.subject_objects(switch)):
+            if isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) not in ("true", "false"):
+                graph.set((shape, switch, Literal(False)))
     return graph
 
 
