@@ -18,6 +18,29 @@ from click.testing import CliRunner
 from kgserver import dataset
 
 
+#: Test modules whose module- or session-scoped fixtures are expensive: a build, a server or Chromium
+#: started, the rdflib engine loaded, every case validated.  Each runs on one worker (an ``xdist_group``
+#: named after the module, ``--dist loadgroup``) so that its fixtures are made once, not once on each
+#: worker that gets some of its tests.  (Modules with several groups set theirs in the module.)
+ONE_WORKER_MODULES = {
+    "test_browser_pages.py", "test_browser_site.py", "test_browser_ui.py",  # Chromium, per module
+    "test_build.py",  # a full build of the bundle
+    "test_clients.py",  # npm ci when Comunica is missing: never twice at once in one folder
+    "test_hostile.py", "test_serve.py",  # kgserver serve started
+    "test_ontology.py", "test_ontology_docs.py",  # the check store; every page of the docs rendered
+    "test_reasoning_never.py",  # a build with every check's bad graph
+    "test_sparql_engines.py", "test_sparql_safety.py",  # the rdflib engine, apps with their own worker pools
+    "test_validate_hostile.py", "test_validate_store_context.py",  # every case validated; the store context
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in ONE_WORKER_MODULES and not any(item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+
+
 @pytest.fixture(scope="session")
 def bundled_graphs():
     """Named graph IRI -> rdflib graph, for every bundled ontology, import and data file."""
