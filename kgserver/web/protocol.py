@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..engine import QueryRequest
 from ..engine.errors import QueryRefused
 from ..errors import InputError
 
@@ -43,6 +44,18 @@ class ProtocolRequest:
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     format: str | None
+
+    def query_request(self, formats: tuple[str, str], max_rows: int, base_iri: str) -> QueryRequest:
+        """Return the engine's request for this query, with the negotiated (result, graph) ``formats``."""
+        return QueryRequest(
+            text=self.query,
+            default_graphs=self.default_graphs,
+            named_graphs=self.named_graphs,
+            result_format=formats[0],
+            graph_format=formats[1],
+            max_rows=max_rows,
+            base_iri=base_iri,  # relative IRIs in the query resolve against the endpoint
+        )
 
 
 def _decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:

@@ -12,7 +12,6 @@ import json
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from .. import __version__
-from ..engine import QueryRequest
 from ..engine.errors import NotAcceptable
 from ..errors import InputError, KGError
 from ..namespaces import PREFIXES
@@ -108,20 +107,12 @@ def endpoint() -> Response:
     params = read_request(request, current_app.config.get("MAX_CONTENT_LENGTH"))
     if params.query is None:
         return _describe(params.format)
-    result_format, graph_format = negotiate(request.headers.get("Accept"), params.format)
+    formats = negotiate(request.headers.get("Accept"), params.format)
     # The query worker checks the text (updates, SERVICE, nesting) within the time limit: the
     # web process does no work proportional to the query's size or shape.
     config = current_app.config
     answer = get_state().run_query(
-        QueryRequest(
-            text=params.query,
-            default_graphs=params.default_graphs,
-            named_graphs=params.named_graphs,
-            result_format=result_format,
-            graph_format=graph_format,
-            max_rows=int(config.get("MAX_RESULT_ROWS", 100_000)),
-            base_iri=endpoint_url(request),  # relative IRIs in the query resolve against the endpoint
-        ),
+        params.query_request(formats, int(config.get("MAX_RESULT_ROWS", 100_000)), endpoint_url(request)),
         **client_of(request),
     )
     response = Response(answer.body, content_type=f"{answer.media_type}; charset=utf-8")

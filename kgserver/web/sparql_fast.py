@@ -22,7 +22,6 @@ import time
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request
 
-from ..engine import QueryRequest
 from ..errors import KGError
 from . import caching
 from .access_log import log as access_log
@@ -77,18 +76,10 @@ class FastQueries:
             _rewind(environ, request)
             return self.inner(environ, start_response)
         try:
-            result_format, graph_format = negotiate_query(environ.get("HTTP_ACCEPT"), params.format)
+            formats = negotiate_query(environ.get("HTTP_ACCEPT"), params.format)
             max_rows = int(config.get("MAX_RESULT_ROWS", 100_000))
             answer = self.app.extensions["kgserver"].run_query(
-                QueryRequest(
-                    text=params.query,
-                    default_graphs=params.default_graphs,
-                    named_graphs=params.named_graphs,
-                    result_format=result_format,
-                    graph_format=graph_format,
-                    max_rows=max_rows,
-                    base_iri=endpoint_url(request),
-                ),
+                params.query_request(formats, max_rows, endpoint_url(request)),
                 client=request.remote_addr,
                 gone=environ.get("waitress.client_disconnected"),
             )
