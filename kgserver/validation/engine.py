@@ -180,11 +180,27 @@ def _neighbourhood(contribution: list[ContributedFile], base: list[Graph], conte
     return graph
 
 
-def run_shacl(data: Graph) -> list[Finding]:
-    """Validate ``data`` with the bundled shapes on pyshacl and return one finding per SHACL result."""
+def run_shacl(data: Graph, only_focus=None) -> list[Finding]:
+    """Validate ``data`` with the bundled shapes on pyshacl and return one finding per SHACL result.
+
+    :param only_focus: if given, the only nodes to judge (see :func:`.standalone.run_pyshacl`).
+    """
     from .standalone import run_pyshacl
 
-    return run_pyshacl(data, shapes_graph(), shape_index())
+    return run_pyshacl(data, shapes_graph(), shape_index(), only_focus)
+
+
+def _judged(contribution: list[ContributedFile]) -> set:
+    """Return the nodes whose shape results a contribution's report can keep (:meth:`_Scope.keeps`).
+
+    That is the resources it describes and the IRIs it links to; the rest of the neighbourhood is
+    there for the shapes to look at, and judging it (ten times the work) only makes findings dropped.
+    """
+    nodes = set()
+    for item in contribution:
+        nodes.update(item.graph.subjects(unique=True))
+        nodes.update(o for o in item.graph.objects(unique=True) if isinstance(o, URIRef))
+    return nodes
 
 
 def _consistency(store: ox.Store, keep) -> list[Finding]:
@@ -341,7 +357,7 @@ def validate_graphs(
     if shacl_engine == "pyshacl":
         shacl_data = data if contribution is None else _neighbourhood(contribution, [g for _, g in base], context)
         try:
-            raw = run_shacl(shacl_data)
+            raw = run_shacl(shacl_data, None if contribution is None else _judged(contribution))
         except Exception as err:  # noqa: BLE001 - a pyshacl fault on odd input: the compiled shapes say the same
             from .sparql_shacl import run_compiled
 
