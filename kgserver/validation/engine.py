@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -285,12 +286,49 @@ def validate_graphs(
     :param store: a new store holding the contribution, parsed straight into :data:`CONTRIBUTION_GRAPH`
         (:func:`.contribution.load_into`; its files have no rdflib graph): the fast engine only.
     """
-    timings: dict[str, float] = {}
     started = time.perf_counter()
     context = context or bundle_context()
-    timings["context"] = time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    replaced = {c.path for c in contribution or [] if c.path is not None}
+    if store is None and not replaced & context.data.keys():
+        with _lent_store(context, contribution) as lent:
+            return _validate(contribution, context, consistency, shacl_engine, progress, lent, True, elapsed)
+    return _validate(contribution, context, consistency, shacl_engine, progress, store, False, elapsed)
 
-    preloaded = store is not None
+
+def _base_store(context: BundleContext) -> ox.Store:
+    """Return a new store with the ontology, the subclass triples and each bundled file in its graph
+    (so a check can ask what one file says: one-class.rq)."""
+    store = ox.Store()
+    store.bulk_extend(context.quads("ontology", context.ontology, ONTOLOGY_GRAPH))
+    store.bulk_extend(context.quads("subclass", context.subclass, SUBCLASS_GRAPH))
+    for path, graph in context.data.items():
+        store.bulk_extend(context.quads(path, graph, data_graph(context.display_name(path))))
+    return store
+
+
+@contextmanager
+def _lent_store(context: BundleContext, contribution: list[ContributedFile] | None):
+    """Lend a store holding the bundle (:func:`_base_store`, filled once per context and kept between
+    validations) with the contribution added in :data:`CONTRIBUTION_GRAPH`.  Afterwards the graphs a
+    validation adds are removed, and the store is kept for the next one only if it is back to its
+    size: no validation sees another's triples."""
+    store, size = context.take_store(lambda: _base_store(context))
+    try:
+        for item in contribution or ():
+            store.bulk_extend(to_quads(item.graph, CONTRIBUTION_GRAPH))
+        yield store
+    finally:
+        for graph in (CONTRIBUTION_GRAPH, SHACL_VIEW_GRAPH):
+            if store.contains_named_graph(ox.NamedNode(str(graph))):
+                store.remove_graph(ox.NamedNode(str(graph)))
+        context.give_back(store, size)
+
+
+def _validate(contribution, context, consistency, shacl_engine, progress, store, lent, elapsed) -> Report:
+    """Run :func:`validate_graphs`; ``lent``: ``store`` is a :func:`_lent_store`, holding everything."""
+    timings: dict[str, float] = {"context": elapsed}
+    preloaded = store is not None and not lent
     scope = _Scope(store, contribution) if preloaded else _Scope()
     replaced = {c.path for c in contribution or [] if c.path is not None}
     base = [(path, graph) for path, graph in context.data.items() if path not in replaced]
@@ -317,15 +355,16 @@ def validate_graphs(
 
     # the validation store: ontology, bundled data, contribution, each in its own graph
     t = time.perf_counter()
-    store = store if preloaded else ox.Store()
-    store.bulk_extend(context.quads("ontology", context.ontology, ONTOLOGY_GRAPH))
-    store.bulk_extend(context.quads("subclass", context.subclass, SUBCLASS_GRAPH))
-    # one graph per bundled file, so a check can ask what one file says (one-class.rq)
-    data_graphs = [data_graph(context.display_name(path)) for path, _ in base]
-    for (path, graph), graph_name in zip(base, data_graphs):
-        store.bulk_extend(context.quads(path, graph, graph_name))
-    for item in contribution if contribution and not preloaded else []:
-        store.bulk_extend(to_quads(item.graph, CONTRIBUTION_GRAPH))
+    if not lent:
+        store = store if preloaded else ox.Store()
+        store.bulk_extend(context.quads("ontology", context.ontology, ONTOLOGY_GRAPH))
+        store.bulk_extend(context.quads("subclass", context.subclass, SUBCLASS_GRAPH))
+        # one graph per bundled file, so a check can ask what one file says (one-class.rq)
+        data_graphs = [data_graph(context.display_name(path)) for path, _ in base]
+        for (path, graph), graph_name in zip(base, data_graphs):
+            store.bulk_extend(context.quads(path, graph, graph_name))
+        for item in contribution if contribution and not preloaded else []:
+            store.bulk_extend(to_quads(item.graph, CONTRIBUTION_GRAPH))
     timings["store"] = time.perf_counter() - t
 
     # 1. SHACL shapes: pyshacl on the contribution and its neighbourhood, or, for large inputs,
@@ -348,10 +387,12 @@ def validate_graphs(
             progress(done, total_steps)
 
     view = ox.NamedNode(str(SHACL_VIEW_GRAPH))
-    for path, graph in base:  # (pyshacl too may fall back on the compiled shapes)
-        store.bulk_extend(context.quads(("view", path), graph, SHACL_VIEW_GRAPH))
-    store.bulk_extend(context.quads(("view", "subclass"), context.subclass, SHACL_VIEW_GRAPH))
-    shacl_graphs = [ox.NamedNode(str(CONTRIBUTION_GRAPH)), view]
+
+    def with_view():  # what the compiled shapes read (pyshacl too may fall back on them)
+        for path, graph in base:
+            store.bulk_extend(context.quads(("view", path), graph, SHACL_VIEW_GRAPH))
+        store.bulk_extend(context.quads(("view", "subclass"), context.subclass, SHACL_VIEW_GRAPH))
+        return [ox.NamedNode(str(CONTRIBUTION_GRAPH)), view]
     if shacl_engine == "pyshacl" and preloaded:
         raise ValueError("the pyshacl engine needs the contribution as rdflib graphs, not parsed into the store")
     if shacl_engine == "pyshacl":
@@ -362,14 +403,15 @@ def validate_graphs(
             from .sparql_shacl import run_compiled
 
             log.warning("pyshacl failed (%s: %s); using the shapes compiled to SPARQL", type(err).__name__, err)
-            raw, shacl_engine = run_compiled(store, shacl_graphs), "fast"
+            raw, shacl_engine = run_compiled(store, with_view()), "fast"
     elif shacl_engine == "fast":
         from .sparql_shacl import run_compiled
 
-        raw = run_compiled(store, shacl_graphs, progress=lambda done, _: step(done))
+        raw = run_compiled(store, with_view(), progress=lambda done, _: step(done))
     else:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or fast")
-    store.remove_graph(view)
+    if store.contains_named_graph(view):
+        store.remove_graph(view)
     step(shape_steps)
     shacl_findings = [f for f in raw if scope.keeps(f)]
     timings[f"shacl ({shacl_engine})"] = time.perf_counter() - t
