@@ -37,6 +37,7 @@ class BundleContext:
     _quads: dict = field(default_factory=dict, repr=False, compare=False)
     _declared: set | None = field(default=None, repr=False, compare=False)
     _stores: list = field(default_factory=list, repr=False, compare=False)
+    _written: dict = field(default_factory=dict, repr=False, compare=False)
     _stores_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def take_store(self, fill):
@@ -50,6 +51,13 @@ class BundleContext:
             return spare
         store = fill()
         return store, len(store)
+
+    def written_out(self, graph, write) -> list:
+        """Return ``write()`` for the named graph ``graph`` (its triples as the reasoner reads them), kept."""
+        cached = self._written.get(graph.value)
+        if cached is None:
+            cached = self._written[graph.value] = write()
+        return cached
 
     def give_back(self, store, size: int) -> None:
         """Keep ``store`` for the next validation, if it holds exactly what it held when taken."""

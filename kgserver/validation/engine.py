@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
+from itertools import chain
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -204,14 +205,27 @@ def _judged(contribution: list[ContributedFile]) -> set:
     return nodes
 
 
-def _consistency(store: ox.Store, keep) -> list[Finding]:
-    """Return the reasoner's contradictions (disjoint classes, functional properties...), if it is installed."""
+def _consistency(store: ox.Store, keep, context: BundleContext | None = None) -> list[Finding]:
+    """Return the reasoner's contradictions (disjoint classes, functional properties...), if it is installed.
+
+    :param context: given when ``store`` is lent (:func:`_lent_store`): its bundled graphs are then
+        read as the context's triples written out once, only the contribution's graph is written out.
+    """
     try:
-        from ..reasoning.consistency import check
+        from ..reasoning.consistency import check, check_triples
+        from ..reasoning.materialise import asserted_graphs, iter_store_triples
     except ImportError:
         return []
+    if context is None:
+        problems = check(store)
+    else:
+        contributed = ox.NamedNode(str(CONTRIBUTION_GRAPH))
+        problems = check_triples(chain.from_iterable(
+            iter_store_triples(store, [graph]) if graph == contributed
+            else context.written_out(graph, lambda graph=graph: [tuple(t) for t in iter_store_triples(store, [graph])])
+            for graph in asserted_graphs(store)))
     findings = []
-    for problem in check(store):
+    for problem in problems:
         located = _locate(problem.rule, [_nt_to_n3(r) for r in problem.resources], keep)
         if located is None:
             continue
@@ -439,7 +453,8 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     timings["vocabulary"] = time.perf_counter() - t
     step(total_steps - 2)
     t = time.perf_counter()
-    reasoning_findings = [f for f in _consistency(store, keep_focus) if scope.keeps(f)] if consistency else []
+    reasoning_findings = ([f for f in _consistency(store, keep_focus, context if lent else None) if scope.keeps(f)]
+                          if consistency else [])
     timings["consistency"] = time.perf_counter() - t
     step(total_steps - 1)
 
