@@ -12,6 +12,10 @@ describes are reported.  Performance choices (measured in ``benchmarks/bench_val
 - pyshacl sees only the contribution and its one-link neighbourhood in the bundle (pyshacl's own
   ``focus_nodes`` option is not used: it also filters the value nodes of nested shapes such as
   ``sh:qualifiedValueShape`` and ``sh:or``, which then silently conform);
+- pyshacl judges only the resources the contribution describes and the IRIs it links to (the rest
+  of the neighbourhood is read, not judged: its findings would be dropped, and cost ten times more);
+- the store holding the bundle is filled once per context and lent to one validation at a time
+  (:func:`.graphs.lent_store`); the consistency check reads the bundled graphs written out once;
 - cross-resource rules are single SPARQL queries on Oxigraph rather than SHACL-SPARQL constraints.
 """
 
@@ -20,17 +24,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from contextlib import contextmanager
 from itertools import chain
-from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..namespaces import GRAPH
 from .checks import bundled_checks, run_check
 from .context import BundleContext, bundle_context
+from .graphs import CONTRIBUTION_GRAPH, ONTOLOGY_GRAPH, SHACL_VIEW_GRAPH, SUBCLASS_GRAPH, data_graph, lent_store
 from .contribution import ContributedFile
 from .oxterms import to_quads
 from .report import Finding, Report
@@ -39,22 +41,6 @@ from .terms import n3
 from .vocabulary import unknown_terms
 
 log = logging.getLogger(__name__)
-
-#: Named graphs of the validation store: the ontology and its imports (the checks refer to it),
-#: the ontology's rdfs:subClassOf triples, the bundled data, the contribution.
-ONTOLOGY_GRAPH = GRAPH["ontology"]
-SUBCLASS_GRAPH = GRAPH["validation/subclass"]
-CONTRIBUTION_GRAPH = GRAPH["validation/contribution"]
-#: What the SHACL shapes see besides the contribution, copied into one graph while they run: the
-#: bundled data and the subclass triples (Oxigraph's queries cost about 2.4 times more over the
-#: dozen graphs of the bundled files than over one).  Removed before the whole-graph checks run.
-SHACL_VIEW_GRAPH = GRAPH["validation/shacl-view"]
-
-
-def data_graph(name: str):
-    """Return the validation store's graph for one bundled file (``data/plans.ttl``)."""
-    return GRAPH[f"validation/file/{quote(name)}"]
-
 
 #: Above this many triples to validate, the shapes run compiled to SPARQL on Oxigraph (pyshacl
 #: takes about 11 s on 100k triples with the mandatory shapes alone, 32 s with all of them).
@@ -208,7 +194,7 @@ def _judged(contribution: list[ContributedFile]) -> set:
 def _consistency(store: ox.Store, keep, context: BundleContext | None = None) -> list[Finding]:
     """Return the reasoner's contradictions (disjoint classes, functional properties...), if it is installed.
 
-    :param context: given when ``store`` is lent (:func:`_lent_store`): its bundled graphs are then
+    :param context: given when ``store`` is lent (:func:`.graphs.lent_store`): its bundled graphs are then
         read as the context's triples written out once, only the contribution's graph is written out.
     """
     try:
@@ -305,42 +291,13 @@ def validate_graphs(
     elapsed = time.perf_counter() - started
     replaced = {c.path for c in contribution or [] if c.path is not None}
     if store is None and not replaced & context.data.keys():
-        with _lent_store(context, contribution) as lent:
+        with lent_store(context, contribution) as lent:
             return _validate(contribution, context, consistency, shacl_engine, progress, lent, True, elapsed)
     return _validate(contribution, context, consistency, shacl_engine, progress, store, False, elapsed)
 
 
-def _base_store(context: BundleContext) -> ox.Store:
-    """Return a new store with the ontology, the subclass triples and each bundled file in its graph
-    (so a check can ask what one file says: one-class.rq)."""
-    store = ox.Store()
-    store.bulk_extend(context.quads("ontology", context.ontology, ONTOLOGY_GRAPH))
-    store.bulk_extend(context.quads("subclass", context.subclass, SUBCLASS_GRAPH))
-    for path, graph in context.data.items():
-        store.bulk_extend(context.quads(path, graph, data_graph(context.display_name(path))))
-    return store
-
-
-@contextmanager
-def _lent_store(context: BundleContext, contribution: list[ContributedFile] | None):
-    """Lend a store holding the bundle (:func:`_base_store`, filled once per context and kept between
-    validations) with the contribution added in :data:`CONTRIBUTION_GRAPH`.  Afterwards the graphs a
-    validation adds are removed, and the store is kept for the next one only if it is back to its
-    size: no validation sees another's triples."""
-    store, size = context.take_store(lambda: _base_store(context))
-    try:
-        for item in contribution or ():
-            store.bulk_extend(to_quads(item.graph, CONTRIBUTION_GRAPH))
-        yield store
-    finally:
-        for graph in (CONTRIBUTION_GRAPH, SHACL_VIEW_GRAPH):
-            if store.contains_named_graph(ox.NamedNode(str(graph))):
-                store.remove_graph(ox.NamedNode(str(graph)))
-        context.give_back(store, size)
-
-
 def _validate(contribution, context, consistency, shacl_engine, progress, store, lent, elapsed) -> Report:
-    """Run :func:`validate_graphs`; ``lent``: ``store`` is a :func:`_lent_store`, holding everything."""
+    """Run :func:`validate_graphs`; ``lent``: ``store`` is a :func:`.graphs.lent_store`, holding everything."""
     timings: dict[str, float] = {"context": elapsed}
     preloaded = store is not None and not lent
     scope = _Scope(store, contribution) if preloaded else _Scope()
