@@ -304,3 +304,24 @@ def test_owl_contradictions_are_reported(runner, tmp_path):
     findings = json.loads(result.output)["findings"]
     assert result.exit_code == 1
     assert any(f["source"] == "reasoning/prp-fp" and f["focus"] == MEASURE and f["path"] == "ess:isMeasureOf" for f in findings)
+
+
+def test_validations_in_one_process_do_not_see_each_other(tmp_path):
+    """The store holding the bundle is reused between validations, never a contribution's triples:
+    a contribution describing the territory b09 misspells does not make b09's link resolve later."""
+    typo = ROOT / "tests" / "contributions" / "b09-dangling-typo" / "contribution.ttl"
+    fix = tmp_path / "sabadel.ttl"
+    fix.write_text("@prefix ess: <https://w3id.org/esskg/ontology#> .\n"
+                   "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                   "<https://w3id.org/esskg/id/territory/sabadel> a ess:Municipality ;\n"
+                   '    rdfs:label "Sabadel"@ca , "Sabadel"@es , "Sabadel"@en .\n', encoding="utf-8")
+
+    def dangling(report):
+        return [(f.focus, f.value) for f in report.findings if f.source == "checks/dangling-link.rq"]
+
+    before = validate_paths([typo])
+    assert dangling(before) == [("esskg:plan/pla-ess-sabadell-2022-2025", "esskg:territory/sabadel")]
+    assert dangling(validate_paths([typo, fix])) == []  # together, the link resolves
+    after = validate_paths([typo])
+    assert dangling(after) == dangling(before)
+    assert [f.key() for f in after.findings] == [f.key() for f in before.findings]

@@ -7,6 +7,7 @@ over another store validates against what that store publishes.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,34 @@ class BundleContext:
     subclass: Graph
     _quads: dict = field(default_factory=dict, repr=False, compare=False)
     _declared: set | None = field(default=None, repr=False, compare=False)
+    _stores: list = field(default_factory=list, repr=False, compare=False)
+    _written: dict = field(default_factory=dict, repr=False, compare=False)
+    _stores_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def take_store(self, fill):
+        """Return a store holding this context's graphs and its size: a spare one, or ``fill()``'s.
+
+        A store is lent to one validation at a time; :meth:`give_back` makes it spare again.
+        """
+        with self._stores_lock:
+            spare = self._stores.pop() if self._stores else None
+        if spare is not None:
+            return spare
+        store = fill()
+        return store, len(store)
+
+    def written_out(self, graph, write) -> list:
+        """Return ``write()`` for the named graph ``graph`` (its triples as the reasoner reads them), kept."""
+        cached = self._written.get(graph.value)
+        if cached is None:
+            cached = self._written[graph.value] = write()
+        return cached
+
+    def give_back(self, store, size: int) -> None:
+        """Keep ``store`` for the next validation, if it holds exactly what it held when taken."""
+        if len(store) == size:
+            with self._stores_lock:
+                self._stores.append((store, size))
 
     def quads(self, key, graph: Graph, graph_name) -> list:
         """Return ``graph`` as Oxigraph quads in ``graph_name``, converted once and kept under ``key``."""

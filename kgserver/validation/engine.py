@@ -12,6 +12,10 @@ describes are reported.  Performance choices (measured in ``benchmarks/bench_val
 - pyshacl sees only the contribution and its one-link neighbourhood in the bundle (pyshacl's own
   ``focus_nodes`` option is not used: it also filters the value nodes of nested shapes such as
   ``sh:qualifiedValueShape`` and ``sh:or``, which then silently conform);
+- pyshacl judges only the resources the contribution describes and the IRIs it links to (the rest
+  of the neighbourhood is read, not judged: its findings would be dropped, and cost ten times more);
+- the store holding the bundle is filled once per context and lent to one validation at a time
+  (:func:`.graphs.lent_store`); the consistency check reads the bundled graphs written out once;
 - cross-resource rules are single SPARQL queries on Oxigraph rather than SHACL-SPARQL constraints.
 """
 
@@ -20,15 +24,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from urllib.parse import quote
+from itertools import chain
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..namespaces import GRAPH
 from .checks import bundled_checks, run_check
 from .context import BundleContext, bundle_context
+from .graphs import CONTRIBUTION_GRAPH, ONTOLOGY_GRAPH, SHACL_VIEW_GRAPH, SUBCLASS_GRAPH, data_graph, lent_store
 from .contribution import ContributedFile
 from .oxterms import to_quads
 from .report import Finding, Report
@@ -37,22 +41,6 @@ from .terms import n3
 from .vocabulary import unknown_terms
 
 log = logging.getLogger(__name__)
-
-#: Named graphs of the validation store: the ontology and its imports (the checks refer to it),
-#: the ontology's rdfs:subClassOf triples, the bundled data, the contribution.
-ONTOLOGY_GRAPH = GRAPH["ontology"]
-SUBCLASS_GRAPH = GRAPH["validation/subclass"]
-CONTRIBUTION_GRAPH = GRAPH["validation/contribution"]
-#: What the SHACL shapes see besides the contribution, copied into one graph while they run: the
-#: bundled data and the subclass triples (Oxigraph's queries cost about 2.4 times more over the
-#: dozen graphs of the bundled files than over one).  Removed before the whole-graph checks run.
-SHACL_VIEW_GRAPH = GRAPH["validation/shacl-view"]
-
-
-def data_graph(name: str):
-    """Return the validation store's graph for one bundled file (``data/plans.ttl``)."""
-    return GRAPH[f"validation/file/{quote(name)}"]
-
 
 #: Above this many triples to validate, the shapes run compiled to SPARQL on Oxigraph (pyshacl
 #: takes about 11 s on 100k triples with the mandatory shapes alone, 32 s with all of them).
@@ -180,21 +168,50 @@ def _neighbourhood(contribution: list[ContributedFile], base: list[Graph], conte
     return graph
 
 
-def run_shacl(data: Graph) -> list[Finding]:
-    """Validate ``data`` with the bundled shapes on pyshacl and return one finding per SHACL result."""
+def run_shacl(data: Graph, only_focus=None) -> list[Finding]:
+    """Validate ``data`` with the bundled shapes on pyshacl and return one finding per SHACL result.
+
+    :param only_focus: if given, the only nodes to judge (see :func:`.standalone.run_pyshacl`).
+    """
     from .standalone import run_pyshacl
 
-    return run_pyshacl(data, shapes_graph(), shape_index())
+    return run_pyshacl(data, shapes_graph(), shape_index(), only_focus)
 
 
-def _consistency(store: ox.Store, keep) -> list[Finding]:
-    """Return the reasoner's contradictions (disjoint classes, functional properties...), if it is installed."""
+def _judged(contribution: list[ContributedFile]) -> set:
+    """Return the nodes whose shape results a contribution's report can keep (:meth:`_Scope.keeps`).
+
+    That is the resources it describes and the IRIs it links to; the rest of the neighbourhood is
+    there for the shapes to look at, and judging it (ten times the work) only makes findings dropped.
+    """
+    nodes = set()
+    for item in contribution:
+        nodes.update(item.graph.subjects(unique=True))
+        nodes.update(o for o in item.graph.objects(unique=True) if isinstance(o, URIRef))
+    return nodes
+
+
+def _consistency(store: ox.Store, keep, context: BundleContext | None = None) -> list[Finding]:
+    """Return the reasoner's contradictions (disjoint classes, functional properties...), if it is installed.
+
+    :param context: given when ``store`` is lent (:func:`.graphs.lent_store`): its bundled graphs are then
+        read as the context's triples written out once, only the contribution's graph is written out.
+    """
     try:
-        from ..reasoning.consistency import check
+        from ..reasoning.consistency import check, check_triples
+        from ..reasoning.materialise import asserted_graphs, iter_store_triples
     except ImportError:
         return []
+    if context is None:
+        problems = check(store)
+    else:
+        contributed = ox.NamedNode(str(CONTRIBUTION_GRAPH))
+        problems = check_triples(chain.from_iterable(
+            iter_store_triples(store, [graph]) if graph == contributed
+            else context.written_out(graph, lambda graph=graph: [tuple(t) for t in iter_store_triples(store, [graph])])
+            for graph in asserted_graphs(store)))
     findings = []
-    for problem in check(store):
+    for problem in problems:
         located = _locate(problem.rule, [_nt_to_n3(r) for r in problem.resources], keep)
         if located is None:
             continue
@@ -269,12 +286,20 @@ def validate_graphs(
     :param store: a new store holding the contribution, parsed straight into :data:`CONTRIBUTION_GRAPH`
         (:func:`.contribution.load_into`; its files have no rdflib graph): the fast engine only.
     """
-    timings: dict[str, float] = {}
     started = time.perf_counter()
     context = context or bundle_context()
-    timings["context"] = time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    replaced = {c.path for c in contribution or [] if c.path is not None}
+    if store is None and not replaced & context.data.keys():
+        with lent_store(context, contribution) as lent:
+            return _validate(contribution, context, consistency, shacl_engine, progress, lent, True, elapsed)
+    return _validate(contribution, context, consistency, shacl_engine, progress, store, False, elapsed)
 
-    preloaded = store is not None
+
+def _validate(contribution, context, consistency, shacl_engine, progress, store, lent, elapsed) -> Report:
+    """Run :func:`validate_graphs`; ``lent``: ``store`` is a :func:`.graphs.lent_store`, holding everything."""
+    timings: dict[str, float] = {"context": elapsed}
+    preloaded = store is not None and not lent
     scope = _Scope(store, contribution) if preloaded else _Scope()
     replaced = {c.path for c in contribution or [] if c.path is not None}
     base = [(path, graph) for path, graph in context.data.items() if path not in replaced]
@@ -301,15 +326,16 @@ def validate_graphs(
 
     # the validation store: ontology, bundled data, contribution, each in its own graph
     t = time.perf_counter()
-    store = store if preloaded else ox.Store()
-    store.bulk_extend(context.quads("ontology", context.ontology, ONTOLOGY_GRAPH))
-    store.bulk_extend(context.quads("subclass", context.subclass, SUBCLASS_GRAPH))
-    # one graph per bundled file, so a check can ask what one file says (one-class.rq)
-    data_graphs = [data_graph(context.display_name(path)) for path, _ in base]
-    for (path, graph), graph_name in zip(base, data_graphs):
-        store.bulk_extend(context.quads(path, graph, graph_name))
-    for item in contribution if contribution and not preloaded else []:
-        store.bulk_extend(to_quads(item.graph, CONTRIBUTION_GRAPH))
+    if not lent:
+        store = store if preloaded else ox.Store()
+        store.bulk_extend(context.quads("ontology", context.ontology, ONTOLOGY_GRAPH))
+        store.bulk_extend(context.quads("subclass", context.subclass, SUBCLASS_GRAPH))
+        # one graph per bundled file, so a check can ask what one file says (one-class.rq)
+        data_graphs = [data_graph(context.display_name(path)) for path, _ in base]
+        for (path, graph), graph_name in zip(base, data_graphs):
+            store.bulk_extend(context.quads(path, graph, graph_name))
+        for item in contribution if contribution and not preloaded else []:
+            store.bulk_extend(to_quads(item.graph, CONTRIBUTION_GRAPH))
     timings["store"] = time.perf_counter() - t
 
     # 1. SHACL shapes: pyshacl on the contribution and its neighbourhood, or, for large inputs,
@@ -332,28 +358,31 @@ def validate_graphs(
             progress(done, total_steps)
 
     view = ox.NamedNode(str(SHACL_VIEW_GRAPH))
-    for path, graph in base:  # (pyshacl too may fall back on the compiled shapes)
-        store.bulk_extend(context.quads(("view", path), graph, SHACL_VIEW_GRAPH))
-    store.bulk_extend(context.quads(("view", "subclass"), context.subclass, SHACL_VIEW_GRAPH))
-    shacl_graphs = [ox.NamedNode(str(CONTRIBUTION_GRAPH)), view]
+
+    def with_view():  # what the compiled shapes read (pyshacl too may fall back on them)
+        for path, graph in base:
+            store.bulk_extend(context.quads(("view", path), graph, SHACL_VIEW_GRAPH))
+        store.bulk_extend(context.quads(("view", "subclass"), context.subclass, SHACL_VIEW_GRAPH))
+        return [ox.NamedNode(str(CONTRIBUTION_GRAPH)), view]
     if shacl_engine == "pyshacl" and preloaded:
         raise ValueError("the pyshacl engine needs the contribution as rdflib graphs, not parsed into the store")
     if shacl_engine == "pyshacl":
         shacl_data = data if contribution is None else _neighbourhood(contribution, [g for _, g in base], context)
         try:
-            raw = run_shacl(shacl_data)
+            raw = run_shacl(shacl_data, None if contribution is None else _judged(contribution))
         except Exception as err:  # noqa: BLE001 - a pyshacl fault on odd input: the compiled shapes say the same
             from .sparql_shacl import run_compiled
 
             log.warning("pyshacl failed (%s: %s); using the shapes compiled to SPARQL", type(err).__name__, err)
-            raw, shacl_engine = run_compiled(store, shacl_graphs), "fast"
+            raw, shacl_engine = run_compiled(store, with_view()), "fast"
     elif shacl_engine == "fast":
         from .sparql_shacl import run_compiled
 
-        raw = run_compiled(store, shacl_graphs, progress=lambda done, _: step(done))
+        raw = run_compiled(store, with_view(), progress=lambda done, _: step(done))
     else:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or fast")
-    store.remove_graph(view)
+    if store.contains_named_graph(view):
+        store.remove_graph(view)
     step(shape_steps)
     shacl_findings = [f for f in raw if scope.keeps(f)]
     timings[f"shacl ({shacl_engine})"] = time.perf_counter() - t
@@ -381,7 +410,8 @@ def validate_graphs(
     timings["vocabulary"] = time.perf_counter() - t
     step(total_steps - 2)
     t = time.perf_counter()
-    reasoning_findings = [f for f in _consistency(store, keep_focus) if scope.keeps(f)] if consistency else []
+    reasoning_findings = ([f for f in _consistency(store, keep_focus, context if lent else None) if scope.keeps(f)]
+                          if consistency else [])
     timings["consistency"] = time.perf_counter() - t
     step(total_steps - 1)
 
