@@ -280,7 +280,10 @@ def test_health_and_a_simple_query_answer_under_load(live):
     def large_validate():
         body = "".join(f"<http://example.org/s{i}> <http://www.w3.org/2000/01/rdf-schema#label> \"x{i}\"@ca .\n"
                        for i in range(15_000)).encode()
-        request(port, "POST", "/validate", body, {"Content-Type": "application/n-triples"}, source="127.0.0.6")
+        try:
+            request(port, "POST", "/validate", body, {"Content-Type": "application/n-triples"}, source="127.0.0.6")
+        except OSError:
+            pass  # answered (503: validation busy) and closed before the whole body was sent: the server's choice
 
     def ordinary(kind):
         while not stop.is_set():

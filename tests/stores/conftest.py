@@ -217,8 +217,13 @@ def threading_drain(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def remote_servers(store_urls):
-    """``kgserver serve --store`` over each store (time limit 30 s, row limit 1000): kind -> base URL."""
-    servers = {kind: start_server(url, "--timeout", "30", "--max-rows", "1000") for kind, url in store_urls.items()}
+    """``kgserver serve --store`` over each store (row limit 1000): kind -> base URL.
+
+    The time limit is generous (120 s): these servers check answers, not limits, and a whole-release
+    count on a machine busy with the rest of the suite once took over 30 s (the limit's own test
+    starts a server with 2 s).
+    """
+    servers = {kind: start_server(url, "--timeout", "120", "--max-rows", "1000") for kind, url in store_urls.items()}
     yield {kind: base for kind, (_, base) in servers.items()}
     for process, _ in servers.values():
         stop(process)
