@@ -292,7 +292,9 @@ def _amplifiers():
                                          "{ ?a ?b ?c . ?d ?e ?f }"), frozenset({200, 503})
     # sorts 10^9 rows in memory: past the worker's 3 GiB cap, a 400 (503 at the time limit before the cap)
     yield "cross-product-order", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1", frozenset({200, 400, 503})
-    yield "construct-cross-product", "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }", frozenset({200, 503})
+    # the same cross product under CONSTRUCT: Oxigraph's evaluation can pass the worker's 3 GiB cap before
+    # the row limit is reached (seen on the final run of 2026-12-07: a 400 after 6.7 s, the worker replaced)
+    yield "construct-cross-product", "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }", frozenset({200, 400, 503})
     yield "path-any-star-count", "SELECT (COUNT(*) AS ?n) WHERE { ?s (<http://www.w3.org/2000/01/rdf-schema#label>|!a)* ?o }", frozenset({200, 503})
 
 
