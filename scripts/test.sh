@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install kgserver with its test dependencies into .venv and run the whole test suite (pytest, two workers).
+# Install kgserver with its test dependencies into .venv and run the whole test suite (pytest, three workers).
 # Needs Python 3.11+.  As root on Debian it also installs what the browser and client tests drive:
 # Chromium, roqet (rasqal-utils), Node.js with npm and Virtuoso 7 (virtuoso-opensource-7-bin, the external
 # store of tests/stores); Comunica comes from tests/clients/package-lock.json.
@@ -15,7 +15,6 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 step "Installing kgserver and its test dependencies into .venv (pip install -e '.[test]')"
-.venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
 # Debian packages the tests drive: command -> package(s)
