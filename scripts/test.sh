@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install kgserver with its test dependencies into .venv and run the whole test suite (pytest, three workers).
+# Install kgserver with its test dependencies into .venv and run the whole test suite (pytest, two workers).
 # Needs Python 3.11+.  As root on Debian it also installs what the browser and client tests drive:
 # Chromium, roqet (rasqal-utils), Node.js with npm and Virtuoso 7 (virtuoso-opensource-7-bin, the external
 # store of tests/stores); Comunica comes from tests/clients/package-lock.json.
