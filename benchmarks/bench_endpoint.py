@@ -273,12 +273,18 @@ class Client:
     def query(self, text: str) -> tuple[int, int]:
         body = urllib.parse.urlencode({"query": text})
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT_JSON}
+        return self.request("POST", self.path, body, headers)
+
+    def request(self, method: str, path: str, body: str | None, headers: dict) -> tuple[int, int]:
+        """Send one request on the kept-alive connection (reconnecting once if the server closed it).
+
+        Returns the status and the length of the answer's body.
+        """
         for attempt in (1, 2):
             try:
-                self.conn.request("POST", self.path, body=body, headers=headers)
+                self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
-                data = response.read()
-                return response.status, len(data)
+                return response.status, len(response.read())
             except (http.client.HTTPException, ConnectionError):
                 self.conn.close()
                 self.conn = self._connect()

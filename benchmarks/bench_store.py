@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,17 +158,7 @@ class PathClient(Client):
             raise
 
     def _get(self, path: str, accept: str) -> tuple[int, int]:
-        for attempt in (1, 2):
-            try:
-                self.conn.request("GET", path, headers={"Accept": accept, "Accept-Language": "ca"})
-                response = self.conn.getresponse()
-                return response.status, len(response.read())
-            except (http.client.HTTPException, ConnectionError):
-                self.conn.close()
-                self.conn = self._connect()
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        return self.request("GET", path, None, {"Accept": accept, "Accept-Language": "ca"})
 
 
 def measure(send, budget: float, max_requests: int = 200) -> dict:
