@@ -14,6 +14,7 @@ constraint run per focus node (see docs/validation.md for the figures).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,15 +86,37 @@ class _Blank(dict):
         return "{" + key + "}"
 
 
-def run_check(store: ox.Store, check: Check, focus_filter=None) -> list[Finding]:
+#: The opening of a query's outermost group (the first ``WHERE {``: subqueries come inside it).
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def focus_scoped(check: Check, foci) -> str:
+    """Return the query of ``check`` with ``?focus`` bound to the IRIs ``foci`` at the start of its outermost group.
+
+    The same rows as the whole query whose focus is one of ``foci`` (every check binds ``?focus`` in each of
+    its rows, and groups by it where it groups at the top), but Oxigraph then reads only their statements
+    where a check looks at the focus's own statements (the literals, links and classes of a contribution's
+    resources) instead of the whole bundle's.  Not for the ``cycle`` checks, which need every link.
+    """
+    if check.cycle:
+        raise ValueError(f"{check.name}: a cycle check needs every link, not those of some foci")
+    opening = _WHERE.search(check.query)
+    values = "VALUES ?focus { " + " ".join(f"<{iri}>" for iri in sorted(foci)) + " }"
+    return f"{check.query[:opening.end()]}\n  {values}\n{check.query[opening.end():]}"
+
+
+def run_check(store: ox.Store, check: Check, focus_filter=None, foci=None) -> list[Finding]:
     """Run one check on ``store`` (default graph = union of its graphs) and return its findings.
 
     :param focus_filter: if given, a callable ``focus -> bool`` (focus in Turtle syntax, as
         :func:`kgserver.validation.terms.n3` writes it) choosing which rows to keep.
+    :param foci: if given, the IRIs (strings) outside which no row is wanted: the query is then
+        :func:`focus_scoped` (the same rows among those, found faster); ignored for the cycle checks.
     """
     findings = []
+    query = check.query if foci is None or check.cycle else focus_scoped(check, foci)
     try:
-        rows = store.query(check.query, use_default_graph_as_union=True)
+        rows = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as err:
         raise ConfigurationError(f"shapes/checks/{check.name}.rq is not valid SPARQL: {err}") from None
     own = ("focus", "path", "value", "from", "to") if check.cycle else ("focus", "path", "value")

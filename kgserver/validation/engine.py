@@ -22,6 +22,7 @@ describes are reported.  Performance choices (measured in ``benchmarks/bench_val
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterable
 
@@ -107,6 +108,39 @@ def _judged(contribution: list[ContributedFile]) -> set:
         nodes.update(item.graph.subjects(unique=True))
         nodes.update(o for o in item.graph.objects(unique=True) if isinstance(o, URIRef))
     return nodes
+
+
+#: What SPARQL takes between ``<`` and ``>`` (IRIREF, without escapes); :func:`_foci` also has Oxigraph check the IRI.
+_WRITABLE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+
+#: Up to this many resources described or linked to, the whole-graph checks are bound to them (:func:`_foci`).
+SCOPED_FOCI = 5_000
+
+
+def _foci(contribution: list[ContributedFile]) -> set[str] | None:
+    """Return the IRIs a contribution describes or links to (the foci its report can keep), or None.
+
+    None when it describes a blank node (a query cannot name one), names an IRI a query cannot write
+    as it is (relative, or with a character SPARQL refuses in ``<...>``), or more than :data:`SCOPED_FOCI`
+    resources (a long ``VALUES`` list costs more than the whole-graph query it saves).
+    """
+    foci: set[str] = set()
+    for item in contribution:
+        for subject in item.graph.subjects(unique=True):
+            if not isinstance(subject, URIRef):
+                return None
+            foci.add(str(subject))
+        foci.update(str(o) for o in item.graph.objects(unique=True) if isinstance(o, URIRef))
+        if len(foci) > SCOPED_FOCI:
+            return None
+    for iri in foci:
+        if not _WRITABLE_IRI.fullmatch(iri):
+            return None
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            return None
+    return foci
 
 
 def validate_graphs(
@@ -239,8 +273,9 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     keep_focus = (lambda focus: True) if scope.everything else (
         lambda focus: scope.is_described(focus) or scope.is_referenced(focus)
     )
+    foci = None if scope.everything or preloaded else _foci(contribution)
     for done, check in enumerate(checks, shape_steps + 1):
-        check_findings += [f for f in run_check(store, check, keep_focus) if scope.keeps(f)]
+        check_findings += [f for f in run_check(store, check, keep_focus, foci) if scope.keeps(f)]
         step(done)
     timings["checks"] = time.perf_counter() - t
 
