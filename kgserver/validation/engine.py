@@ -16,7 +16,9 @@ describes are reported.  Performance choices (measured in ``benchmarks/bench_val
   of the neighbourhood is read, not judged: its findings would be dropped, and cost ten times more);
 - the store holding the bundle is filled once per context and lent to one validation at a time
   (:func:`.graphs.lent_store`); the consistency check reads the bundled graphs written out once;
-- cross-resource rules are single SPARQL queries on Oxigraph rather than SHACL-SPARQL constraints.
+- cross-resource rules are single SPARQL queries on Oxigraph rather than SHACL-SPARQL constraints,
+  bound to the IRIs a small contribution names (:func:`.checks.focus_scoped`: the same rows about them,
+  without reading the whole bundle).
 """
 
 from __future__ import annotations
