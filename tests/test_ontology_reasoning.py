@@ -11,8 +11,10 @@ from kgserver.ontodoc import quality
 from kgserver.rdfio import parse_bytes
 
 
-# owlrl's closures (of the bundle, of the sample below) are each computed once: on one worker
-pytestmark = pytest.mark.xdist_group("owlrl")
+# owlrl's closures are each computed once, on one worker: the bundle's (group "owlrl", shared with
+# test_reasoning.py) and the sample's below (group "owlrl-sample", so that the two may run side by side)
+ON_THE_BUNDLE_CLOSURE = pytest.mark.xdist_group("owlrl")
+ON_THE_SAMPLE_CLOSURE = pytest.mark.xdist_group("owlrl-sample")
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +29,7 @@ def closure(bundled_owlrl_closure):
     return bundled_owlrl_closure
 
 
+@ON_THE_BUNDLE_CLOSURE
 def test_owl_rl_finds_no_contradiction_in_ontology_and_data(closure):
     problems = quality.contradictions(closure)
     assert [str(p) for p in problems] == []
@@ -75,6 +78,7 @@ def sample_problems(sample_closure):
     return [str(p) for p in quality.contradictions(sample_closure)]
 
 
+@ON_THE_SAMPLE_CLOSURE
 @pytest.mark.parametrize(
     "expected",
     [
@@ -90,6 +94,7 @@ def test_contradiction_check_finds(sample_problems, expected):
     assert any(expected in p for p in sample_problems), sample_problems
 
 
+@ON_THE_SAMPLE_CLOSURE
 @pytest.mark.parametrize(
     "triple",
     [
@@ -115,6 +120,7 @@ def test_owl_rl_draws_the_intended_inference(sample_closure, triple):
     assert triple in sample_closure
 
 
+@ON_THE_SAMPLE_CLOSURE
 @pytest.mark.parametrize(
     "cls",
     ["http://www.w3.org/ns/org#Organization", "http://xmlns.com/foaf/0.1/Agent", "http://www.w3.org/ns/prov#Agent"],
@@ -123,12 +129,14 @@ def test_a_network_is_an_agent_through_org_and_foaf(sample_closure, cls):
     assert (ID["coop"], RDF.type, URIRef(cls)) in sample_closure
 
 
+@ON_THE_SAMPLE_CLOSURE
 def test_a_sub_item_that_is_not_a_component_is_not_part_of_the_plan(sample_closure):
     """ess:hasSubItem also lists entities and projects: it draws no part-of-plan link (only hasSubComponent does)."""
     assert (ID["listed-entity"], ESS.isPartOfPlan, ID["workplan"]) not in sample_closure
     assert (ID["listed-entity"], RDF.type, ESS.PlanComponent) not in sample_closure
 
 
+@ON_THE_SAMPLE_CLOSURE
 def test_alignments_by_see_also_draw_no_type(sample_closure):
     """rdfs:seeAlso links to close terms are annotations: ess terms do not become SKOS concepts or time terms."""
     assert (ESS.activeYear, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")) not in sample_closure

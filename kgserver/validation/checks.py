@@ -7,13 +7,15 @@ replaced by the row's value of ``?name``, for variables the query selects beside
 ``fallback: true`` (the row is dropped when a shape already reported the same value), or
 ``cycle: true`` (the query returns links as ``?from ?to`` too, and only the rows whose link lies on
 a cycle are kept: see :mod:`.cycles`, linear where a property path from each node to itself is
-quadratic), on top of a SELECT query.  A row is a finding; no rows means the graph passes the check.  One
+quadratic), or ``focus_query`` (the same check written for a few foci bound in advance, see
+:func:`focus_scoped`), on top of a SELECT query.  A row is a finding; no rows means the graph passes the check.  One
 query over the whole graph is far faster than the same rule as a pyshacl SPARQL
 constraint run per focus node (see docs/validation.md for the figures).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +41,7 @@ class Check:
     query: str
     fallback: bool = False
     cycle: bool = False
+    focus_query: str | None = None
 
 
 def check_files() -> list[Path]:
@@ -69,7 +72,14 @@ def parse_check(path: Path) -> Check:
         query=text,
         fallback=bool(meta.get("fallback", False)),
         cycle=bool(meta.get("cycle", False)),
+        focus_query=_with_prologue(text, meta["focus_query"]) if meta.get("focus_query") else None,
     )
+
+
+def _with_prologue(text: str, query: str) -> str:
+    """Return ``query`` after the ``PREFIX`` lines of the check file ``text``."""
+    prologue = [line for line in text.splitlines() if line.startswith("PREFIX ")]
+    return "\n".join(prologue + [query])
 
 
 @lru_cache(maxsize=1)
@@ -85,15 +95,41 @@ class _Blank(dict):
         return "{" + key + "}"
 
 
-def run_check(store: ox.Store, check: Check, focus_filter=None) -> list[Finding]:
+#: The opening of a query's outermost group (the first ``WHERE {``: subqueries come inside it).
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def focus_scoped(check: Check, foci) -> str:
+    """Return the query of ``check`` with ``?focus`` bound to the IRIs ``foci`` at the start of its outermost group.
+
+    The same rows as the whole query whose focus is one of ``foci`` (every check binds ``?focus`` in each of
+    its rows, and groups by it where it groups at the top), but Oxigraph then reads only their statements
+    where a check looks at the focus's own statements (the literals, links and classes of a contribution's
+    resources) instead of the whole bundle's.  A check whose whole-graph query gathers its candidates in a
+    subquery first (fast on a whole graph, but blind to the foci) has a ``focus_query`` saying the same per
+    focus, which is bound instead.  Not for the ``cycle`` checks, which need every link.
+    """
+    if check.cycle:
+        raise ValueError(f"{check.name}: a cycle check needs every link, not those of some foci")
+    query = check.focus_query or check.query
+    opening = next(m for m in _WHERE.finditer(query)
+                   if not query[query.rfind("\n", 0, m.start()) + 1:].lstrip().startswith("#"))  # not in a comment
+    values = "VALUES ?focus { " + " ".join(f"<{iri}>" for iri in sorted(foci)) + " }"
+    return f"{query[:opening.end()]}\n  {values}\n{query[opening.end():]}"
+
+
+def run_check(store: ox.Store, check: Check, focus_filter=None, foci=None) -> list[Finding]:
     """Run one check on ``store`` (default graph = union of its graphs) and return its findings.
 
     :param focus_filter: if given, a callable ``focus -> bool`` (focus in Turtle syntax, as
         :func:`kgserver.validation.terms.n3` writes it) choosing which rows to keep.
+    :param foci: if given, the IRIs (strings) outside which no row is wanted: the query is then
+        :func:`focus_scoped` (the same rows among those, found faster); ignored for the cycle checks.
     """
     findings = []
+    query = check.query if foci is None or check.cycle else focus_scoped(check, foci)
     try:
-        rows = store.query(check.query, use_default_graph_as_union=True)
+        rows = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as err:
         raise ConfigurationError(f"shapes/checks/{check.name}.rq is not valid SPARQL: {err}") from None
     own = ("focus", "path", "value", "from", "to") if check.cycle else ("focus", "path", "value")

@@ -16,15 +16,17 @@ describes are reported.  Performance choices (measured in ``benchmarks/bench_val
   of the neighbourhood is read, not judged: its findings would be dropped, and cost ten times more);
 - the store holding the bundle is filled once per context and lent to one validation at a time
   (:func:`.graphs.lent_store`); the consistency check reads the bundled graphs written out once;
-- cross-resource rules are single SPARQL queries on Oxigraph rather than SHACL-SPARQL constraints.
+- cross-resource rules are single SPARQL queries on Oxigraph rather than SHACL-SPARQL constraints,
+  bound to the IRIs a small contribution names (:func:`.checks.focus_scoped`: the same rows about them,
+  without reading the whole bundle).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterable
-from itertools import chain
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -32,10 +34,12 @@ from rdflib.namespace import RDF
 
 from .checks import bundled_checks, run_check
 from .context import BundleContext, bundle_context
+from .contradictions import contradictions
 from .graphs import CONTRIBUTION_GRAPH, ONTOLOGY_GRAPH, SHACL_VIEW_GRAPH, SUBCLASS_GRAPH, data_graph, lent_store
 from .contribution import ContributedFile
 from .oxterms import to_quads
-from .report import Finding, Report
+from .report import Report
+from .scope import Scope, describe
 from .shapes import shape_index, shapes_graph
 from .terms import n3
 from .vocabulary import unknown_terms
@@ -49,89 +53,6 @@ PYSHACL_LIMIT = 20_000
 #: Contributions larger than this (bytes of files) are parsed straight into Oxigraph, with no rdflib
 #: graph (several times faster and smaller): those are past :data:`PYSHACL_LIMIT` in any usual syntax.
 DIRECT_BYTES = 1_000_000
-
-
-class _Scope:
-    """Which resources a run reports on, and the file each is described in.
-
-    With a contribution parsed into rdflib graphs, the maps are filled up front; with one parsed
-    straight into the validation store (``store``), a resource is looked up there when a finding
-    names it, so nothing is kept per triple.
-    """
-
-    def __init__(self, store: ox.Store | None = None, files: list[ContributedFile] | None = None):
-        self.described: dict[str, str] = {}  # focus (n3) -> file describing it
-        self.referenced: dict[str, str] = {}  # IRI (n3) linked to by the contribution -> file
-        self.lines: dict[str, tuple[str, int]] = {}  # focus (n3) -> file and line of its description
-        self.everything = False
-        self.store = store
-        self.only_file = files[0].name if files and len(files) == 1 else None
-        self.blank_files = {blank: item.name for item in files or () for blank in item.blank_subjects}
-        self._looked_up: dict[tuple[str, bool], bool] = {}
-
-    def _in_store(self, focus: str, as_subject: bool) -> bool:
-        key = (focus, as_subject)
-        if key not in self._looked_up:
-            from .oxterms import from_n3
-
-            term = from_n3(focus)
-            graph = ox.NamedNode(str(CONTRIBUTION_GRAPH))
-            quads = (() if term is None else self.store.quads_for_pattern(term, None, None, graph) if as_subject
-                     else self.store.quads_for_pattern(None, None, term, graph) if isinstance(term, ox.NamedNode)
-                     else ())
-            self._looked_up[key] = next(iter(quads), None) is not None
-        return self._looked_up[key]
-
-    def is_described(self, focus: str) -> bool:
-        """Return whether the contribution describes ``focus`` (it is the subject of a contributed triple)."""
-        return focus in self.described if self.store is None else self._in_store(focus, True)
-
-    def is_referenced(self, focus: str) -> bool:
-        """Return whether the contribution links to the IRI ``focus``."""
-        return focus in self.referenced if self.store is None else self._in_store(focus, False)
-
-    def file_of(self, focus: str) -> str | None:
-        if focus in self.lines:
-            return self.lines[focus][0]
-        if self.store is not None:
-            if focus in self.blank_files:
-                return self.blank_files[focus]
-            return self.only_file if self.is_described(focus) or self.is_referenced(focus) else None
-        return self.described.get(focus) or self.referenced.get(focus)
-
-    def keeps(self, finding: Finding) -> bool:
-        """Keep findings about described resources, and violations of resources the contribution links to."""
-        if self.everything or self.is_described(finding.focus):
-            return True
-        return finding.severity == "Violation" and self.is_referenced(finding.focus)
-
-    def locate(self, contribution: list[ContributedFile], findings: list[Finding]) -> None:
-        """Find the line of each described resource that has a finding (a second, targeted read of the files)."""
-        from ..rdfio import format_for_path
-        from .lines import subject_lines
-        from .oxterms import from_n3
-
-        wanted = {}
-        for finding in findings:
-            if finding.focus not in wanted and self.is_described(finding.focus):
-                term = from_n3(finding.focus)
-                if isinstance(term, ox.NamedNode):
-                    wanted[finding.focus] = term.value
-        for item in contribution:
-            missing = {iri for focus, iri in wanted.items() if focus not in self.lines}
-            if item.path is None or not missing:
-                continue
-            if self.store is None:  # the file a resource is described in is known: look there only
-                missing = {wanted[f] for f in wanted if f not in self.lines and self.described.get(f) == item.name}
-            fmt = format_for_path(item.path)
-            iri_base = item.path.as_uri() if fmt == "json-ld" else None
-            for focus, line in subject_lines(item.path, fmt, iri_base, missing).items():
-                self.lines.setdefault(focus, (item.name, line))
-
-
-def _describe(scope_map: dict[str, str], graph: Graph, name: str) -> None:
-    for subject in graph.subjects(unique=True):
-        scope_map.setdefault(n3(subject), name)
 
 
 def _neighbourhood(contribution: list[ContributedFile], base: list[Graph], context: BundleContext) -> Graph:
@@ -179,7 +100,7 @@ def run_shacl(data: Graph, only_focus=None) -> list[Finding]:
 
 
 def _judged(contribution: list[ContributedFile]) -> set:
-    """Return the nodes whose shape results a contribution's report can keep (:meth:`_Scope.keeps`).
+    """Return the nodes whose shape results a contribution's report can keep (:meth:`.scope.Scope.keeps`).
 
     That is the resources it describes and the IRIs it links to; the rest of the neighbourhood is
     there for the shapes to look at, and judging it (ten times the work) only makes findings dropped.
@@ -191,75 +112,37 @@ def _judged(contribution: list[ContributedFile]) -> set:
     return nodes
 
 
-def _consistency(store: ox.Store, keep, context: BundleContext | None = None) -> list[Finding]:
-    """Return the reasoner's contradictions (disjoint classes, functional properties...), if it is installed.
+#: What SPARQL takes between ``<`` and ``>`` (IRIREF, without escapes); :func:`_foci` also has Oxigraph check the IRI.
+_WRITABLE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 
-    :param context: given when ``store`` is lent (:func:`.graphs.lent_store`): its bundled graphs are then
-        read as the context's triples written out once, only the contribution's graph is written out.
+#: Up to this many resources described or linked to, the whole-graph checks are bound to them (:func:`_foci`).
+SCOPED_FOCI = 5_000
+
+
+def _foci(contribution: list[ContributedFile]) -> set[str] | None:
+    """Return the IRIs a contribution describes or links to (the foci its report can keep), or None.
+
+    None when it describes a blank node (a query cannot name one), names an IRI a query cannot write
+    as it is (relative, or with a character SPARQL refuses in ``<...>``), or more than :data:`SCOPED_FOCI`
+    resources (a long ``VALUES`` list costs more than the whole-graph query it saves).
     """
-    try:
-        from ..reasoning.consistency import check, check_triples
-        from ..reasoning.materialise import asserted_graphs, iter_store_triples
-    except ImportError:
-        return []
-    if context is None:
-        problems = check(store)
-    else:
-        contributed = ox.NamedNode(str(CONTRIBUTION_GRAPH))
-        problems = check_triples(chain.from_iterable(
-            iter_store_triples(store, [graph]) if graph == contributed
-            else context.written_out(graph, lambda graph=graph: [tuple(t) for t in iter_store_triples(store, [graph])])
-            for graph in asserted_graphs(store)))
-    findings = []
-    for problem in problems:
-        located = _locate(problem.rule, [_nt_to_n3(r) for r in problem.resources], keep)
-        if located is None:
-            continue
-        focus, path, value = located
-        text = problem.message
-        findings.append(
-            Finding(
-                "Violation",
-                focus,
-                path,
-                value,
-                {
-                    "ca": f"Contradicció amb l'ontologia (regla OWL {problem.rule}): {text}",
-                    "es": f"Contradicción con la ontología (regla OWL {problem.rule}): {text}",
-                    "en": f"Contradiction with the ontology (OWL rule {problem.rule}): {text}",
-                },
-                f"reasoning/{problem.rule}",
-            )
-        )
-    return findings
-
-
-def _locate(rule: str, terms: list[str], keep) -> tuple[str, str, str] | None:
-    """Return focus, path and value of a contradiction, the focus being a resource ``keep`` accepts."""
-    candidates = []
-    if rule == "cls-nothing2":
-        candidates = [(terms[0], "rdf:type", "owl:Nothing")]
-    elif rule in ("cax-dw", "cax-adc") and len(terms) == 3:
-        candidates = [(terms[0], "rdf:type", f"{terms[1]}, {terms[2]}")]
-    elif rule == "prp-fp" and len(terms) == 4:
-        candidates = [(terms[0], terms[1], f"{terms[2]}, {terms[3]}")]
-    elif rule == "prp-ifp" and len(terms) == 4:
-        candidates = [(terms[0], terms[2], terms[3]), (terms[1], terms[2], terms[3])]
-    elif rule == "prp-irp" and len(terms) == 2:
-        candidates = [(terms[0], terms[1], terms[0])]
-    elif rule == "prp-asyp" and len(terms) == 3:
-        candidates = [(terms[0], terms[2], terms[1]), (terms[1], terms[2], terms[0])]
-    else:
-        candidates = [(term, "", " ".join(t for t in terms if t != term)) for term in terms]
-    return next((c for c in candidates if keep(c[0])), None)
-
-
-def _nt_to_n3(term: str) -> str:
-    if term.startswith("<") and term.endswith(">"):
-        return n3(URIRef(term[1:-1]))
-    if term.startswith("_:"):
-        return term
-    return term
+    foci: set[str] = set()
+    for item in contribution:
+        for subject in item.graph.subjects(unique=True):
+            if not isinstance(subject, URIRef):
+                return None
+            foci.add(str(subject))
+        foci.update(str(o) for o in item.graph.objects(unique=True) if isinstance(o, URIRef))
+        if len(foci) > SCOPED_FOCI:
+            return None
+    for iri in foci:
+        if not _WRITABLE_IRI.fullmatch(iri):
+            return None
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            return None
+    return foci
 
 
 def validate_graphs(
@@ -300,7 +183,7 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     """Run :func:`validate_graphs`; ``lent``: ``store`` is a :func:`.graphs.lent_store`, holding everything."""
     timings: dict[str, float] = {"context": elapsed}
     preloaded = store is not None and not lent
-    scope = _Scope(store, contribution) if preloaded else _Scope()
+    scope = Scope(store, contribution) if preloaded else Scope()
     replaced = {c.path for c in contribution or [] if c.path is not None}
     base = [(path, graph) for path, graph in context.data.items() if path not in replaced]
     report = Report(files=[c.name for c in contribution or []])
@@ -312,12 +195,12 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
         data = Graph()
         for path, graph in base:
             data += graph
-            _describe(scope.described, graph, context.display_name(path))
+            describe(scope.described, graph, context.display_name(path))
         report.triples = len(data)
         data += context.subclass
     else:
         for item in contribution if not preloaded else ():
-            _describe(scope.described, item.graph, item.name)
+            describe(scope.described, item.graph, item.name)
             for obj in item.graph.objects(unique=True):
                 if isinstance(obj, URIRef):
                     scope.referenced.setdefault(n3(obj), item.name)
@@ -392,8 +275,9 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     keep_focus = (lambda focus: True) if scope.everything else (
         lambda focus: scope.is_described(focus) or scope.is_referenced(focus)
     )
+    foci = None if scope.everything or preloaded else _foci(contribution)
     for done, check in enumerate(checks, shape_steps + 1):
-        check_findings += [f for f in run_check(store, check, keep_focus) if scope.keeps(f)]
+        check_findings += [f for f in run_check(store, check, keep_focus, foci) if scope.keeps(f)]
         step(done)
     timings["checks"] = time.perf_counter() - t
 
@@ -410,7 +294,7 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     timings["vocabulary"] = time.perf_counter() - t
     step(total_steps - 2)
     t = time.perf_counter()
-    reasoning_findings = ([f for f in _consistency(store, keep_focus, context if lent else None) if scope.keeps(f)]
+    reasoning_findings = ([f for f in contradictions(store, keep_focus, context if lent else None) if scope.keeps(f)]
                           if consistency else [])
     timings["consistency"] = time.perf_counter() - t
     step(total_steps - 1)
@@ -429,7 +313,7 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     t = time.perf_counter()
     if contribution is not None:
         scope.locate(contribution, shacl_findings + extra)
-    located = [_with_file(f, scope) for f in shacl_findings + extra]
+    located = [scope.with_file(f) for f in shacl_findings + extra]
     del raw, shacl_findings, extra, check_findings, vocab_findings, reasoning_findings, said, linked_wrongly  # held once
     timings["lines"] = time.perf_counter() - t
     step(total_steps)
@@ -438,14 +322,6 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     report.add(group_by_cause(did_you_mean(located, store, context.ontology)))
     report.timings = timings
     return report
-
-
-def _with_file(finding: Finding, scope: _Scope) -> Finding:
-    from dataclasses import replace
-
-    file = scope.file_of(finding.focus)
-    where = scope.lines.get(finding.focus)
-    return replace(finding, file=file, line=where[1] if where and where[0] == file else None)
 
 
 def validate_paths(paths: Iterable | None = None, **options) -> Report:

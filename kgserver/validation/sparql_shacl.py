@@ -15,7 +15,8 @@ from rdflib.namespace import SH
 
 from .oxterms import ox_n3
 from .report import Finding
-from .shacl_compiler import TYPE_PATH, Query, compile_shapes
+from .shacl_compiler import Query, compile_shapes
+from .shacl_core import TYPE_PATH
 from .shapes import ShapeInfo, index_shapes, shape_index, shapes_graph
 from .terms import n3, render_path
 

@@ -1,0 +1,84 @@
+"""The reasoner's contradictions (disjoint classes, functional properties...) as validation findings."""
+
+from __future__ import annotations
+
+from itertools import chain
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from .context import BundleContext
+from .graphs import CONTRIBUTION_GRAPH
+from .report import Finding
+from .terms import n3
+
+
+def contradictions(store: ox.Store, keep, context: BundleContext | None = None) -> list[Finding]:
+    """Return the reasoner's contradictions (disjoint classes, functional properties...), if it is installed.
+
+    :param context: given when ``store`` is lent (:func:`.graphs.lent_store`): its bundled graphs are then
+        read as the context's triples written out once, only the contribution's graph is written out.
+    """
+    try:
+        from ..reasoning.consistency import check, check_triples
+        from ..reasoning.materialise import asserted_graphs, iter_store_triples
+    except ImportError:
+        return []
+    if context is None:
+        problems = check(store)
+    else:
+        contributed = ox.NamedNode(str(CONTRIBUTION_GRAPH))
+        problems = check_triples(chain.from_iterable(
+            iter_store_triples(store, [graph]) if graph == contributed
+            else context.written_out(graph, lambda graph=graph: [tuple(t) for t in iter_store_triples(store, [graph])])
+            for graph in asserted_graphs(store)))
+    findings = []
+    for problem in problems:
+        located = _locate(problem.rule, [_nt_to_n3(r) for r in problem.resources], keep)
+        if located is None:
+            continue
+        focus, path, value = located
+        text = problem.message
+        findings.append(
+            Finding(
+                "Violation",
+                focus,
+                path,
+                value,
+                {
+                    "ca": f"Contradicció amb l'ontologia (regla OWL {problem.rule}): {text}",
+                    "es": f"Contradicción con la ontología (regla OWL {problem.rule}): {text}",
+                    "en": f"Contradiction with the ontology (OWL rule {problem.rule}): {text}",
+                },
+                f"reasoning/{problem.rule}",
+            )
+        )
+    return findings
+
+
+def _locate(rule: str, terms: list[str], keep) -> tuple[str, str, str] | None:
+    """Return focus, path and value of a contradiction, the focus being a resource ``keep`` accepts."""
+    candidates = []
+    if rule == "cls-nothing2":
+        candidates = [(terms[0], "rdf:type", "owl:Nothing")]
+    elif rule in ("cax-dw", "cax-adc") and len(terms) == 3:
+        candidates = [(terms[0], "rdf:type", f"{terms[1]}, {terms[2]}")]
+    elif rule == "prp-fp" and len(terms) == 4:
+        candidates = [(terms[0], terms[1], f"{terms[2]}, {terms[3]}")]
+    elif rule == "prp-ifp" and len(terms) == 4:
+        candidates = [(terms[0], terms[2], terms[3]), (terms[1], terms[2], terms[3])]
+    elif rule == "prp-irp" and len(terms) == 2:
+        candidates = [(terms[0], terms[1], terms[0])]
+    elif rule == "prp-asyp" and len(terms) == 3:
+        candidates = [(terms[0], terms[2], terms[1]), (terms[1], terms[2], terms[0])]
+    else:
+        candidates = [(term, "", " ".join(t for t in terms if t != term)) for term in terms]
+    return next((c for c in candidates if keep(c[0])), None)
+
+
+def _nt_to_n3(term: str) -> str:
+    if term.startswith("<") and term.endswith(">"):
+        return n3(URIRef(term[1:-1]))
+    if term.startswith("_:"):
+        return term
+    return term
