@@ -31,10 +31,19 @@ MAX_MERGED_GRAPHS = 16
 
 
 #: A built store with at most this many quads (named graphs and merged default graph) is
-#: queried from a copy in memory, made once in the query workers' zygote and shared by the
+#: queried from a copy in memory, made once in a query workers' zygote and shared by the
 #: workers (copy-on-write): a lookup there costs about a third of one on the read-only
-#: RocksDB store.  Larger stores are queried on disk (the copy would cost start-up time and memory).
-MEMORY_COPY_MAX_QUADS = 200_000
+#: RocksDB store.  Larger stores are queried on disk (the copy would cost too much memory).
+MEMORY_COPY_MAX_QUADS = 2_000_000
+#: Stores up to this many quads are copied before the first worker starts (a fraction of a
+#: second); larger ones (up to :data:`MEMORY_COPY_MAX_QUADS`) while the disk store answers,
+#: by a second zygote whose workers then take over (:class:`kgserver.engine.pool.WorkerPool`).
+MEMORY_COPY_AT_START_QUADS = 200_000
+
+
+def copied_later(quads: int | None) -> bool:
+    """Tell whether a built store of ``quads`` quads gets its memory copy in the background."""
+    return quads is not None and MEMORY_COPY_AT_START_QUADS < quads <= MEMORY_COPY_MAX_QUADS
 
 
 def memory_copy(store: ox.Store, quads: int | None) -> ox.Store:

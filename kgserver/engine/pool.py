@@ -57,7 +57,7 @@ from . import Answer, QueryRequest, isolation as _isolation
 from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout, QueryTooHeavy
 from .shares import ClientShares
 from .wire import receive as _receive, recv_exact as _recv_exact, send as _send
-from .zygote import MAX_WORKER_DATA, MAX_WORKER_RSS, SELF_KILL_GRACE, zygote_main
+from .zygote import MAX_WORKER_DATA, MAX_WORKER_RSS, SELF_KILL_GRACE, fork_zygote
 
 __all__ = ["DEMOTE_AFTER", "DEMOTED_NICENESS", "MAX_WORKER_DATA", "MAX_WORKER_RSS", "SELF_KILL_GRACE", "WorkerPool"]
 
@@ -80,12 +80,13 @@ _FORK_LOCK = threading.Lock()
 
 
 class _Worker:
-    __slots__ = ("pid", "sock", "demoted")
+    __slots__ = ("pid", "sock", "demoted", "generation")
 
-    def __init__(self, pid: int, sock: socket.socket):
+    def __init__(self, pid: int, sock: socket.socket, generation: int = 0):
         self.pid = pid
         self.sock = sock
         self.demoted = False
+        self.generation = generation  # which zygote forked it (one more after each switch)
 
 
 class WorkerPool:
@@ -99,11 +100,15 @@ class WorkerPool:
         start where that fails) or ``"off"`` (explicitly run without it).
     :param extra: workers forked on top of ``size`` for clients that run no query yet
         while every worker is busy (None: as many as ``size``, at least 2).
+    :param later_factory: if given, a second zygote builds this (better, slower to build) engine
+        meanwhile, e.g. a copy of the store in memory; once it is built, workers are forked from
+        it and those of the first one are replaced as they are next used (the pool answers from
+        the start, and the engine's start-up cost does not delay the first answer).
     """
 
     def __init__(
         self, engine_factory: Callable[[], object], size: int, timeout: float, isolation: str = "seccomp",
-        extra: int | None = None,
+        extra: int | None = None, later_factory: Callable[[], object] | None = None,
     ):
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
@@ -114,6 +119,9 @@ class WorkerPool:
         self.size = size
         self.timeout = float(timeout)
         self._factory = engine_factory
+        self._later_factory = later_factory
+        self._next: tuple[int, socket.socket] | None = None  # the zygote building the later engine
+        self._generation = 0
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._spawn_lock = threading.Lock()
         self._zygote_pid: int | None = None
@@ -130,19 +138,8 @@ class WorkerPool:
 
     def start(self) -> WorkerPool:
         """Fork the zygote and the workers; return the pool."""
-        with _FORK_LOCK:
-            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-            pid = os.fork()
-            if pid == 0:  # the zygote
-                status = 0
-                try:
-                    ours.close()
-                    zygote_main(theirs, self._factory, self.timeout, self.isolation)
-                except BaseException:  # never let the zygote run the parent's code
-                    status = 1
-                finally:
-                    os._exit(status)
-            theirs.close()
+        self._started = time.monotonic()
+        pid, ours = fork_zygote(self._factory, self.timeout, self.isolation, _FORK_LOCK)
         self._zygote_pid, self._zygote_sock = pid, ours
         self.owner_pid = os.getpid()
         try:
@@ -157,13 +154,23 @@ class WorkerPool:
                 "Set QUERY_ISOLATION=off (KGSERVER_QUERY_ISOLATION=off) only if this host cannot use "
                 "seccomp and its network is otherwise closed to the query workers (see docs/security.md)"
             )
+        if self._later_factory is not None:
+            self._next = fork_zygote(self._later_factory, self.timeout, self.isolation, _FORK_LOCK, announce=True)
+            try:
+                failure = _receive(self._next[1])
+            except (EOFError, OSError):
+                failure = "died"
+            if failure is not None:
+                self._drop_next(f"could not isolate itself ({failure})")
         for _ in range(self.size):
             self._idle.put(self._spawn())
         self._live = self.size
         return self
 
     def close(self) -> None:
-        """Stop the workers and the zygote."""
+        """Stop the workers and the zygotes."""
+        if self._next is not None:
+            self._drop_next(None)
         while True:
             try:
                 worker = self._idle.get_nowait()
@@ -193,10 +200,44 @@ class WorkerPool:
                 finally:
                     theirs.close()
             reply = _recv_exact(self._zygote_sock, 8)
+            generation = self._generation
         if reply is None:
             raise QueryEvaluationError("the query worker pool cannot start workers (its zygote process died)")
         (pid,) = struct.unpack("!q", reply)
-        return _Worker(pid, ours)
+        return _Worker(pid, ours, generation)
+
+    def _switch_when_ready(self) -> None:
+        """Fork workers from the later zygote from now on if its engine is built (a look, no wait)."""
+        with self._spawn_lock:
+            following = self._next
+            if following is None or not select.select([following[1]], [], [], 0)[0]:
+                return
+            try:
+                failure = _receive(following[1])
+            except (EOFError, OSError):
+                failure = "it died"
+            if failure is not None:
+                self._drop_next(f"failed: {failure}")
+                return
+            self._next = None
+            old = self._zygote_pid, self._zygote_sock
+            self._zygote_pid, self._zygote_sock = following
+            self._generation += 1
+        log.info("the query workers now run on the engine built in the background (ready %.1f s after start)",
+                 time.monotonic() - self._started)
+        old[1].close()
+        _kill(old[0])
+        _reap(old[0])
+
+    def _drop_next(self, why: str | None) -> None:
+        """Stop the later zygote (the pool keeps the first one's engine); log ``why`` if given."""
+        pid, sock = self._next
+        self._next = None
+        if why is not None:
+            log.warning("the query engine built in the background %s; the first one keeps serving", why)
+        sock.close()
+        _kill(pid)
+        _reap(pid)
 
     # --- running queries ---------------------------------------------------------------
 
@@ -225,6 +266,8 @@ class WorkerPool:
         """
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
+        if self._next is not None:
+            self._switch_when_ready()
         with self.shares.hold(client, deadline, limit) as held:
             return self._run(request, limit, deadline, gone, new_client=held == 1)
 
@@ -299,9 +342,19 @@ class WorkerPool:
                 raise EndpointBusy(
                     f"the server is busy: no query worker became free within {limit:g} s; try again later"
                 ) from None
-            if _alive(worker):
+            if not _alive(worker):
+                self._replace(worker)
+            elif worker.generation != self._generation:  # forked before the switch: renew it
+                _kill(worker.pid)
+                worker.sock.close()
+                try:
+                    return self._spawn()
+                except (OSError, KGError):
+                    with self._live_lock:
+                        self._live -= 1
+                    log.exception("could not renew a query worker")
+            else:
                 return worker
-            self._replace(worker)
 
     def _extra_worker(self) -> _Worker | None:
         """Fork a worker beyond the base size, if fewer than ``extra`` run; None otherwise."""
