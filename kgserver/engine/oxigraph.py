@@ -33,8 +33,10 @@ MAX_MERGED_GRAPHS = 16
 #: A built store with at most this many quads (named graphs and merged default graph) is
 #: queried from a copy in memory, made once in a query workers' zygote and shared by the
 #: workers (copy-on-write): a lookup there costs about a third of one on the read-only
-#: RocksDB store.  Larger stores are queried on disk (the copy would cost too much memory).
-MEMORY_COPY_MAX_QUADS = 2_000_000
+#: RocksDB store.  Larger stores are queried on disk: a copy holds about 340 bytes per quad
+#: (1.12M quads: 381 MB, 585 MB at its peak while it is made, 16 s of CPU), and a worker's
+#: peak RSS, the shared pages it reads included, must stay under ``zygote.MAX_WORKER_RSS``.
+MEMORY_COPY_MAX_QUADS = 1_500_000
 #: Stores up to this many quads are copied before the first worker starts (a fraction of a
 #: second); larger ones (up to :data:`MEMORY_COPY_MAX_QUADS`) while the disk store answers,
 #: by a second zygote whose workers then take over (:class:`kgserver.engine.pool.WorkerPool`).
