@@ -165,3 +165,26 @@ def test_a_later_engine_that_fails_leaves_the_first_one_serving():
         assert [pool.run(_Which()) for _ in range(4)] == ["disk"] * 4
     finally:
         pool.close()
+
+
+def test_a_larger_built_store_is_served_at_once_then_from_its_memory_copy(monkeypatch):
+    from kgserver.app import create_app
+    from kgserver.engine import oxigraph
+
+    monkeypatch.setattr(oxigraph, "MEMORY_COPY_AT_START_QUADS", 0)  # the bundled build counts as large
+    app = create_app({"TESTING": True, "QUERY_WORKERS": 2})
+    state = app.extensions["kgserver"]
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    try:
+        pool = state.pool()
+        assert pool._next is not None  # the copy is being made by a second zygote
+        client = app.test_client()
+        first = client.get("/sparql", query_string={"query": count}, headers={"Accept": "text/csv"})
+        assert first.status_code == 200
+        _wait_until(lambda: (client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+                             and pool._next is None), seconds=120)
+        assert pool._generation == 1  # switched to the copy, not dropped
+        again = client.get("/sparql", query_string={"query": count}, headers={"Accept": "text/csv"})
+        assert again.data == first.data and int(first.data.split()[1]) == state.quad_count
+    finally:
+        state.close()
