@@ -154,7 +154,10 @@ class WorkerPool:
                 "Set QUERY_ISOLATION=off (KGSERVER_QUERY_ISOLATION=off) only if this host cannot use "
                 "seccomp and its network is otherwise closed to the query workers (see docs/security.md)"
             )
-        if self._later_factory is not None:
+        for _ in range(self.size):
+            self._idle.put(self._spawn())
+        self._live = self.size
+        if self._later_factory is not None:  # after the first workers: they answer while it builds
             self._next = fork_zygote(self._later_factory, self.timeout, self.isolation, _FORK_LOCK, announce=True)
             try:
                 failure = _receive(self._next[1])
@@ -162,9 +165,6 @@ class WorkerPool:
                 failure = "died"
             if failure is not None:
                 self._drop_next(f"could not isolate itself ({failure})")
-        for _ in range(self.size):
-            self._idle.put(self._spawn())
-        self._live = self.size
         return self
 
     def close(self) -> None:
