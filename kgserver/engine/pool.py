@@ -45,7 +45,6 @@ import logging
 import os
 import queue
 import select
-import signal
 import socket
 import struct
 import threading
@@ -54,20 +53,17 @@ from collections.abc import Callable
 
 from ..errors import ConfigurationError, KGError
 from . import Answer, QueryRequest, isolation as _isolation
-from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout, QueryTooHeavy
+from .errors import EndpointBusy, QueryEvaluationError, QueryTimeout, QueryTooHeavy
 from .shares import ClientShares
 from .wire import receive as _receive, recv_exact as _recv_exact, send as _send
+from .workers import DEMOTE_AFTER, DEMOTED_NICENESS, Worker as _Worker, alive as _alive, kill as _kill, reap as _reap
+from .workers import restore as _restore, wait_answer as _wait_answer
 from .zygote import MAX_WORKER_DATA, MAX_WORKER_RSS, SELF_KILL_GRACE, fork_zygote
 
 __all__ = ["DEMOTE_AFTER", "DEMOTED_NICENESS", "MAX_WORKER_DATA", "MAX_WORKER_RSS", "SELF_KILL_GRACE", "WorkerPool"]
 
 log = logging.getLogger(__name__)
 
-#: Seconds a query runs at the web process's CPU priority before it is demoted to :data:`DEMOTED_NICENESS`.
-DEMOTE_AFTER = 0.1
-#: The CPU priority (``nice``) of a query that ran past :data:`DEMOTE_AFTER` (the web process and
-#: fresh queries, at 0, weigh about ten times as much on the CPU).
-DEMOTED_NICENESS = 10
 #: Seconds extra workers stay after a client last found every worker busy (then they exit, bar one spare).
 EXTRA_LINGER = 5.0
 
@@ -77,16 +73,6 @@ EXTRA_LINGER = 5.0
 #: end: the worker's death would then never show as end-of-file here, and a query sent to
 #: the dead worker would wait for the whole time limit (a 503 for a trivial query).
 _FORK_LOCK = threading.Lock()
-
-
-class _Worker:
-    __slots__ = ("pid", "sock", "demoted", "generation")
-
-    def __init__(self, pid: int, sock: socket.socket, generation: int = 0):
-        self.pid = pid
-        self.sock = sock
-        self.demoted = False
-        self.generation = generation  # which zygote forked it (one more after each switch)
 
 
 class WorkerPool:
@@ -387,71 +373,3 @@ class WorkerPool:
             with self._live_lock:
                 self._live -= 1
             log.exception("could not replace a query worker")
-
-
-#: Seconds between two looks at whether the client is still there, while its query runs.
-GONE_POLL = 0.25
-
-
-def _wait_answer(worker: _Worker, deadline: float, gone: Callable[[], bool] | None) -> None:
-    """Wait until the worker answers; demote a long query; raise ClientGone as soon as the client has left.
-
-    :raises TimeoutError: at the deadline.
-    """
-    poller = select.poll()
-    poller.register(worker.sock, select.POLLIN)
-    step = DEMOTE_AFTER
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        if poller.poll(max(1, int(min(left, step) * 1000) + 1)):
-            return
-        if not worker.demoted:
-            worker.demoted = _demote(worker.pid)
-        step = GONE_POLL
-        if gone is not None and gone():
-            raise ClientGone("the client closed its connection; its query was stopped")
-
-
-def _restore(pid: int) -> bool:
-    """Give a demoted worker the web process's CPU priority back, where allowed (``CAP_SYS_NICE``, root)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0))
-    except OSError:  # an unprivileged process cannot lower a nice value: the worker stays demoted
-        return False
-    return True
-
-
-def _demote(pid: int) -> bool:
-    """Move a worker to :data:`DEMOTED_NICENESS`; tell whether it was done."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, DEMOTED_NICENESS)
-    except OSError:  # already gone, or not permitted: keep it as it is
-        return False
-    return True
-
-
-def _alive(worker: _Worker) -> bool:
-    """Tell whether an idle worker's socket is still open at the other end (no data is consumed)."""
-    try:
-        worker.sock.settimeout(0)  # non-blocking: a socket timeout would make recv wait
-        return worker.sock.recv(1, socket.MSG_PEEK) != b""
-    except BlockingIOError:
-        return True  # nothing to read: the worker is waiting for a query
-    except OSError:
-        return False
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _reap(pid: int) -> None:
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
