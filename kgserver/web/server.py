@@ -118,15 +118,15 @@ def make_server(app, settings: ServerSettings, *, threads: int, sock: socket.soc
             super().execute()
 
     class Task(WSGITask):
-        """Send the status line and headers together with the body when its length is known: one send.
+        """Send the status line and headers together with a body of known length up to 1 MB: one send.
 
         Waitress sends them apart: two system calls and, with ``TCP_NODELAY``, two packets the
-        client reads separately, for every answer.
+        client reads separately, for every answer (a larger body is not copied to join them).
         """
 
         def write(self, data):
             if (self.wrote_header or not self.complete or not data or self.content_length is None
-                    or len(data) > self.content_length - self.content_bytes_written):
+                    or len(data) > min(self.content_length - self.content_bytes_written, 1 << 20)):
                 return super().write(data)
             head = self.build_response_header()
             self.wrote_header = True
