@@ -333,12 +333,9 @@ class WorkerPool:
             elif worker.generation != self._generation:  # forked before the switch: renew it
                 _kill(worker.pid)
                 worker.sock.close()
-                try:
-                    return self._spawn()
-                except (OSError, KGError):
-                    with self._live_lock:
-                        self._live -= 1
-                    log.exception("could not renew a query worker")
+                renewed = self._spawn_counted("a query worker in place of one forked before the switch")
+                if renewed is not None:
+                    return renewed
             else:
                 return worker
 
@@ -348,12 +345,16 @@ class WorkerPool:
             if self._live >= self.size + self.extra:
                 return None
             self._live += 1
+        return self._spawn_counted("an extra query worker")
+
+    def _spawn_counted(self, what: str) -> _Worker | None:
+        """Fork a worker already counted as live; if that fails, uncount it, log ``what`` failed, return None."""
         try:
             return self._spawn()
         except (OSError, KGError):
             with self._live_lock:
                 self._live -= 1
-            log.exception("could not start an extra query worker")
+            log.exception("could not start %s", what)
             return None
 
     def _replace(self, worker: _Worker) -> None:
