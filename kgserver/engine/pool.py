@@ -108,6 +108,7 @@ class WorkerPool:
         self._later_factory = later_factory
         self._next: tuple[int, socket.socket] | None = None  # the zygote building the later engine
         self._generation = 0
+        self._started = 0.0  # time.monotonic() at start
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._spawn_lock = threading.Lock()
         self._zygote_pid: int | None = None
@@ -196,7 +197,11 @@ class WorkerPool:
         """Fork workers from the later zygote from now on if its engine is built (a look, no wait)."""
         with self._spawn_lock:
             following = self._next
-            if following is None or not select.select([following[1]], [], [], 0)[0]:
+            if following is None:
+                return
+            ready = select.poll()  # not select(): past 1024 descriptors (a busy server) it fails
+            ready.register(following[1], select.POLLIN)
+            if not ready.poll(0):
                 return
             try:
                 failure = _receive(following[1])
