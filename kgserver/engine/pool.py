@@ -11,6 +11,11 @@ replacement therefore never copies a multi-threaded process, and never pays the
 engine's start-up cost again.  A worker serves many queries: the per-query cost is
 one round trip over a socket pair (tens of microseconds), no fork per query.
 
+An engine slow to build (a copy of a large store in memory) can come later: the pool then
+starts on the quick one, and a second zygote builds the other meanwhile; once it is ready,
+workers are forked from it, the first zygote's workers are replaced as they are next taken,
+and the first zygote exits.  The first answer never waits for the slow build.
+
 The zygote takes the network away from itself before it builds the engine
 (:mod:`kgserver.engine.isolation`): every worker inherits a seccomp filter that
 refuses network sockets, so no query can ever make a request to another server.
