@@ -123,3 +123,68 @@ def _children() -> list[int]:
             found += kids
             queue += kids
     return found
+
+
+class _Which:
+    """A job answering the name of the engine that ran it."""
+
+    def run(self, engine):
+        return engine
+
+
+def test_a_later_engine_takes_over_once_built_and_the_pool_answers_meanwhile(tmp_path):
+    gate = tmp_path / "copied"
+
+    def later():  # the memory copy, finished when the test says so
+        while not gate.exists():
+            time.sleep(0.01)
+        return "copy"
+
+    pool = pool_module.WorkerPool(lambda: "disk", 2, 10.0, later_factory=later).start()
+    try:
+        assert pool.run(_Which()) == "disk"
+        first_zygote = pool._zygote_pid
+        gate.touch()
+        _wait_until(lambda: pool.run(_Which()) == "copy")
+        assert [pool.run(_Which()) for _ in range(6)] == ["copy"] * 6  # the disk workers were renewed
+        assert pool._live == 2
+        assert pool._zygote_pid != first_zygote
+        with pytest.raises(ProcessLookupError):
+            os.kill(first_zygote, 0)  # the first zygote is gone, reaped
+    finally:
+        pool.close()
+
+
+def test_a_later_engine_that_fails_leaves_the_first_one_serving():
+    def later():
+        raise MemoryError("no room for the copy")
+
+    pool = pool_module.WorkerPool(lambda: "disk", 2, 10.0, later_factory=later).start()
+    try:
+        _wait_until(lambda: pool.run(_Which()) == "disk" and pool._next is None)
+        assert [pool.run(_Which()) for _ in range(4)] == ["disk"] * 4
+    finally:
+        pool.close()
+
+
+def test_a_larger_built_store_is_served_at_once_then_from_its_memory_copy(monkeypatch):
+    from kgserver.app import create_app
+    from kgserver.engine import oxigraph
+
+    monkeypatch.setattr(oxigraph, "MEMORY_COPY_AT_START_QUADS", 0)  # the bundled build counts as large
+    app = create_app({"TESTING": True, "QUERY_WORKERS": 2})
+    state = app.extensions["kgserver"]
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    try:
+        pool = state.pool()
+        assert pool._next is not None  # the copy is being made by a second zygote
+        client = app.test_client()
+        first = client.get("/sparql", query_string={"query": count}, headers={"Accept": "text/csv"})
+        assert first.status_code == 200
+        _wait_until(lambda: (client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+                             and pool._next is None), seconds=120)
+        assert pool._generation == 1  # switched to the copy, not dropped
+        again = client.get("/sparql", query_string={"query": count}, headers={"Accept": "text/csv"})
+        assert again.data == first.data and int(first.data.split()[1]) == state.quad_count
+    finally:
+        state.close()

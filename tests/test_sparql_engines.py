@@ -192,3 +192,18 @@ def test_unknown_engine_is_refused():
 
     with pytest.raises(ConfigurationError, match="unknown ENGINE"):
         create_app({"TESTING": True, "ENGINE": "virtuoso"})
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_rows_are_cut_at_the_limit_when_values_look_like_row_boundaries(engines, fmt):
+    """Values holding ``},{`` or newlines (what the byte count of the row check looks for) change nothing.
+
+    Each of the 3 rows carries both; with a limit of 3 they are all kept, with 2 the answer is cut.
+    """
+    values = " ".join(f'("r{i} }},{{ \\n x{i}")' for i in range(3))
+    query = f"SELECT ?v WHERE {{ VALUES (?v) {{ {values} }} }}"
+    oxigraph = engines[0]
+    full = oxigraph.execute(QueryRequest(query, result_format=fmt, max_rows=3))
+    cut = oxigraph.execute(QueryRequest(query, result_format=fmt, max_rows=2))
+    assert not full.truncated and full.body.count(b"x2") == 1
+    assert cut.truncated and b"x0" in cut.body and b"x1" in cut.body and b"x2" not in cut.body

@@ -11,6 +11,11 @@ replacement therefore never copies a multi-threaded process, and never pays the
 engine's start-up cost again.  A worker serves many queries: the per-query cost is
 one round trip over a socket pair (tens of microseconds), no fork per query.
 
+An engine slow to build (a copy of a large store in memory) can come later: the pool then
+starts on the quick one, and a second zygote builds the other meanwhile; once it is ready,
+workers are forked from it, the first zygote's workers are replaced as they are next taken,
+and the first zygote exits.  The first answer never waits for the slow build.
+
 The zygote takes the network away from itself before it builds the engine
 (:mod:`kgserver.engine.isolation`): every worker inherits a seccomp filter that
 refuses network sockets, so no query can ever make a request to another server.
@@ -45,7 +50,6 @@ import logging
 import os
 import queue
 import select
-import signal
 import socket
 import struct
 import threading
@@ -54,20 +58,17 @@ from collections.abc import Callable
 
 from ..errors import ConfigurationError, KGError
 from . import Answer, QueryRequest, isolation as _isolation
-from .errors import ClientGone, EndpointBusy, QueryEvaluationError, QueryTimeout, QueryTooHeavy
+from .errors import EndpointBusy, QueryEvaluationError, QueryTimeout, QueryTooHeavy
 from .shares import ClientShares
 from .wire import receive as _receive, recv_exact as _recv_exact, send as _send
-from .zygote import MAX_WORKER_DATA, MAX_WORKER_RSS, SELF_KILL_GRACE, zygote_main
+from .workers import DEMOTE_AFTER, DEMOTED_NICENESS, Worker as _Worker, alive as _alive, kill as _kill, reap as _reap
+from .workers import restore as _restore, wait_answer as _wait_answer
+from .zygote import MAX_WORKER_DATA, MAX_WORKER_RSS, SELF_KILL_GRACE, fork_zygote
 
 __all__ = ["DEMOTE_AFTER", "DEMOTED_NICENESS", "MAX_WORKER_DATA", "MAX_WORKER_RSS", "SELF_KILL_GRACE", "WorkerPool"]
 
 log = logging.getLogger(__name__)
 
-#: Seconds a query runs at the web process's CPU priority before it is demoted to :data:`DEMOTED_NICENESS`.
-DEMOTE_AFTER = 0.1
-#: The CPU priority (``nice``) of a query that ran past :data:`DEMOTE_AFTER` (the web process and
-#: fresh queries, at 0, weigh about ten times as much on the CPU).
-DEMOTED_NICENESS = 10
 #: Seconds extra workers stay after a client last found every worker busy (then they exit, bar one spare).
 EXTRA_LINGER = 5.0
 
@@ -77,15 +78,6 @@ EXTRA_LINGER = 5.0
 #: end: the worker's death would then never show as end-of-file here, and a query sent to
 #: the dead worker would wait for the whole time limit (a 503 for a trivial query).
 _FORK_LOCK = threading.Lock()
-
-
-class _Worker:
-    __slots__ = ("pid", "sock", "demoted")
-
-    def __init__(self, pid: int, sock: socket.socket):
-        self.pid = pid
-        self.sock = sock
-        self.demoted = False
 
 
 class WorkerPool:
@@ -99,11 +91,15 @@ class WorkerPool:
         start where that fails) or ``"off"`` (explicitly run without it).
     :param extra: workers forked on top of ``size`` for clients that run no query yet
         while every worker is busy (None: as many as ``size``, at least 2).
+    :param later_factory: if given, a second zygote builds this (better, slower to build) engine
+        meanwhile, e.g. a copy of the store in memory; once it is built, workers are forked from
+        it and those of the first one are replaced as they are next used (the pool answers from
+        the start, and the engine's start-up cost does not delay the first answer).
     """
 
     def __init__(
         self, engine_factory: Callable[[], object], size: int, timeout: float, isolation: str = "seccomp",
-        extra: int | None = None,
+        extra: int | None = None, later_factory: Callable[[], object] | None = None,
     ):
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
@@ -114,6 +110,10 @@ class WorkerPool:
         self.size = size
         self.timeout = float(timeout)
         self._factory = engine_factory
+        self._later_factory = later_factory
+        self._next: tuple[int, socket.socket] | None = None  # the zygote building the later engine
+        self._generation = 0
+        self._started = 0.0  # time.monotonic() at start
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._spawn_lock = threading.Lock()
         self._zygote_pid: int | None = None
@@ -130,19 +130,8 @@ class WorkerPool:
 
     def start(self) -> WorkerPool:
         """Fork the zygote and the workers; return the pool."""
-        with _FORK_LOCK:
-            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-            pid = os.fork()
-            if pid == 0:  # the zygote
-                status = 0
-                try:
-                    ours.close()
-                    zygote_main(theirs, self._factory, self.timeout, self.isolation)
-                except BaseException:  # never let the zygote run the parent's code
-                    status = 1
-                finally:
-                    os._exit(status)
-            theirs.close()
+        self._started = time.monotonic()
+        pid, ours = fork_zygote(self._factory, self.timeout, self.isolation, _FORK_LOCK)
         self._zygote_pid, self._zygote_sock = pid, ours
         self.owner_pid = os.getpid()
         try:
@@ -160,10 +149,20 @@ class WorkerPool:
         for _ in range(self.size):
             self._idle.put(self._spawn())
         self._live = self.size
+        if self._later_factory is not None:  # after the first workers: they answer while it builds
+            self._next = fork_zygote(self._later_factory, self.timeout, self.isolation, _FORK_LOCK, announce=True)
+            try:
+                failure = _receive(self._next[1])
+            except (EOFError, OSError):
+                failure = "died"
+            if failure is not None:
+                self._drop_next(f"could not isolate itself ({failure})")
         return self
 
     def close(self) -> None:
-        """Stop the workers and the zygote."""
+        """Stop the workers and the zygotes."""
+        if self._next is not None:
+            self._drop_next(None)
         while True:
             try:
                 worker = self._idle.get_nowait()
@@ -193,10 +192,48 @@ class WorkerPool:
                 finally:
                     theirs.close()
             reply = _recv_exact(self._zygote_sock, 8)
+            generation = self._generation
         if reply is None:
             raise QueryEvaluationError("the query worker pool cannot start workers (its zygote process died)")
         (pid,) = struct.unpack("!q", reply)
-        return _Worker(pid, ours)
+        return _Worker(pid, ours, generation)
+
+    def _switch_when_ready(self) -> None:
+        """Fork workers from the later zygote from now on if its engine is built (a look, no wait)."""
+        with self._spawn_lock:
+            following = self._next
+            if following is None:
+                return
+            ready = select.poll()  # not select(): past 1024 descriptors (a busy server) it fails
+            ready.register(following[1], select.POLLIN)
+            if not ready.poll(0):
+                return
+            try:
+                failure = _receive(following[1])
+            except (EOFError, OSError):
+                failure = "it died"
+            if failure is not None:
+                self._drop_next(f"failed: {failure}")
+                return
+            self._next = None
+            old = self._zygote_pid, self._zygote_sock
+            self._zygote_pid, self._zygote_sock = following
+            self._generation += 1
+        log.info("the query workers now run on the engine built in the background (ready %.1f s after start)",
+                 time.monotonic() - self._started)
+        old[1].close()
+        _kill(old[0])
+        _reap(old[0])
+
+    def _drop_next(self, why: str | None) -> None:
+        """Stop the later zygote (the pool keeps the first one's engine); log ``why`` if given."""
+        pid, sock = self._next
+        self._next = None
+        if why is not None:
+            log.warning("the query engine built in the background %s; the first one keeps serving", why)
+        sock.close()
+        _kill(pid)
+        _reap(pid)
 
     # --- running queries ---------------------------------------------------------------
 
@@ -225,6 +262,8 @@ class WorkerPool:
         """
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
+        if self._next is not None:
+            self._switch_when_ready()
         with self.shares.hold(client, deadline, limit) as held:
             return self._run(request, limit, deadline, gone, new_client=held == 1)
 
@@ -299,9 +338,16 @@ class WorkerPool:
                 raise EndpointBusy(
                     f"the server is busy: no query worker became free within {limit:g} s; try again later"
                 ) from None
-            if _alive(worker):
+            if not _alive(worker):
+                self._replace(worker)
+            elif worker.generation != self._generation:  # forked before the switch: renew it
+                _kill(worker.pid)
+                worker.sock.close()
+                renewed = self._spawn_counted("a query worker in place of one forked before the switch")
+                if renewed is not None:
+                    return renewed
+            else:
                 return worker
-            self._replace(worker)
 
     def _extra_worker(self) -> _Worker | None:
         """Fork a worker beyond the base size, if fewer than ``extra`` run; None otherwise."""
@@ -309,12 +355,16 @@ class WorkerPool:
             if self._live >= self.size + self.extra:
                 return None
             self._live += 1
+        return self._spawn_counted("an extra query worker")
+
+    def _spawn_counted(self, what: str) -> _Worker | None:
+        """Fork a worker already counted as live; if that fails, uncount it, log ``what`` failed, return None."""
         try:
             return self._spawn()
         except (OSError, KGError):
             with self._live_lock:
                 self._live -= 1
-            log.exception("could not start an extra query worker")
+            log.exception("could not start %s", what)
             return None
 
     def _replace(self, worker: _Worker) -> None:
@@ -334,71 +384,3 @@ class WorkerPool:
             with self._live_lock:
                 self._live -= 1
             log.exception("could not replace a query worker")
-
-
-#: Seconds between two looks at whether the client is still there, while its query runs.
-GONE_POLL = 0.25
-
-
-def _wait_answer(worker: _Worker, deadline: float, gone: Callable[[], bool] | None) -> None:
-    """Wait until the worker answers; demote a long query; raise ClientGone as soon as the client has left.
-
-    :raises TimeoutError: at the deadline.
-    """
-    poller = select.poll()
-    poller.register(worker.sock, select.POLLIN)
-    step = DEMOTE_AFTER
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        if poller.poll(max(1, int(min(left, step) * 1000) + 1)):
-            return
-        if not worker.demoted:
-            worker.demoted = _demote(worker.pid)
-        step = GONE_POLL
-        if gone is not None and gone():
-            raise ClientGone("the client closed its connection; its query was stopped")
-
-
-def _restore(pid: int) -> bool:
-    """Give a demoted worker the web process's CPU priority back, where allowed (``CAP_SYS_NICE``, root)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0))
-    except OSError:  # an unprivileged process cannot lower a nice value: the worker stays demoted
-        return False
-    return True
-
-
-def _demote(pid: int) -> bool:
-    """Move a worker to :data:`DEMOTED_NICENESS`; tell whether it was done."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, DEMOTED_NICENESS)
-    except OSError:  # already gone, or not permitted: keep it as it is
-        return False
-    return True
-
-
-def _alive(worker: _Worker) -> bool:
-    """Tell whether an idle worker's socket is still open at the other end (no data is consumed)."""
-    try:
-        worker.sock.settimeout(0)  # non-blocking: a socket timeout would make recv wait
-        return worker.sock.recv(1, socket.MSG_PEEK) != b""
-    except BlockingIOError:
-        return True  # nothing to read: the worker is waiting for a query
-    except OSError:
-        return False
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _reap(pid: int) -> None:
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass

@@ -12,6 +12,7 @@ import resource
 import signal
 import socket
 import struct
+import threading
 from collections.abc import Callable
 
 from ..errors import KGError
@@ -36,7 +37,33 @@ def _reset_signals() -> None:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
-def zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float, isolation: str) -> None:
+def fork_zygote(factory: Callable[[], object], timeout: float, isolation: str, fork_lock: threading.Lock,
+                announce: bool = False) -> tuple[int, socket.socket]:
+    """Fork a zygote that builds its engine with ``factory``; return its pid and the web process's socket end.
+
+    The zygote first sends whether it could isolate itself (None, or why not); with ``announce``, it
+    sends None again once its engine is built (a zygote making a memory copy in the background).
+
+    :param fork_lock: held from the socket pair to the fork (see :data:`kgserver.engine.pool._FORK_LOCK`).
+    """
+    with fork_lock:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid == 0:  # the zygote
+            status = 0
+            try:
+                ours.close()
+                zygote_main(theirs, factory, timeout, isolation, announce)
+            except BaseException:  # never let the zygote run the parent's code
+                status = 1
+            finally:
+                os._exit(status)
+        theirs.close()
+    return pid, ours
+
+
+def zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float, isolation: str,
+                announce: bool = False) -> None:
     _reset_signals()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
     failure = None
@@ -53,6 +80,8 @@ def zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: flo
 
     structure.preload()  # the SERVICE check's parser, imported once for every worker
     engine = factory()
+    if announce:
+        _send(sock, None)  # ready: workers forked from now on share this engine
     while True:
         try:
             msg, fds, _flags, _addr = socket.recv_fds(sock, 1, 1)

@@ -105,7 +105,9 @@ class KGState:
             if pool is None or pool.owner_pid != os.getpid():
                 from ..engine.pool import WorkerPool
 
-                pool = WorkerPool(self._make_engine, self.query_workers, self.query_timeout, self.query_isolation)
+                later = self._make_copied_engine if self._copied_later() else None
+                pool = WorkerPool(self._make_engine, self.query_workers, self.query_timeout, self.query_isolation,
+                                  later_factory=later)
                 self._pool = pool.start()
         return pool
 
@@ -114,10 +116,23 @@ class KGState:
 
         The embedded engines run on the Oxigraph store under the interface (``ServedStore.store``).
         """
+        return self._engine(copy=not self._copied_later())
+
+    def _make_copied_engine(self):
+        """Build the Oxigraph engine on a copy of the built store in memory (in the pool's second zygote)."""
+        return self._engine(copy=True)
+
+    def _engine(self, copy: bool):
         store = self.store
         figures = store.figures  # a built store's: its quads, then a copy in memory when few
-        quads = figures["quads"] + figures["distinct_triples"] if "distinct_triples" in figures else None
+        quads = figures["quads"] + figures["distinct_triples"] if copy and "distinct_triples" in figures else None
         return make_engine(self.engine, store.store if self.engine == "oxigraph" else store, quads=quads)
+
+    def _copied_later(self) -> bool:
+        """Tell whether the Oxigraph engine's memory copy is made in the background (a large built store)."""
+        from ..engine.oxigraph import copied_later
+
+        return self.engine == "oxigraph" and copied_later(self.quad_count + self.triple_count)
 
     def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
                   gone=None) -> Answer:
