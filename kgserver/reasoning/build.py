@@ -3,9 +3,10 @@
 A build directory holds:
 
 - ``store/``: an on-disk Oxigraph store (RocksDB) exactly as it is served: one named graph
-  per source file, the inferred graph, and in the default graph the RDF merge (a set) of all of
-  them, so that ``serve`` only opens it (``Store.read_only``, several processes at once) and
-  copies or counts nothing;
+  per source file, the inferred graph, and in the default graph the RDF merge (a set) of the
+  asserted graphs, which with the inferred graph (disjoint from it) makes the merge of them all
+  (:mod:`kgserver.engine.layout`), so that ``serve`` only opens it (``Store.read_only``, several
+  processes at once) and copies or counts nothing;
 - ``manifest.json``: the kgserver version, the rule-set version, the SHA-256 of every input
   file and its named graph, counts, the phases' times and the figures derived once from the
   store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`).
@@ -31,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import dataset
+from ..engine.layout import query_served
 from ..errors import ConfigurationError, InconsistentGraphError
 from .builddir import (  # noqa: F401 - the build directory's names, also read from here
     LAYOUT_VERSION, MANIFEST, RULESET_VERSION, STORE_DIR, BuildResult, cache_root, default_build_dir,
@@ -127,8 +129,8 @@ class _MergedView:
     def __init__(self, store: ox.Store):
         self.store = store
 
-    def query(self, text: str, *, use_default_graph_as_union: bool = False, **kwargs):
-        return self.store.query(text, **kwargs)  # the default graph already is the merge
+    def query(self, text: str, **kwargs):
+        return query_served(self.store, text, **kwargs)
 
 
 def derive_figures(phases: dict, graphs: dict[str, int]) -> dict:

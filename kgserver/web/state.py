@@ -115,8 +115,8 @@ class KGState:
         The embedded engines run on the Oxigraph store under the interface (``ServedStore.store``).
         """
         store = self.store
-        figures = store.figures  # a built store's: its quads, then a copy in memory when few
-        quads = figures["quads"] + figures["distinct_triples"] if "distinct_triples" in figures else None
+        figures = store.figures  # a built store's: its quads (named graphs, asserted merge), then a copy in memory when few
+        quads = figures["quads"] + figures["void"]["asserted"]["triples"] if "void" in figures else None
         return make_engine(self.engine, store.store if self.engine == "oxigraph" else store, quads=quads)
 
     def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
