@@ -115,6 +115,31 @@ def test_served_default_graph_is_the_set_merge_of_every_named_graph(built):
         assert next(iter(store.query(named_only)))["n"].value == "0"
 
 
+def test_engine_on_an_unbuilt_store_serves_the_set_merge_even_if_the_inferred_graph_repeats_an_asserted_triple():
+    """A store given to the engine with an empty default graph gets the asserted graphs' merge written there,
+    less what the inferred graph holds: a query naming no dataset still sees each triple once."""
+    from kgserver.engine import QueryRequest
+    from kgserver.engine.oxigraph import OxigraphEngine
+
+    a, b = ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:b")
+    store = ox.Store()
+    for graph, objects in ((a, "12"), (b, "23"), (INFERRED, "34")):
+        store.extend(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal(o), graph) for o in objects)
+    engine = OxigraphEngine(store)
+
+    def values(text: str, **request) -> list[str]:
+        answer = engine.execute(QueryRequest(text, **request))
+        return sorted(row["o"]["value"] for row in json.loads(answer.body)["results"]["bindings"])
+
+    assert values("SELECT ?o WHERE { ?s ?p ?o }") == ["1", "2", "3", "4"]
+    assert [row["o"].value for row in engine.query("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o")] == ["1", "2", "3", "4"]
+    assert values(f"SELECT ?o FROM <{b.value}> WHERE {{ ?s ?p ?o }}") == ["2", "3"]
+    assert values(f"SELECT ?o FROM <{a.value}> FROM <{INFERRED.value}> WHERE {{ ?s ?p ?o }}") == ["1", "2", "3", "4"]
+    assert values(f"SELECT ?o FROM NAMED <{a.value}> WHERE {{ ?s ?p ?o }}") == []
+    assert values("SELECT ?o WHERE { ?s ?p ?o }", default_graphs=(a.value,), named_graphs=()) == ["1", "2"]
+    assert values("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }") == ["1", "2", "2", "3", "3", "4"]
+
+
 def test_prepare_build_reports_the_childs_error_as_its_own(tmp_path):
     from kgserver.store import prepare_build
 
