@@ -9,7 +9,10 @@ iterates over every quad of the store.
 
 The dataset seen by :meth:`DatasetStore.query` is the same on every implementation:
 
-- the **default graph** is the RDF merge (a set, each triple once) of the named graphs;
+- the **default graph** is the RDF merge (a set, each triple once) of the named graphs (in the
+  embedded store, the union of the graphs :data:`SERVED_DEFAULT_GRAPH` names: its own default
+  graph, the merge of the asserted graphs, and the inferred graph, which holds none of their
+  triples; see :mod:`kgserver.engine.layout`);
 - ``GRAPH ?g`` ranges over the published named graphs: one per source file
   (``graph/source/<doc>``, ``graph/editorial/<kind>``, ``graph/dataset``, the ontology
   and its imports), the inferred graph (``kgserver.namespaces.INFERRED_GRAPH``) when it is
@@ -27,6 +30,8 @@ from collections.abc import Iterable
 from typing import IO
 
 import pyoxigraph as ox
+
+from .engine.layout import SERVED_DEFAULT_GRAPH  # noqa: F401 - named here for the stores' readers
 
 
 class DatasetStore(ABC):

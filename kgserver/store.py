@@ -2,13 +2,14 @@
 
 The dataset is built once by :func:`kgserver.reasoning.build.build` (``kgserver build``) and
 reused while its input files are unchanged (by SHA-256).  A build's store is exactly what is
-served: its default graph already holds the RDF merge of the named graphs, and the figures the
-pages show were computed with it.  :func:`open_store` builds when needed and then only opens
+served: its default graph holds the RDF merge of the asserted named graphs, which with the
+inferred graph (disjoint from it) is the merge of every graph (:mod:`kgserver.engine.layout`),
+and the figures the pages show were computed with it.  :func:`open_store` builds when needed and then only opens
 the build read-only: no copy, no count, and any number of processes can share it.
 
 Code that reads the store for pages, dumps or explanations sees the named graphs (their
 quads, with the file each comes from) through :class:`ServedStore`; the query engine takes
-the raw store (:attr:`ServedStore.store`), whose default graph is the merge.
+the raw store (:attr:`ServedStore.store`) and queries it the same way.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import dataset
+from .engine.layout import MERGE_ASSERTED, query_served
 from .errors import ConfigurationError
 from .namespaces import INFERRED_GRAPH
 from .storage import DatasetStore
@@ -29,12 +31,12 @@ _DEFAULT = ox.DefaultGraph
 
 
 class ServedStore(DatasetStore):
-    """A store whose default graph is the merge of its named graphs, seen as its named graphs.
+    """A served store (see :mod:`kgserver.engine.layout`), seen as its named graphs.
 
     :meth:`quads_for_pattern` with no graph, iteration and ``len`` cover the named graphs only
-    (each quad with the graph it comes from); :meth:`query` with
-    ``use_default_graph_as_union=True`` runs on the merge, a set of triples (Oxigraph's own
-    union option is a bag: a triple held by two graphs would be matched twice).
+    (each quad with the graph it comes from); :meth:`query` runs on the merge of the named
+    graphs, a set of triples, when the query names no dataset (Oxigraph's own union option is
+    a bag: a triple held by two graphs would be matched twice).
 
     :ivar store: the underlying ``pyoxigraph.Store`` (what the query engine runs on).
     :ivar figures: what the build computed once (see :func:`kgserver.reasoning.build.derive_figures`);
@@ -61,12 +63,12 @@ class ServedStore(DatasetStore):
         return sum(1 for _ in self.quads_for_pattern())
 
     def query(self, sparql, *, timeout: float | None = None, use_default_graph_as_union: bool = False, **kwargs):
-        """Evaluate a SPARQL query; the union default graph is the merge already in the store.
+        """Evaluate a SPARQL query; without ``FROM`` its default graph is the merge of the named graphs.
 
         ``timeout`` is accepted for the interface and not enforced here: Oxigraph cannot stop a
         query from Python; the endpoint runs user queries in the worker pool, which can.
         """
-        return self.store.query(sparql, **kwargs)
+        return query_served(self.store, sparql, **kwargs)
 
     def named_graphs(self):
         """Return the names of the published named graphs."""
@@ -138,16 +140,16 @@ def memory_build(sources: list[dataset.Source] | None = None, *, include_inferre
 
 
 def _merged_copy(store: ox.Store, include_inferred: bool) -> ServedStore:
-    """Return an in-memory store (named graphs only) as served: with the merge in its default graph and its figures."""
+    """Return an in-memory store (named graphs only) as served: the asserted graphs' merge in its default graph."""
     if not include_inferred:
         store.remove_graph(_INFERRED)
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    store.update(MERGE_ASSERTED)
     return ServedStore(store, compute_figures(store))
 
 
 def compute_figures(store: ox.Store) -> dict:
     """Count, once, what a build's manifest holds (see :func:`kgserver.reasoning.build.derive_figures`),
-    for a store merged in memory rather than built (its default graph already holds the merge)."""
+    for a store merged in memory rather than built (laid out as served: see :func:`_merged_copy`)."""
     from dataclasses import asdict
 
     from . import void
@@ -158,7 +160,7 @@ def compute_figures(store: ox.Store) -> dict:
     counts = {"asserted": asdict(void.count(served))}
     if str(INFERRED_GRAPH) in graphs:
         counts["inferred"] = asdict(void.count(served, inferred=True))
-    distinct = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"]
+    distinct = next(iter(served.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"]
     return {"distinct_triples": int(distinct.value), "quads": sum(graphs.values()), "graphs": dict(sorted(graphs.items())),
             "void": counts, "instances": void.instance_counts(served)}
 

@@ -72,8 +72,9 @@ def test_built_store_is_served_as_is_with_figures_computed_once(built):
     raw, figures = store.store, built.manifest["figures"]
     distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     in_default = sum(1 for _ in raw.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    # the default graph is the merge of every graph, a set: a triple held by two graphs is there once
-    assert in_default == int(next(iter(raw.query(distinct)))["n"].value) == figures["distinct_triples"]
+    # the store's default graph is the merge of the asserted graphs, a set: a triple held by two graphs is there once
+    assert in_default == figures["void"]["asserted"]["triples"] < figures["distinct_triples"]
+    assert int(next(iter(raw.query(distinct)))["n"].value) == figures["distinct_triples"]
     assert figures["quads"] == len(store) == sum(1 for _ in store) < in_default + figures["quads"]
     assert figures["graphs"][str(INFERRED_GRAPH)] == built.manifest["counts"]["inferred"]
     assert all(type(q.graph_name) is ox.NamedNode for q in store.quads_for_pattern(None, None, None, None))
@@ -84,6 +85,59 @@ def test_built_store_is_served_as_is_with_figures_computed_once(built):
     assert memory.figures == figures
     for inferred in (False, True):  # the stored VoID counts are the ones counted on the data
         assert void.count(store, inferred=inferred) == void.count(memory, inferred=inferred)
+
+
+def test_served_default_graph_is_the_set_merge_of_every_named_graph(built):
+    """What a query naming no dataset sees, on the built store and on a copy merged in memory: each triple
+    of every named graph once; the store's own default graph holds the asserted graphs' merge, and the
+    inferred graph none of its triples (so that their union, Oxigraph's bag, is the set merge)."""
+    from kgserver.engine import QueryRequest, make_engine
+
+    def triples(rows):
+        return [(r["s"], r["p"], r["o"]) for r in rows]
+
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    for store in (open_store(build_dir=built.path), open_store(build_dir=built.path, read_only=False)):
+        raw = store.store
+        merge = set(triples(raw.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")))
+        asserted = set(triples(raw.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{INFERRED.value}>) }}")))
+        inferred = set(triples(raw.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{INFERRED.value}> {{ ?s ?p ?o }} }}")))
+        default = {(q.subject, q.predicate, q.object) for q in raw.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+        assert inferred and default == asserted and not inferred & asserted
+        served = triples(store.query(everything))
+        assert len(served) == len(merge) == store.figures["distinct_triples"] and set(served) == merge
+        answer = make_engine("oxigraph", raw).execute(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        assert json.loads(answer.body)["results"]["bindings"][0]["n"]["value"] == str(len(merge))
+        # a query naming its dataset gets that dataset, not the served default graph
+        only = f"SELECT (COUNT(*) AS ?n) FROM <{INFERRED.value}> WHERE {{ ?s ?p ?o }}"
+        assert next(iter(store.query(only)))["n"].value == str(len(inferred))
+        named_only = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{INFERRED.value}> WHERE {{ ?s ?p ?o }}"
+        assert next(iter(store.query(named_only)))["n"].value == "0"
+
+
+def test_engine_on_an_unbuilt_store_serves_the_set_merge_even_if_the_inferred_graph_repeats_an_asserted_triple():
+    """A store given to the engine with an empty default graph gets the asserted graphs' merge written there,
+    less what the inferred graph holds: a query naming no dataset still sees each triple once."""
+    from kgserver.engine import QueryRequest
+    from kgserver.engine.oxigraph import OxigraphEngine
+
+    a, b = ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:b")
+    store = ox.Store()
+    for graph, objects in ((a, "12"), (b, "23"), (INFERRED, "34")):
+        store.extend(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal(o), graph) for o in objects)
+    engine = OxigraphEngine(store)
+
+    def values(text: str, **request) -> list[str]:
+        answer = engine.execute(QueryRequest(text, **request))
+        return sorted(row["o"]["value"] for row in json.loads(answer.body)["results"]["bindings"])
+
+    assert values("SELECT ?o WHERE { ?s ?p ?o }") == ["1", "2", "3", "4"]
+    assert [row["o"].value for row in engine.query("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o")] == ["1", "2", "3", "4"]
+    assert values(f"SELECT ?o FROM <{b.value}> WHERE {{ ?s ?p ?o }}") == ["2", "3"]
+    assert values(f"SELECT ?o FROM <{a.value}> FROM <{INFERRED.value}> WHERE {{ ?s ?p ?o }}") == ["1", "2", "3", "4"]
+    assert values(f"SELECT ?o FROM NAMED <{a.value}> WHERE {{ ?s ?p ?o }}") == []
+    assert values("SELECT ?o WHERE { ?s ?p ?o }", default_graphs=(a.value,), named_graphs=()) == ["1", "2"]
+    assert values("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }") == ["1", "2", "2", "3", "3", "4"]
 
 
 def test_prepare_build_reports_the_childs_error_as_its_own(tmp_path):
@@ -236,6 +290,7 @@ def test_a_damaged_build_is_made_again(built, tmp_path):
 def test_served_store_loaded_in_slices_keeps_blank_nodes_and_the_merge(tmp_path, spooled):
     """The bulk load runs in slices (documents of their own): a blank node stays one node across its
     asserted graph, the inferred graph and the default graph, and the default graph stays a set."""
+    from kgserver.engine.layout import query_served
     from kgserver.reasoning.engine import Inference
     from kgserver.reasoning.loading import load_served, served_slices
 
@@ -259,12 +314,13 @@ def test_served_store_loaded_in_slices_keeps_blank_nodes_and_the_merge(tmp_path,
     assert not len(inferred)  # handed over: its triples were dropped once written
     plain = Inference(terms[1:], {0: {(2, 1)}}, asserted=43, derived=1, rounds=1)  # no blank node: one slice
     assert load_served(tmp_path / "plain", [], plain) == {str(INFERRED_GRAPH): 1}
-    assert len(ox.Store.read_only(str(tmp_path / "plain"))) == 2
+    assert len(ox.Store.read_only(str(tmp_path / "plain"))) == 1
     assert sizes == {a.value: 2, b.value: 41, str(INFERRED_GRAPH): 2}
     store = ox.Store.read_only(str(tmp_path / "store"))
     same = f"SELECT ?x WHERE {{ GRAPH <{a.value}> {{ ?x <urn:x:p> <urn:x:o> }} GRAPH <{INFERRED_GRAPH}> {{ ?x a <urn:x:C> }} ?x a <urn:x:C> ; <urn:x:p> <urn:x:o> }}"
-    assert len(list(store.query(same))) == 1
-    assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())) == 2 + 41 - 1 + 2
+    assert len(list(query_served(store, same))) == 1
+    # the default graph: the asserted graphs' merge only (the inferred triples are written once)
+    assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())) == 2 + 41 - 1
     assert sum(1 for q in store if type(q.graph_name) is ox.NamedNode) == 2 + 41 + 2
 
 

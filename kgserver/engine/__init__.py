@@ -121,8 +121,8 @@ _check_remembered = lru_cache(maxsize=512)(_check)  # refusals raise: only accep
 def make_engine(name: str, store, quads: int | None = None):
     """Return the engine ``name`` (``oxigraph`` or ``rdflib``) over an Oxigraph store.
 
-    The Oxigraph engine takes the store over (it writes the merge of the named graphs
-    into its default graph): pass a fresh store, or call this in a forked process.
+    The Oxigraph engine takes the store over (into an empty default graph it writes the merge of
+    the asserted named graphs, :mod:`.layout`): pass a fresh store, or call this in a forked process.
 
     :param quads: how many quads a built (on-disk, read-only) store holds, if known: the
         Oxigraph engine then works on a copy in memory when they are few enough

@@ -16,12 +16,12 @@ import pyoxigraph as ox
 from .. import results
 from . import Answer, QueryRequest, check_query
 from .errors import InvalidQuery, NotAcceptable, QueryEvaluationError, QuerySyntaxError
+from .layout import MERGE_ASSERTED, names_dataset, served_default_graph
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.\-]*)?:[\w.\-]*$")
 
 
-_MERGE_NAMED_GRAPHS = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 #: Name of the private graphs holding the merge of several requested default graphs.
 _MERGE_GRAPH = "urn:x-kgserver:merge:"
 #: How Oxigraph refuses a call to a function it does not implement (an extension function, an unknown cast).
@@ -66,14 +66,15 @@ class OxigraphEngine:
 
     Without a dataset in the request or the query, the default graph is the RDF merge
     of every named graph: a *set* of triples.  Oxigraph's own union option repeats a
-    triple once per graph holding it, so the merge is in the store's default graph:
-    ``kgserver build`` writes it there (the store is then used as it is, even read-only);
-    a store with an empty default graph gets it written once, here, and must then be the
-    engine's own (a fresh store, or the private copy of a forked worker process).
-    ``FROM`` / ``FROM NAMED`` and the protocol's graph parameters only select among the
-    store's own graphs: nothing is ever fetched.
+    triple once per graph holding it, so the store's default graph holds the merge of the
+    asserted graphs, and queries naming no dataset run on it and the inferred graph, which
+    holds none of its triples (:mod:`.layout`): ``kgserver build`` writes it so (the store is
+    then used as it is, even read-only); a store with an empty default graph gets it written
+    once, here, and must then be the engine's own (a fresh store, or the private copy of a
+    forked worker process).  ``FROM`` / ``FROM NAMED`` and the protocol's graph parameters
+    only select among the store's own graphs: nothing is ever fetched.
 
-    :param store: a built store (merge in its default graph), or one whose default graph is empty.
+    :param store: a built store (see :mod:`.layout`), or one whose default graph is empty.
     """
 
     name = "oxigraph"
@@ -81,7 +82,7 @@ class OxigraphEngine:
     def __init__(self, store: ox.Store):
         self._built = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
         if not self._built:
-            store.update(_MERGE_NAMED_GRAPHS)
+            store.update(MERGE_ASSERTED)
         self.store = store
         self._graphs = list(store.named_graphs())
         self._merges: OrderedDict[tuple, tuple[ox.NamedNode, int, ox.Store | None]] = OrderedDict()
@@ -105,8 +106,10 @@ class OxigraphEngine:
             graphs = _from_graphs(request.text, request.base_iri)
             if graphs is not None:
                 kwargs["default_graph"], store = self._default_graph(*graphs)
-        elif self._merges and not self._built and not info.from_named and not info.from_default:
-            kwargs["named_graphs"] = self._graphs  # keep the merge graphs out of GRAPH ?g
+        elif not info.from_named and not info.from_default:
+            kwargs["default_graph"] = served_default_graph()
+            if self._merges and not self._built:
+                kwargs["named_graphs"] = self._graphs  # keep the merge graphs out of GRAPH ?g
         if request.bindings:
             kwargs["substitutions"] = {ox.Variable(name): term for name, term in request.bindings}
         try:
@@ -126,8 +129,12 @@ class OxigraphEngine:
         """Run ``text`` with pyoxigraph's own options over the served dataset (default graph: the merge).
 
         For callers that need what :meth:`execute` does not offer (``prefixes``, raw results);
-        the engine's private merge graphs stay out of ``GRAPH ?g``.
+        the engine's private merge graphs stay out of ``GRAPH ?g``.  A text with ``FROM`` or
+        ``FROM NAMED`` runs on the dataset it names.
         """
+        if names_dataset(text):
+            return self.store.query(text, **kwargs)
+        kwargs.setdefault("default_graph", served_default_graph())
         if self._merges and not self._built:
             kwargs.setdefault("named_graphs", self._graphs)
         return self.store.query(text, **kwargs)

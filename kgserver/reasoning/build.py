@@ -3,9 +3,10 @@
 A build directory holds:
 
 - ``store/``: an on-disk Oxigraph store (RocksDB) exactly as it is served: one named graph
-  per source file, the inferred graph, and in the default graph the RDF merge (a set) of all of
-  them, so that ``serve`` only opens it (``Store.read_only``, several processes at once) and
-  copies or counts nothing;
+  per source file, the inferred graph, and in the default graph the RDF merge (a set) of the
+  asserted graphs, which with the inferred graph (disjoint from it) makes the merge of them all
+  (:mod:`kgserver.engine.layout`), so that ``serve`` only opens it (``Store.read_only``, several
+  processes at once) and copies or counts nothing;
 - ``manifest.json``: the kgserver version, the rule-set version, the SHA-256 of every input
   file and its named graph, counts, the phases' times and the figures derived once from the
   store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`).
@@ -31,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import dataset
+from ..engine.layout import query_served
 from ..errors import ConfigurationError, InconsistentGraphError
 from .builddir import (  # noqa: F401 - the build directory's names, also read from here
     LAYOUT_VERSION, MANIFEST, RULESET_VERSION, STORE_DIR, BuildResult, cache_root, default_build_dir,
@@ -39,7 +41,7 @@ from .builddir import (  # noqa: F401 - the build directory's names, also read f
 from .consistency import CHECK_ONLY_TYPES, check_triples, reason_for_checks
 from .engine import Inference
 from .loading import describe_sources, load_asserted, load_served
-from .materialise import INFERRED, asserted_graphs, iter_store_triples, report, write_inferred
+from .materialise import INFERRED, asserted_graphs, iter_store_triples, report, split_ntriples, write_inferred
 from .never import ensure_sound
 from .progress import Progress, silent
 
@@ -59,20 +61,32 @@ def build_store(store: ox.Store, sources: list[dataset.Source], progress: Progre
     return counts
 
 
-def reason_and_check(store: ox.Store, sources: list[dataset.Source],
-                     progress: Progress, phases: dict | None = None) -> tuple[dict, Inference]:
+def reason_and_check(store: ox.Store | None, sources: list[dataset.Source], progress: Progress,
+                     phases: dict | None = None, texts: list | None = None) -> tuple[dict, Inference]:
     """Load ``sources`` into ``store`` and return the counts and the useful inferences (not written).
 
+    :param store: receives the asserted graphs; None to parse into a store of its own, freed before
+        reasoning (at 1M synthetic triples it holds 400 MB, more than the graphs' text), whose graphs
+        are then put in ``texts``.
     :param phases: if given, receives the seconds of ``parse``, ``reason`` and ``check``.
+    :param texts: with ``store`` None, receives each asserted graph and its N-Triples text, as
+        :func:`.loading.load_served` takes them.
     :raises RDFSyntaxError: if a file is broken.
     :raises InconsistentGraphError: naming the contradictions, their resources and files.
     """
     phases = {} if phases is None else phases
     mark = time.perf_counter()
+    own = store is None
+    store = ox.Store() if own else store
     asserted = load_asserted(store, sources, progress)
     phases["parse"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    triples = list(iter_store_triples(store))
+    if own:
+        texts += [(g, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)) for g in asserted_graphs(store)]
+        store = None  # freed: the texts are all the build needs from it now
+        triples = [triple for _, text in texts for triple in split_ntriples(text)]
+    else:
+        triples = list(iter_store_triples(store))
     inference = reason_for_checks(triples)
     phases["reason"] = time.perf_counter() - mark
     report(progress, inference)
@@ -85,6 +99,10 @@ def reason_and_check(store: ox.Store, sources: list[dataset.Source],
         phases["figures"] = time.perf_counter() - mark
     del triples
     if problems:
+        if store is None:  # parsed again from the texts, to name the files describing the resources
+            store = ox.Store()
+            for graph, text in texts:
+                store.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
         describe_sources(problems, store, sources)
         lines = "\n".join(f"  - {p}" for p in problems)
         err = InconsistentGraphError(f"the graph is inconsistent ({len(problems)} contradictions):\n{lines}")
@@ -127,8 +145,8 @@ class _MergedView:
     def __init__(self, store: ox.Store):
         self.store = store
 
-    def query(self, text: str, *, use_default_graph_as_union: bool = False, **kwargs):
-        return self.store.query(text, **kwargs)  # the default graph already is the merge
+    def query(self, text: str, **kwargs):
+        return query_served(self.store, text, **kwargs)
 
 
 def derive_figures(phases: dict, graphs: dict[str, int]) -> dict:
@@ -185,13 +203,10 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
     except OSError as err:
         raise ConfigurationError(f"cannot write the build directory {target}: {err.strerror}") from None
     try:
-        phases = {}
-        memory = ox.Store()  # parse and reason in memory, then bulk-load the disk store once
-        counts, inferred = reason_and_check(memory, sources, progress, phases)
+        phases, asserted = {}, []
+        # parse into memory (the store freed once the graphs are text), reason, then bulk-load the disk store once
+        counts, inferred = reason_and_check(None, sources, progress, phases, texts=asserted)
         mark = time.perf_counter()
-        # the asserted graphs as text (half the in-memory store's size at 1M), then the store is freed
-        asserted = [(g, memory.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)) for g in asserted_graphs(memory)]
-        del memory
         # the slices go through files, so that the loader's memory is not added to the triples' in Python
         sizes = load_served(work / STORE_DIR, asserted, inferred, spool=work / "slices")
         shutil.rmtree(work / "slices", ignore_errors=True)

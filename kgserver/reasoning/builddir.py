@@ -23,8 +23,9 @@ from ..errors import ConfigurationError
 #: Bumped whenever the rules or the junk filter change, so old builds are not reused.
 RULESET_VERSION = "3"
 #: Bumped whenever the layout of a build changes (3: merged default graph and figures, no dataset.nq;
-#: 4: the front page's instance counts in the figures).
-LAYOUT_VERSION = "4"
+#: 4: the front page's instance counts in the figures; 5: the default graph holds the merge of the asserted
+#: graphs only, served with the inferred graph: see kgserver.engine.layout).
+LAYOUT_VERSION = "5"
 MANIFEST = "manifest.json"
 STORE_DIR = "store"
 

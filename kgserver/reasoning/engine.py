@@ -186,9 +186,26 @@ class Reasoner:
         else:
             rounds = evaluation.run()
         terms = list(ids)  # the rules may have encoded schema terms absent from the data
-        kept = _useful_facts(terms, evaluation.new, keep_types)
         derived = sum(len(v) for v in evaluation.new.values())
+        _check_new(evaluation.facts, n_asserted, derived)
+        kept = _useful_facts(terms, evaluation.new, keep_types)
         return Inference(terms, kept, n_asserted, derived, rounds, tbox)
+
+
+def _check_new(facts: dict[int, set[tuple[int, int]]], asserted: int, derived: int) -> None:
+    """Check that the new facts are none of the asserted ones (the served store relies on it).
+
+    The rules add to ``facts`` (the asserted facts at first) exactly what they add to the new
+    facts, and only pairs ``facts`` did not hold; the fact tables then hold as many pairs as the
+    asserted and new facts together only if no new fact was asserted.  Counting costs nothing;
+    served, an asserted triple also inferred would be matched twice (:mod:`kgserver.engine.layout`).
+
+    :raises RuntimeError: if a new fact is an asserted one (a fault in the rules' code).
+    """
+    held = sum(len(pairs) for pairs in facts.values())
+    if held != asserted + derived:
+        raise RuntimeError(f"the reasoner's new facts overlap the asserted ones ({asserted} asserted + "
+                           f"{derived} new facts, {held} held)")
 
 
 def encode(triples: Iterable[tuple[str, str, str]]) -> tuple[dict[str, int], dict[int, set[tuple[int, int]]]]:

@@ -115,9 +115,10 @@ def served_slices(asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inferenc
                   sizes: dict[str, int], slice_quads: int = SLICE_QUADS) -> Iterator[list[bytes]]:
     """Yield the served dataset as N-Quads text, in slices of about ``slice_quads`` quads each.
 
-    Every graph, and each triple again in the default graph: the default graph of the served
-    store is the RDF merge of the named graphs; the bulk loader keeps one copy of a quad written
-    twice, so a triple held by several graphs is one triple there.  Each slice is loaded as a
+    Every graph, and each asserted triple again in the default graph: the default graph of the
+    served store is the RDF merge of the asserted graphs (:mod:`kgserver.engine.layout`); the bulk
+    loader keeps one copy of a quad written twice, so a triple held by several graphs is one triple
+    there.  The inferred triples are written once, in the inferred graph.  Each slice is loaded as a
     document of its own, which gives its blank nodes fresh labels: the first slice therefore holds
     every graph that names a blank node and every inferred triple about one (the reasoner writes
     the labels the in-memory store dumps), the others none.  ``sizes`` receives each graph's
@@ -143,19 +144,20 @@ def served_slices(asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inferenc
         blank += _in_graph(text, graph.value)
     if blank_triples:
         text = "".join(f"{s} {p} {o} .\n" for s, p, o in blank_triples).encode("utf-8")
-        blank += _in_graph(text, INFERRED.value)
+        blank += _in_graph(text, INFERRED.value, merged=False)
     del blank_graphs, blank_triples
     if blank:
         yield blank
     del blank
     pieces, quads = [], 0
     for graph, text in _plain_pieces(plain, inferred, slice_quads // 2):
-        lines = text.count(b"\n")
-        if pieces and quads + 2 * lines > slice_quads:
+        merged = graph != INFERRED.value
+        written = (2 if merged else 1) * text.count(b"\n")
+        if pieces and quads + written > slice_quads:
             yield pieces
             pieces, quads = [], 0
-        pieces += _in_graph(text, graph)
-        quads += 2 * lines
+        pieces += _in_graph(text, graph, merged=merged)
+        quads += written
     if pieces:
         yield pieces
 
@@ -194,9 +196,10 @@ def _drained(pieces: list[bytes]) -> Iterator[bytes]:
         yield pieces.pop()
 
 
-def _in_graph(text: bytes, graph: str) -> list[bytes]:
-    """Return N-Triples ``text`` as N-Quads in ``graph`` and again in the default graph."""
-    return [text.replace(b" .\n", f" <{graph}> .\n".encode()), text]  # " .\n" only ends lines
+def _in_graph(text: bytes, graph: str, *, merged: bool = True) -> list[bytes]:
+    """Return N-Triples ``text`` as N-Quads in ``graph``, and again in the default graph if ``merged``."""
+    quads = text.replace(b" .\n", f" <{graph}> .\n".encode())  # " .\n" only ends lines
+    return [quads, text] if merged else [quads]
 
 
 def load_served(path: Path, asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inference,

@@ -6,13 +6,11 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from ..namespaces import INFERRED_GRAPH
+from ..engine.layout import INFERRED  # noqa: F401 - the inferred graph's name, also read from here
 from .engine import Inference, Reasoner
 from .nogc import paused_gc
 from .progress import Progress, silent
 from .terms import from_nt
-
-INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 
 
 def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..storage import SERVED_DEFAULT_GRAPH
 from . import FIGURES, MERGE_GRAPH, RELEASE, RELEASE_GRAPH, STAGING
 from .client import SparqlClient, StoreUnavailable
 from .store import read_figures
@@ -203,6 +204,7 @@ def _iter_graph_triples(disk: ox.Store, graph: str, figures: dict):
     if graph == RELEASE_GRAPH:
         yield _figures_triple(figures)
         return
-    name = ox.DefaultGraph() if graph == MERGE_GRAPH else ox.NamedNode(graph)
-    for quad in disk.quads_for_pattern(None, None, None, name):
-        yield ox.Triple(quad.subject, quad.predicate, quad.object)
+    names = SERVED_DEFAULT_GRAPH if graph == MERGE_GRAPH else (ox.NamedNode(graph),)  # disjoint graphs
+    for name in names:
+        for quad in disk.quads_for_pattern(None, None, None, name):
+            yield ox.Triple(quad.subject, quad.predicate, quad.object)

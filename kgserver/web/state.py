@@ -124,15 +124,19 @@ class KGState:
 
     def _engine(self, copy: bool):
         store = self.store
-        figures = store.figures  # a built store's: its quads, then a copy in memory when few
-        quads = figures["quads"] + figures["distinct_triples"] if copy and "distinct_triples" in figures else None
+        quads = self._stored_quads() if copy else None  # a copy in memory when few
         return make_engine(self.engine, store.store if self.engine == "oxigraph" else store, quads=quads)
 
     def _copied_later(self) -> bool:
         """Tell whether the Oxigraph engine's memory copy is made in the background (a large built store)."""
         from ..engine.oxigraph import copied_later
 
-        return self.engine == "oxigraph" and copied_later(self.quad_count + self.triple_count)
+        return self.engine == "oxigraph" and copied_later(self._stored_quads())
+
+    def _stored_quads(self) -> int | None:
+        """Return the quads a built store holds (its named graphs, the asserted merge), None if not built."""
+        figures = self.store.figures
+        return figures["quads"] + figures["void"]["asserted"]["triples"] if "void" in figures else None
 
     def run_query(self, request: QueryRequest, timeout: float | None = None, client: str | None = None,
                   gone=None) -> Answer:
