@@ -260,7 +260,7 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[s
         port = free_port()
         url = f"http://127.0.0.1:{port}/sparql"
         servers["embedded"] = start([sys.executable, str(ROOT / "benchmarks" / "bench_oxigraph.py"), "--child-serve",
-                                     str(build_dir), str(port), "8", *(["--data", data] if data else [])], url)
+                                     str(build_dir), str(port), "8", "1", *(["--data", data] if data else [])], url)
         for peer, (_, store) in stores.items():
             port = free_port()
             url = f"http://127.0.0.1:{port}/sparql"
