@@ -48,6 +48,8 @@ def publish(store, build_dir):
         click.echo("  first release in this store: loaded in place, nothing switched")
     else:
         click.echo(f"  the switch removed {published.changed[0]} and added {published.changed[1]} triples")
+    if published.leftover:
+        click.echo(f"warning: {published.leftover}", err=True)
     for graph, count in published.graphs.items():
         click.echo(f"  {count:>8}  {graph}")
 

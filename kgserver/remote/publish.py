@@ -65,6 +65,7 @@ class Published:
     """What a publication loaded: graphs (served names), triples in each, the seconds it took.
 
     :ivar changed: triples the switch removed and added (None: the first publication, loaded in place).
+    :ivar leftover: what could not be cleaned up after the switch (the release is served all the same).
     """
 
     graphs: dict[str, int]
@@ -72,6 +73,7 @@ class Published:
     load_seconds: float
     switch_seconds: float
     changed: tuple[int, int] | None = None
+    leftover: str | None = None
 
     @property
     def triples(self) -> int:
@@ -134,12 +136,16 @@ def publish(url: str, build_path: Path, manifest: dict, *, client: SparqlClient 
     finally:
         del disk
     switch_seconds = time.perf_counter() - mark
+    leftover = None
     if previous is not None:  # the staging graphs are nobody's view: dropped outside the switch
-        client.update(_drop([g for stage in names.values() for g in (stage, *_delta_graphs(stage))], client),
-                      timeout=LOAD_TIMEOUT)
+        try:
+            client.update(_drop([g for stage in names.values() for g in (stage, *_delta_graphs(stage))], client),
+                          timeout=LOAD_TIMEOUT)
+        except Exception as err:  # noqa: BLE001 - the release is served; say what is left to drop
+            leftover = f"the staging graphs {STAGING}{release}:* were not dropped ({err})"
     graphs = {graph: sizes[graph] for graph in figures["graphs"]}
     graphs[MERGE_GRAPH] = sizes[MERGE_GRAPH]
-    return Published(graphs, time.perf_counter() - started, load_seconds, switch_seconds, changed)
+    return Published(graphs, time.perf_counter() - started, load_seconds, switch_seconds, changed, leftover)
 
 
 def _delta_graphs(stage: str) -> tuple[str, str]:
