@@ -87,12 +87,7 @@ def start_virtuoso(directory: Path) -> tuple[subprocess.Popen, str]:
     """Start an empty Virtuoso with ``bench_endpoint.py``'s settings in ``directory``; return it and its endpoint."""
     port, isql_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    # the switch moves every graph in one transaction: Virtuoso's default limit on a transaction's log (50 MB)
-    # refuses it from about a million triples ("SR325: Transaction aborted because it's log after image size
-    # went above the limit"); docs/store.md says so
-    settings = VIRTUOSO_INI.replace("[Parameters]\n", "[Parameters]\nTransactionAfterImageLimit = 1500000000\n")
-    assert settings != VIRTUOSO_INI
-    ini.write_text(settings.format(dir=directory, isql_port=isql_port, http_port=port))
+    ini.write_text(VIRTUOSO_INI.format(dir=directory, isql_port=isql_port, http_port=port))  # its default log limits
     process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=directory,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     process.isql_port = isql_port
@@ -125,7 +120,15 @@ def publish(store: str, build_dir: Path, store_process: subprocess.Popen) -> dic
         raise RuntimeError(done.stderr[-2000:])
     return {"wall_s": time.perf_counter() - started, "cpu_s": children_cpu() - cpu,
             "store_cpu_s": cpu_seconds(store_process.pid) - store_cpu, "line": done.stdout.splitlines()[0],
-            "store_rss_mb": rss_mb(store_process.pid)}
+            "switch": done.stdout.splitlines()[1].strip(), "store_rss_mb": rss_mb(store_process.pid)}
+
+
+def republish(store: str, build_dir: Path, store_process: subprocess.Popen) -> dict:
+    """Publish the same build again (a switch over a served release); the error, if the store refused it."""
+    try:
+        return publish(store, build_dir, store_process)
+    except RuntimeError as err:
+        return {"error": str(err)[-500:]}
 
 
 # --- requests ---------------------------------------------------------------------------------
@@ -182,18 +185,28 @@ def measure(send, budget: float, max_requests: int = 200) -> dict:
             "bytes": size}
 
 
-def measure_all(servers: dict[str, str], budget: float) -> dict[str, dict[str, dict]]:
-    """Return request name -> server -> figures; each request measured on every server in turn."""
+def measure_all(servers: dict[str, str], budget: float, save=lambda out: None) -> dict[str, dict[str, dict]]:
+    """Return request name -> server -> figures; each request measured on every server in turn.
+
+    :param save: called with the figures so far after each request (a long run stopped early keeps them).
+    """
     out: dict[str, dict[str, dict]] = {}
     query_clients = {name: PathClient(base + "/sparql") for name, base in servers.items()}
     path_clients = {name: PathClient(base + "/") for name, base in servers.items()}
     for name, text in workload().items():
         out[name] = {server: measure(lambda c=client: c.query(text), budget)
                      for server, client in query_clients.items()}
+        save(out)
     for name, path, accept in PATHS:
         out[name] = {server: measure(lambda c=client: c.get(path, accept), budget)
                      for server, client in path_clients.items()}
+        save(out)
     return out
+
+
+def saver(workdir: Path, name: str, results: dict):
+    """Return a ``save`` for :func:`measure_all` that keeps the figures so far in ``partial-<scale>.json``."""
+    return lambda out: (workdir / f"partial-{name}.json").write_text(json.dumps({**results, "requests": out}, indent=1))
 
 
 # --- one scale --------------------------------------------------------------------------------
@@ -227,7 +240,7 @@ def build(name: str, size: int, workdir: Path) -> tuple[dict, Path, str | None]:
     return figures, build_dir, data
 
 
-def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[str]) -> dict:
+def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[str], again: bool = False) -> dict:
     built, build_dir, data = build(name, size, workdir)
     results: dict = {"build": built, "publish": {}, "startup_s": {}, "server_rss_mb": {}}
     stores: dict[str, tuple[subprocess.Popen, str]] = {}
@@ -240,10 +253,14 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[s
             stores[peer] = STORES[peer](directory)
             results["publish"][peer] = publish(stores[peer][1], build_dir, stores[peer][0])
             print(f"[{name}] published into {peer}: {results['publish'][peer]}", file=sys.stderr, flush=True)
+            if again:
+                results.setdefault("republish", {})[peer] = republish(stores[peer][1], build_dir, stores[peer][0])
+                print(f"[{name}] published again into {peer}: {results['republish'][peer]}", file=sys.stderr,
+                      flush=True)
         port = free_port()
         url = f"http://127.0.0.1:{port}/sparql"
         servers["embedded"] = start([sys.executable, str(ROOT / "benchmarks" / "bench_oxigraph.py"), "--child-serve",
-                                     str(build_dir), str(port), "8", *(["--data", data] if data else [])], url)
+                                     str(build_dir), str(port), "8", "1", *(["--data", data] if data else [])], url)
         for peer, (_, store) in stores.items():
             port = free_port()
             url = f"http://127.0.0.1:{port}/sparql"
@@ -251,7 +268,7 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[s
                                    "--max-rows", "10000000"], url)
         results["startup_s"] = {server: startup for server, (_, startup) in servers.items()}
         bases = {server: f"http://127.0.0.1:{_port(process)}" for server, (process, _) in servers.items()}
-        results["requests"] = measure_all(bases, seconds)
+        results["requests"] = measure_all(bases, seconds, saver(workdir, name, results))
         results["server_rss_mb"] = {server: tree_memory(process.pid)[0] for server, (process, _) in servers.items()}
         results["store_rss_mb"] = {peer: rss_mb(process.pid) for peer, (process, _) in stores.items()}
     finally:
@@ -312,7 +329,7 @@ def run_virtuoso_only(name: str, size: int, workdir: Path, seconds: float) -> di
         server = start([sys.executable, "-m", "kgserver", "serve", "--store", store, "--port", str(port),
                         "--max-rows", "10000000"], url)
         results["startup_s"]["virtuoso"] = server[1]
-        results["requests"] = measure_all({"virtuoso": f"http://127.0.0.1:{port}"}, seconds)
+        results["requests"] = measure_all({"virtuoso": f"http://127.0.0.1:{port}"}, seconds, saver(workdir, name, results))
         results["server_rss_mb"]["virtuoso"] = tree_memory(server[0].pid)[0]
         results["store_rss_mb"] = {"virtuoso": rss_mb(virtuoso.pid)}
     finally:
@@ -352,9 +369,14 @@ def report(name: str, results: dict) -> None:
     else:
         print(f"- build (embedded): {built['wall_s']:.0f} s wall, {built['cpu_s']:.0f} s CPU, "
               f"peak RSS {built['peak_mb']:,} MB")
-    for peer, figures in results["publish"].items():
-        print(f"- publish into {peer}: {figures['wall_s']:.1f} s wall; CPU: publisher {figures['cpu_s']:.1f} s, "
-              f"{peer} {figures['store_cpu_s']:.1f} s; {peer} RSS after {figures['store_rss_mb']:,} MB")
+    for label, key in (("publish", "publish"), ("publish the same build again", "republish")):
+        for peer, figures in results.get(key, {}).items():
+            if "error" in figures:
+                print(f"- {label} into {peer}: failed: {figures['error']}")
+                continue
+            print(f"- {label} into {peer}: {figures['wall_s']:.1f} s wall; CPU: publisher {figures['cpu_s']:.1f} s, "
+                  f"{peer} {figures['store_cpu_s']:.1f} s; {peer} RSS after {figures['store_rss_mb']:,} MB; "
+                  f"{figures['line']}; {figures['switch']}")
     print("- start-up to first answer: " + ", ".join(f"{s} {v:.2f} s" for s, v in results["startup_s"].items()))
     print("- server RSS (process tree) after the run: "
           + ", ".join(f"{s} {v:,} MB" for s, v in results["server_rss_mb"].items())
@@ -384,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="bundled,1m", help=f"comma-separated: {', '.join(SCALES)}")
     parser.add_argument("--seconds", type=float, default=2.0, help="seconds of requests per query and server")
     parser.add_argument("--peers", default="virtuoso,oxigraph", help="external stores: virtuoso, oxigraph")
+    parser.add_argument("--republish", action="store_true",
+                        help="publish the build into each store a second time (a switch over a served release)")
     parser.add_argument("--virtuoso-only", action="store_true",
                         help="no embedded build: publish the bundle into Virtuoso and bulk-load the synthetic triples")
     parser.add_argument("--workdir",
@@ -400,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.virtuoso_only:
                 results = run_virtuoso_only(name, SCALES[name], workdir, args.seconds)
             else:
-                results = run_scale(name, SCALES[name], workdir, args.seconds, peers)
+                results = run_scale(name, SCALES[name], workdir, args.seconds, peers, args.republish)
             (workdir / f"results-{name}.json").write_text(json.dumps(results, indent=1))
             report(name, results)
     print(f"\nload average at the end: {os.getloadavg()}")

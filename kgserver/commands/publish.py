@@ -16,8 +16,9 @@ def publish(store, build_dir):
     """Publish the built dataset into an external SPARQL store, replacing the previous release.
 
     Loads every named graph of the build (the asserted graphs, the inferred graph), their merge
-    (the served default graph) and the build's figures under staging names, then switches
-    readers to them with one SPARQL Update request.  Credentials come from KGSERVER_STORE_USER
+    (the served default graph) and the build's figures.  Into a store holding no release they go
+    in place; otherwise under staging names, and one SPARQL Update request then switches readers
+    to the new release by writing only what differs from the served one.  Credentials come from KGSERVER_STORE_USER
     and KGSERVER_STORE_PASSWORD (HTTP digest or basic); they are never printed.
 
     Exit codes: 0 published; 2 could not run (the store is unreachable, refused the
@@ -43,6 +44,12 @@ def publish(store, build_dir):
     click.echo(f"published {len(published.graphs) - 1} graphs and their merge, {published.triples} triples, "
                f"into {endpoints_for(store).display} in {published.seconds:.1f} s "
                f"(load {published.load_seconds:.1f} s, switch {published.switch_seconds:.2f} s)")
+    if published.changed is None:
+        click.echo("  first release in this store: loaded in place, nothing switched")
+    else:
+        click.echo(f"  the switch removed {published.changed[0]} and added {published.changed[1]} triples")
+    if published.leftover:
+        click.echo(f"warning: {published.leftover}", err=True)
     for graph, count in published.graphs.items():
         click.echo(f"  {count:>8}  {graph}")
 

@@ -1,18 +1,30 @@
-"""Publish a build into an external SPARQL store, replacing the previous release in one switch.
+"""Publish a build into an external SPARQL store, replacing the previous release in one small switch.
 
-1. Every graph of the build (the asserted named graphs, the inferred graph), their merge and
-   the figures are loaded under *staging* names of their own (Graph Store Protocol): readers
-   still see the previous release, untouched.
-2. One SPARQL Update request moves each staging graph onto its served name (``MOVE``) and
-   drops the graphs of the previous release that the new one no longer has.
-3. Nothing is left to drop: ``MOVE`` removed each staging graph.  When loading fails, the
-   staging graphs loaded so far are dropped and the served release is unchanged.
+The served names stay fixed (queries name graphs, and answers bind ``?g`` to them), so a new
+release cannot be switched in by renaming; what the switch writes is kept as small as the
+two releases' difference:
 
-How atomic step 2 is depends on the store: the Oxigraph server runs an update request in
-one transaction (readers see the old release or the new one, never a mix); Virtuoso runs it
-as one transaction of its SQL engine too, but its readers read committed rows without
-waiting for locks, so a reader may see a graph half-moved for the instant of the commit
-(see ``docs/store.md``; the test reads during a switch and asserts what each store gives).
+- **First publication** (no release in the store): every graph is loaded under its served
+  name, the release graph last.  No server reads the store before the release graph exists
+  (``serve --store`` refuses to start without it), so nothing needs switching.
+- **Later publications**: every graph is loaded under a *staging* name; for each graph, the
+  triples to remove and to add (the difference between the served graph and its staging copy)
+  are computed into two more staging graphs, outside any reader's view.  Then **one SPARQL
+  Update request** applies the differences to the served graphs, drops the graphs the new
+  release no longer has and replaces the release's figures.  The staging graphs are dropped
+  afterwards.  A release identical to the served one writes only its blank nodes' triples
+  (each release names its blank nodes afresh, see below) and its figures.
+
+How atomic the switch is depends on the store: the Oxigraph server runs an update request in
+one transaction (readers see the old release or the new one); Virtuoso runs it as one
+transaction too, but its readers read committed rows without waiting for locks, so a reader
+may see part of the difference applied for the instant of the commit (see ``docs/store.md``;
+the test reads during a switch and asserts what each store gives).  When loading or the
+difference fails, the staging graphs are dropped and the served release is unchanged.
+
+Which graphs make the served default graph is decided in one place, :data:`DEFAULT_GRAPHS`,
+and published with the release's figures (``default_graphs``), from where ``serve --store``
+reads it.
 
 Loading: the Oxigraph server takes all graphs in one N-Quads ``POST`` to ``/store`` (a
 blank node shared by several graphs stays one node); Virtuoso's Graph Store takes one graph
@@ -35,12 +47,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..storage import SERVED_DEFAULT_GRAPH
-from . import FIGURES, MERGE_GRAPH, RELEASE, RELEASE_GRAPH, STAGING
-from .client import SparqlClient, StoreUnavailable
+from . import DEFAULT_GRAPHS, FIGURES, MERGE_GRAPH, RELEASE, RELEASE_GRAPH, STAGING
+from ..errors import ConfigurationError
+from .client import SparqlClient
 from .store import read_figures
 
-#: Seconds one load or the switch may take.
+#: Seconds one load, one difference or the switch may take.
 LOAD_TIMEOUT = 600.0
 
 #: Virtuoso blank node numbers of a release: ``FIRST_BLANK + release * RELEASE_BLANKS + n`` (below 2**60,
@@ -50,12 +62,18 @@ FIRST_BLANK, RELEASE_BLANKS = 1 << 56, 1 << 32
 
 @dataclass
 class Published:
-    """What a publication loaded: graphs (served names), triples in each, and the seconds it took."""
+    """What a publication loaded: graphs (served names), triples in each, the seconds it took.
+
+    :ivar changed: triples the switch removed and added (None: the first publication, loaded in place).
+    :ivar leftover: what could not be cleaned up after the switch (the release is served all the same).
+    """
 
     graphs: dict[str, int]
     seconds: float
     load_seconds: float
     switch_seconds: float
+    changed: tuple[int, int] | None = None
+    leftover: str | None = None
 
     @property
     def triples(self) -> int:
@@ -73,45 +91,127 @@ def publish(url: str, build_path: Path, manifest: dict, *, client: SparqlClient 
 
     started = time.perf_counter()
     client = client or SparqlClient(url)
-    figures = manifest["figures"]
+    figures = {**manifest["figures"], "default_graphs": list(DEFAULT_GRAPHS)}
     try:
         previous = set(read_figures(client, 60.0).get("graphs", {}))
-    except StoreUnavailable:
-        raise
-    except Exception:  # noqa: BLE001 - no release yet (or an unreadable one): nothing to drop
-        previous = set()
+    except ConfigurationError:  # no release yet (or an unreadable one, which no server can start on)
+        previous = None
     release = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.urandom(4).hex()}"
-    targets = list(figures["graphs"]) + [MERGE_GRAPH, RELEASE_GRAPH]
-    staging = {graph: f"{STAGING}{release}:{index}" for index, graph in enumerate(targets)}
+    targets = list(figures["graphs"]) + [MERGE_GRAPH]
+    if previous is None:
+        names = {graph: graph for graph in targets}
+    else:
+        names = {graph: f"{STAGING}{release}:{index}" for index, graph in enumerate(targets)}
     disk = ox.Store.read_only(str(Path(build_path) / STORE_DIR))
     sizes: dict[str, int] = {}
+    changed = None
     try:
+        if previous is None:  # leftovers of a publication that failed before its release graph: gone
+            client.update(_drop(names.values(), client), timeout=LOAD_TIMEOUT)
         if client.endpoints.kind == "oxigraph":
-            _load_dataset(client, disk, staging, figures, sizes)
+            _load_dataset(client, disk, names, sizes)
         else:
-            _load_graphs(client, disk, staging, figures, sizes, progress)
+            _load_graphs(client, disk, names, sizes, progress)
         load_seconds = time.perf_counter() - started
-        progress(f"loaded {len(sizes)} graphs into staging graphs ({load_seconds:.1f} s)")
+        progress(f"loaded {len(sizes)} graphs ({load_seconds:.1f} s)")
         mark = time.perf_counter()
-        client.update(switch_update(staging, previous - set(figures["graphs"])), timeout=LOAD_TIMEOUT)
+        if previous is None:
+            client.update(f"INSERT DATA {{ GRAPH <{RELEASE_GRAPH}> {{ {_figures_triple(figures)} }} }}",
+                          timeout=LOAD_TIMEOUT)
+        else:
+            changes = differences(client, names)
+            changed = (sum(removed for removed, _ in changes.values()), sum(added for _, added in changes.values()))
+            progress(f"the switch removes {changed[0]} and adds {changed[1]} triples")
+            mark = time.perf_counter()
+            client.update(switch_update(names, changes, previous - set(figures["graphs"]), figures),
+                          timeout=LOAD_TIMEOUT)
     except BaseException:
         try:
-            client.update(";\n".join(f"DROP SILENT GRAPH <{g}>" for g in staging.values()), timeout=60.0)
+            dropped = list(names.values()) + [RELEASE_GRAPH] * (previous is None)
+            dropped += [] if previous is None else [g for stage in names.values() for g in _delta_graphs(stage)]
+            client.update(_drop(dropped, client), timeout=LOAD_TIMEOUT)
         except Exception:  # noqa: BLE001 - the original error is what the user needs
             pass
         raise
     finally:
         del disk
     switch_seconds = time.perf_counter() - mark
+    leftover = None
+    if previous is not None:  # the staging graphs are nobody's view: dropped outside the switch
+        try:
+            client.update(_drop([g for stage in names.values() for g in (stage, *_delta_graphs(stage))], client),
+                          timeout=LOAD_TIMEOUT)
+        except Exception as err:  # noqa: BLE001 - the release is served; say what is left to drop
+            leftover = f"the staging graphs {STAGING}{release}:* were not dropped ({err})"
     graphs = {graph: sizes[graph] for graph in figures["graphs"]}
     graphs[MERGE_GRAPH] = sizes[MERGE_GRAPH]
-    return Published(graphs, time.perf_counter() - started, load_seconds, switch_seconds)
+    return Published(graphs, time.perf_counter() - started, load_seconds, switch_seconds, changed, leftover)
 
 
-def switch_update(staging: dict[str, str], dropped) -> str:
-    """Return the one update request that serves the staged release (and drops graphs it no longer has)."""
-    operations = [f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{graph}>" for graph, stage in staging.items()]
+def _delta_graphs(stage: str) -> tuple[str, str]:
+    """Return the staging graphs holding what the switch removes from and adds to a served graph."""
+    return stage + ":removed", stage + ":added"
+
+
+def _bulk(client: SparqlClient) -> str:
+    """Prefix of an update outside the switch: on Virtuoso, commit row by row (no transaction log limit)."""
+    return "DEFINE sql:log-enable 3\n" if client.endpoints.kind == "virtuoso" else ""
+
+
+def _drop(graphs, client: SparqlClient) -> str:
+    return _bulk(client) + " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in graphs)
+
+
+def differences(client: SparqlClient, staging: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """Write, for each served graph, the triples the switch removes and adds; return their counts by graph.
+
+    Each difference is computed by the store into its own staging graph (``_delta_graphs``), before
+    the switch and outside it: the switch then only applies them.
+    """
+    for graph, stage in staging.items():
+        removed, added = _delta_graphs(stage)
+        client.update(
+            _bulk(client)
+            + f"INSERT {{ GRAPH <{removed}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+              f"FILTER NOT EXISTS {{ GRAPH <{stage}> {{ ?s ?p ?o }} }} }}", timeout=LOAD_TIMEOUT)
+        client.update(
+            _bulk(client)
+            + f"INSERT {{ GRAPH <{added}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{stage}> {{ ?s ?p ?o }} "
+              f"FILTER NOT EXISTS {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} }}", timeout=LOAD_TIMEOUT)
+    deltas = [g for stage in staging.values() for g in _delta_graphs(stage)]
+    counts = _graph_sizes(client, deltas)
+    return {graph: (counts.get(_delta_graphs(stage)[0], 0), counts.get(_delta_graphs(stage)[1], 0))
+            for graph, stage in staging.items()}
+
+
+def _graph_sizes(client: SparqlClient, graphs: list[str]) -> dict[str, int]:
+    from .store import JSON_RESULTS
+
+    response = client.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", JSON_RESULTS,
+                            timeout=LOAD_TIMEOUT, named_graphs=graphs)
+    try:
+        return {row["g"].value: int(row["n"].value)
+                for row in ox.parse_query_results(response, ox.QueryResultsFormat.JSON)}
+    finally:
+        response.close()
+
+
+def switch_update(staging: dict[str, str], changes: dict[str, tuple[int, int]], dropped, figures: dict) -> str:
+    """Return the one update request that serves the staged release.
+
+    It applies each graph's difference (computed by :func:`differences`), drops the graphs the
+    new release no longer has and replaces the release's figures.
+    """
+    operations = []
+    for graph, stage in staging.items():
+        removed, added = _delta_graphs(stage)
+        if changes[graph][0]:
+            operations.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{removed}> {{ ?s ?p ?o }} }}")
+        if changes[graph][1]:
+            operations.append(f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{added}> {{ ?s ?p ?o }} }}")
     operations += [f"DROP SILENT GRAPH <{graph}>" for graph in sorted(dropped)]
+    operations.append(f"DELETE WHERE {{ GRAPH <{RELEASE_GRAPH}> {{ <{RELEASE}> <{FIGURES}> ?figures }} }}")
+    operations.append(f"INSERT DATA {{ GRAPH <{RELEASE_GRAPH}> {{ {_figures_triple(figures)} }} }}")
     return " ;\n".join(operations)
 
 
@@ -119,7 +219,7 @@ def _figures_triple(figures: dict) -> ox.Triple:
     return ox.Triple(ox.NamedNode(RELEASE), ox.NamedNode(FIGURES), ox.Literal(json.dumps(figures, sort_keys=True)))
 
 
-def _load_dataset(client: SparqlClient, disk: ox.Store, staging: dict, figures: dict, sizes: dict) -> None:
+def _load_dataset(client: SparqlClient, disk: ox.Store, staging: dict, sizes: dict) -> None:
     """Load every staging graph in one N-Quads request (the Oxigraph server's ``POST /store``).
 
     One request, so that a blank node shared by several graphs stays one node; the body is
@@ -132,7 +232,7 @@ def _load_dataset(client: SparqlClient, disk: ox.Store, staging: dict, figures: 
         name, counter = ox.NamedNode(stage), [0]
 
         def quads(graph=graph, name=name, counter=counter):
-            for triple in _iter_graph_triples(disk, graph, figures):
+            for triple in _iter_graph_triples(disk, graph):
                 counter[0] += 1
                 yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
 
@@ -167,7 +267,7 @@ class VirtuosoBlanks:
         return triple
 
 
-def _load_graphs(client: SparqlClient, disk: ox.Store, staging: dict, figures: dict, sizes: dict, progress) -> None:
+def _load_graphs(client: SparqlClient, disk: ox.Store, staging: dict, sizes: dict, progress) -> None:
     """Load each staging graph by the Graph Store Protocol (Virtuoso), blank nodes named for the release.
 
     A graph goes in pieces of ``CHUNK_TRIPLES`` (a ``PUT``, then ``POST``s adding to it): Virtuoso
@@ -177,7 +277,7 @@ def _load_graphs(client: SparqlClient, disk: ox.Store, staging: dict, figures: d
     blanks = VirtuosoBlanks()
     for graph, stage in staging.items():
         count, method, chunk = 0, "PUT", []
-        for triple in _iter_graph_triples(disk, graph, figures):
+        for triple in _iter_graph_triples(disk, graph):
             chunk.append(blanks.triple(triple))
             if len(chunk) == CHUNK_TRIPLES:
                 _send_chunk(client, stage, chunk, method)
@@ -199,12 +299,8 @@ def _send_chunk(client: SparqlClient, stage: str, triples: list, method: str) ->
                      timeout=LOAD_TIMEOUT, method=method)
 
 
-def _iter_graph_triples(disk: ox.Store, graph: str, figures: dict):
-    """Yield the triples of one target graph as the store holds them (no list of the whole graph)."""
-    if graph == RELEASE_GRAPH:
-        yield _figures_triple(figures)
-        return
-    names = SERVED_DEFAULT_GRAPH if graph == MERGE_GRAPH else (ox.NamedNode(graph),)  # disjoint graphs
-    for name in names:
-        for quad in disk.quads_for_pattern(None, None, None, name):
-            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+def _iter_graph_triples(disk: ox.Store, graph: str):
+    """Yield the triples of one target graph as the build holds them (no list of the whole graph)."""
+    name = ox.DefaultGraph() if graph == MERGE_GRAPH else ox.NamedNode(graph)
+    for quad in disk.quads_for_pattern(None, None, None, name):
+        yield ox.Triple(quad.subject, quad.predicate, quad.object)

@@ -20,7 +20,7 @@ from ..engine.errors import QueryEvaluationError
 from ..engine.oxigraph import syntax_error
 from ..errors import ConfigurationError, KGError
 from ..storage import DatasetStore
-from . import FIGURES, MERGE_GRAPH, RELEASE, RELEASE_GRAPH
+from . import DEFAULT_GRAPHS, FIGURES, RELEASE, RELEASE_GRAPH
 from .client import CHUNK, SparqlClient
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -43,6 +43,7 @@ class RemoteStore(DatasetStore):
         self.timeout = float(timeout)
         self.figures = read_figures(self.client, self.timeout)
         self.graphs: tuple[str, ...] = tuple(self.figures.get("graphs", {}))
+        self.default_graphs: tuple[str, ...] = tuple(self.figures.get("default_graphs", DEFAULT_GRAPHS))
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.client.endpoints.display!r})"
@@ -70,7 +71,7 @@ class RemoteStore(DatasetStore):
         form = probe(sparql, base_iri, prefixes, bindings)
         text = upstream_text(sparql, base_iri, prefixes, bindings)
         if default_graphs is None and named_graphs is None and not _has_dataset_clause(sparql):
-            default_graphs, named_graphs = (MERGE_GRAPH,), self.graphs
+            default_graphs, named_graphs = self.default_graphs, self.graphs
         response = self.client.query(text, N_TRIPLES if form == "graph" else JSON_RESULTS, timeout=limit,
                                      default_graphs=default_graphs or (), named_graphs=named_graphs or (),
                                      max_rows=max_rows)
