@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 import pytest
 
+from kgserver.namespaces import INFERRED_GRAPH
 from kgserver.remote import FIGURES, RELEASE
 from kgserver.remote.client import SparqlClient, endpoints_for
 from kgserver.remote.store import RemoteStore, upstream_text
@@ -143,7 +144,7 @@ def test_a_store_fault_is_a_server_error_and_the_protocol_dataset_is_sent(canary
     response = remote_client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
     assert response.status_code == 500
     sent = [r["form"] for r in canary.requests if "ASK" in str(r["form"])][0]
-    assert sent["default-graph-uri"] == ["urn:x-kgserver:published:merge"]
+    assert sent["default-graph-uri"] == ["urn:x-kgserver:published:merge", str(INFERRED_GRAPH)]  # disjoint parts
     assert sent["named-graph-uri"] == ["urn:g"]
 
 
