@@ -189,23 +189,15 @@ class Evaluation:
             if a != b and a not in self.literal and b not in self.literal:
                 self.same[a].add(b)
                 fresh[a].add(b)
-        if not fresh:
-            return
-        for p, known in list(self.facts.items()):
-            if p == self.same_as:
-                continue
-            target = out[p]
-            for s, o in known:
-                if s in fresh:
-                    target.update([(b, o) for b in fresh[s]])
-                if o in fresh:
-                    target.update([(s, b) for b in fresh[o]])
-            for q in fresh.get(p, ()):  # eq-rep-p: the property under another name
-                out[q] |= known
+        if fresh:
+            self._replace(list(self.facts.items()), fresh, out)
 
     def _replace_equals(self, delta, out) -> None:
-        same = self.same
-        for p, pairs in delta.items():
+        self._replace(delta.items(), self.same, out)
+
+    def _replace(self, facts, same: dict[int, set[int]], out) -> None:
+        """Copy ``facts`` (property, pairs) across the equalities ``same`` (eq-rep-s, eq-rep-o, eq-rep-p)."""
+        for p, pairs in facts:
             if p == self.same_as:
                 continue
             target = out[p]
@@ -214,7 +206,7 @@ class Evaluation:
                     target.update([(b, o) for b in same[s]])
                 if o in same:
                     target.update([(s, b) for b in same[o]])
-            for q in same.get(p, ()):  # eq-rep-p
+            for q in same.get(p, ()):  # eq-rep-p: the property under another name
                 out[q] |= pairs
 
 
