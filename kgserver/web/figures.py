@@ -33,6 +33,7 @@ STRUCTURE = ["hasSection", "hasStrategicLine", "hasChallenge", "hasWorkArea", "h
              "hasMeasure", "hasAction"]
 MAX_LEVELS = 5
 MAX_CHILDREN = 40  # beyond this a "… n more" box stands for the rest
+MAX_INNER = 2000  # most places a territory diagram reads as the parts of the places it draws
 
 Href = Callable[[str], str]
 
@@ -102,10 +103,12 @@ def _node(sources: Sources, labeller: Labeller, href: Href, node, **kwargs) -> T
                     iri=node.value, **kwargs)
 
 
-def _capped(children: list[TreeNode], more: str) -> list[TreeNode]:
-    if len(children) <= MAX_CHILDREN:
+def _capped(children: list[TreeNode], more: str, total: int | None = None) -> list[TreeNode]:
+    """Return at most :data:`MAX_CHILDREN` boxes, the last a "… +n" for the rest (of ``total``, when more than were read)."""
+    total = max(total or 0, len(children))
+    if total <= MAX_CHILDREN:
         return children
-    rest = len(children) - MAX_CHILDREN + 1
+    rest = total - MAX_CHILDREN + 1
     return children[: MAX_CHILDREN - 1] + [TreeNode(label=more.format(n=rest), kind="group")]
 
 
@@ -203,24 +206,53 @@ def _ancestors(sources: Sources, node, memo: dict) -> set:
     return out
 
 
+def inner_places(sources: Sources, places: list) -> dict:
+    """Return place -> the places within it and within no other place within it (its candidate direct parts).
+
+    One query for all ``places``: what lies within a region by transitivity (every neighbourhood of
+    Catalunya) is never read, only the places with no step between (at most :data:`MAX_INNER` in all).
+    """
+    places = [p for p in places if isinstance(p, ox.NamedNode)]
+    if not places:
+        return {}
+    within = _e("withinTerritory")
+    text = (f"SELECT ?x ?c WHERE {{ VALUES ?x {{ {' '.join(str(p) for p in places)} }} ?c {within} ?x "
+            f"FILTER(isIRI(?c) && ?c != ?x) FILTER NOT EXISTS {{ ?c {within} ?m . ?m {within} ?x "
+            f"FILTER(?m != ?x && ?m != ?c) }} }} ORDER BY STR(?x) STR(?c) LIMIT {MAX_INNER}")
+    sources.queries += 1
+    out: dict = {place: [] for place in places}
+    for row in sources.store.query(text):
+        out[row["x"]].append(row["c"])
+    return out
+
+
+def _count(sources: Sources, node, prop: str, shown: list) -> int:
+    """Return how many resources link to ``node`` with ``prop``: those read, or the store's count when it read fewer."""
+    return sources.cut.get((node, "incoming"), {}).get(_e(prop), len(shown))
+
+
 def territory_tree(sources: Sources, labeller: Labeller, href: Href, territory, located_label: str) -> TreeNode:
     """Return the chain of places ``territory`` lies within, then what it contains and what is located there."""
     memo: dict = {}
     within = _e("withinTerritory")
     reached = sources.prefetch_reachable([territory], [within], (*DRAWN, within))
-    children = _subjects(sources, territory, "withinTerritory")
+    inner = inner_places(sources, [territory])
+    children = inner[territory]
     reached += sources.prefetch_reachable(children, [within], (*DRAWN, within))
-    sources.prefetch_incoming(children, [within])
-    grandchildren = [c for child in children for c in _subjects(sources, child, "withinTerritory")]
+    inner.update(inner_places(sources, children))
+    grandchildren = [c for child in children for c in inner.get(child, [])]
     reached += sources.prefetch_reachable(grandchildren, [within], (*DRAWN, within))
-    located = set(_subjects(sources, territory, "locatedIn")) | set(_subjects(sources, territory, "appliesTo"))
+    located_in, applying = _subjects(sources, territory, "locatedIn"), _subjects(sources, territory, "appliesTo")
+    located = set(located_in) | set(applying)
+    located_count = max(len(located), _count(sources, territory, "locatedIn", located_in)
+                        + _count(sources, territory, "appliesTo", applying) - len(set(located_in) & set(applying)))
     prefetch_kinds(sources, [*reached, *sorted(located, key=str)])
     chain = [territory]
     while (parent := _direct_parent(sources, chain[-1], memo)) is not None and parent not in chain:
         chain.append(parent)
 
     def contents(node, level: int) -> list[TreeNode]:
-        children = [c for c in _subjects(sources, node, "withinTerritory") if _direct_parent(sources, c, memo) == node]
+        children = [c for c in inner.get(node, []) if _direct_parent(sources, c, memo) == node]
         out = []
         for child in sorted(children, key=labeller.sort_key):
             item = _node(sources, labeller, href, child)
@@ -232,9 +264,9 @@ def territory_tree(sources: Sources, labeller: Labeller, href: Href, territory, 
     current = _node(sources, labeller, href, territory, current=True)
     current.children = contents(territory, 0)
     if located:
-        group = TreeNode(label=f"{located_label} ({len(located)})", kind="group")
+        group = TreeNode(label=f"{located_label} ({located_count})", kind="group")
         group.children = _capped([_node(sources, labeller, href, n) for n in sorted(located, key=labeller.sort_key)],
-                                 "… +{n}")
+                                 "… +{n}", located_count)
         current.children.append(group)
     tree = current
     for place in chain[1:]:
