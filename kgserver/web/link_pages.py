@@ -12,8 +12,8 @@ import pyoxigraph as ox
 from flask import Response, redirect, render_template, request
 
 from .conneg import FORMATS, RDF_FORMATS, Format, negotiate
-from .pages import _common_context, _finish, _sources, href_for, not_acceptable
-from .paging import PER_PAGE, LinkList, requested_list
+from .pages import _bound, _common_context, _finish, _sources, href_for, not_acceptable
+from .paging import requested_list
 from .render import PageBuilder
 from .resource import LABEL_PROPERTIES, Labeller, merge_quads, serialize
 from .ui import request_languages
@@ -22,7 +22,7 @@ from .ui import request_languages
 def answer(node: ox.NamedNode, stem: str, fmt: Format | None) -> Response | None:
     """Answer a request for one page of a list of ``node``'s links; None when the request asks for no list."""
     try:
-        asked = requested_list(node, request.args)
+        asked = requested_list(node, request.args, _bound().per_property)
     except ValueError as err:
         return _finish(Response(f"400 Bad Request: {err}\n", status=400, content_type="text/plain; charset=utf-8"),
                        vary=False)
@@ -40,7 +40,8 @@ def answer(node: ox.NamedNode, stem: str, fmt: Format | None) -> Response | None
     if page > links.pages(total):
         return _finish(Response(f"404 Not Found: this list has {links.pages(total)} page(s).\n", status=404,
                                 content_type="text/plain; charset=utf-8"), vary=False)
-    quads = sources.links(node, links.predicate, incoming=links.incoming, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    quads = sources.links(node, links.predicate, incoming=links.incoming, limit=links.per_page,
+                          offset=(page - 1) * links.per_page)
     statements = sorted(merge_quads(quads, incoming=links.incoming),
                         key=lambda s: (s.value.value, getattr(s.value, "language", None) or "", str(getattr(s.value, "datatype", ""))))
     formats = [{"label": FORMATS[k].label, "media": FORMATS[k].media_type,

@@ -22,8 +22,6 @@ from ..namespaces import HYDRA, PREFIXES
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 DIRECTIONS = ("incoming", "outgoing")
-#: Links on one page of a list.
-PER_PAGE = 200
 #: The last page a list serves (beyond it: ask the endpoint; an OFFSET costs what it skips).
 MAX_PAGE = 500
 
@@ -34,11 +32,12 @@ def _h(name: str) -> ox.NamedNode:
 
 @dataclass(frozen=True)
 class LinkList:
-    """The statements of ``node`` with ``predicate`` in one direction ("incoming": ``?x p node``)."""
+    """The statements of ``node`` with ``predicate`` in one direction ("incoming": ``?x p node``), ``per_page`` a page."""
 
     node: ox.NamedNode
     direction: str
     predicate: ox.NamedNode
+    per_page: int = 200
 
     @property
     def incoming(self) -> bool:
@@ -54,7 +53,7 @@ class LinkList:
 
     def pages(self, total: int) -> int:
         """Return how many pages ``total`` links take (at least one, at most :data:`MAX_PAGE`)."""
-        return max(1, min(MAX_PAGE, -(-total // PER_PAGE)))
+        return max(1, min(MAX_PAGE, -(-total // self.per_page)))
 
     def collection_triples(self, total: int) -> list[ox.Triple]:
         """Return what a description says about the list: its size, what it lists, its first page."""
@@ -83,7 +82,7 @@ class LinkList:
             ox.Triple(ox.NamedNode(self.iri()), _h("view"), view)]
 
 
-def requested_list(node: ox.NamedNode, args) -> tuple[LinkList, int] | None:
+def requested_list(node: ox.NamedNode, args, per_page: int) -> tuple[LinkList, int] | None:
     """Return the list and page a request's arguments ask for (None when they ask for none).
 
     :raises ValueError: for a list or a page that is not well formed (the caller answers 400).
@@ -100,4 +99,4 @@ def requested_list(node: ox.NamedNode, args) -> tuple[LinkList, int] | None:
     page_text = args.get("page", "1")
     if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
         raise ValueError(f"page= must be a whole number from 1 to {MAX_PAGE}")
-    return LinkList(node, asked[0], predicate), int(page_text)
+    return LinkList(node, asked[0], predicate, per_page), int(page_text)

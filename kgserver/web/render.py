@@ -191,7 +191,7 @@ class PageBuilder:
             if cut_node != node:
                 continue
             for predicate, total in cut.items():
-                links = (LinkList(node, direction, predicate), total)
+                links = (LinkList(node, direction, predicate, self.sources.bound.per_property), total)
                 shown[(direction, predicate)] = links
                 inverse = self.relations.inverse.get(predicate) if self.relations is not None else None
                 if inverse is not None:

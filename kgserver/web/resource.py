@@ -114,7 +114,7 @@ def description(sources: Sources, node: ox.NamedNode, *, with_incoming: bool = T
     for (cut_node, direction), cut in sources.cut.items():
         if cut_node == node and (with_incoming or direction == "outgoing"):
             for predicate, total in cut.items():
-                triples.update(LinkList(node, direction, predicate).collection_triples(total))
+                triples.update(LinkList(node, direction, predicate, sources.bound.per_property).collection_triples(total))
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 

@@ -195,7 +195,7 @@ class Sources:
         end = "o" if incoming else "s"
         limit = 2 * self.bound.per_resource  # quads: a statement may be in two graphs (asserted and inferred)
         found = self._quads(f"SELECT ?s ?p ?o ?g WHERE {{ {values(end, nodes)} GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {limit + 1}")
-        if len(found) <= limit:
+        if len(found) <= limit and self._within_bound(found, incoming):
             return found
         counts: dict = {}
         self.queries += 1
@@ -205,10 +205,8 @@ class Sources:
         out: list[ox.Quad] = []
         small = []  # nodes read whole, together
         for node in nodes:
-            whole, parts, budget = [], [], self.bound.per_resource
-            for predicate, count in sorted(counts.get(node, {}).items(), key=lambda item: item[0].value):
-                take = min(count, self.bound.per_property, budget)
-                budget -= take
+            whole, parts = [], []
+            for predicate, count, take in self._shares(counts.get(node, {})):
                 if take == count:
                     whole.append(predicate)
                     continue
@@ -225,6 +223,26 @@ class Sources:
                 out += self.links(node, predicate, incoming=incoming, limit=take, offset=0)
         if small:
             out += self._quads(f"SELECT ?s ?p ?o ?g WHERE {{ {values(end, small)} GRAPH ?g {{ ?s ?p ?o }} }}")
+        return out
+
+    def _within_bound(self, quads: list[ox.Quad], incoming: bool) -> bool:
+        """Tell whether the statements ``quads`` hold (each once, whatever its graphs) are within the bound."""
+        per_node: dict = {}
+        for quad in quads:
+            node, other = (quad.object, quad.subject) if incoming else (quad.subject, quad.object)
+            per_node.setdefault(node, {}).setdefault(quad.predicate, set()).add(other)
+        return all(sum(map(len, props.values())) <= self.bound.per_resource
+                   and max(map(len, props.values())) <= self.bound.per_property for props in per_node.values())
+
+    def _shares(self, counts: dict) -> list[tuple]:
+        """Return (property, count, how many to read) sharing ``per_resource`` fairly: the smallest properties
+        first, each at most its share of what is left and ``per_property`` (so every property shows some)."""
+        budget, out = self.bound.per_resource, []
+        ordered = sorted(counts.items(), key=lambda item: (item[1], item[0].value))
+        for position, (predicate, count) in enumerate(ordered):
+            take = min(count, self.bound.per_property, budget // (len(ordered) - position))
+            budget -= take
+            out.append((predicate, count, take))
         return out
 
     def links(self, node, predicate: ox.NamedNode, *, incoming: bool, limit: int, offset: int) -> list[ox.Quad]:
