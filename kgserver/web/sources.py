@@ -12,7 +12,7 @@ What a request reads about one resource is bounded too (:class:`Bound`): at most
 ``per_property`` statements of one property in one direction (incoming or outgoing), at most
 ``per_resource`` in all.  A resource with more (Catalunya, which every place in the region lies
 within) has the rest counted, per property (:attr:`Sources.cut`), and listed page by page on
-request (:meth:`Sources.page_of_links`), in the order of their IRIs (``ORDER BY STR(...)``, the
+request (:meth:`Sources.links`), in the order of their IRIs (``ORDER BY STR(...)``, the
 same on every store), as Pubby's "path pages" and the Linked Data Fragments' paged fragments do.
 """
 
@@ -40,8 +40,6 @@ class Bound:
 
     per_property: int = 200
     per_resource: int = 1000
-
-
 
 
 def values(variable: str, terms: Iterable) -> str:
