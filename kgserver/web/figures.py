@@ -241,10 +241,12 @@ def territory_tree(sources: Sources, labeller: Labeller, href: Href, territory, 
     reached = sources.prefetch_reachable([territory], [within], (*DRAWN, within))
     inner = inner_places(sources, [territory])
     children = inner[territory]
-    reached += sources.prefetch_reachable(children, [within], (*DRAWN, within))
     inner.update(inner_places(sources, children))
     grandchildren = [c for child in children for c in inner.get(child, [])]
-    reached += sources.prefetch_reachable(grandchildren, [within], (*DRAWN, within))
+    # their names, types and parents (their chains upwards are the territory's, read above): no path query
+    # from hundreds of places (Virtuoso 7 took 31 s over the 430 municipalities at 1M)
+    sources.prefetch([*children, *grandchildren], (*DRAWN, within))
+    reached += children + grandchildren
     located_in, applying = _subjects(sources, territory, "locatedIn"), _subjects(sources, territory, "appliesTo")
     located = set(located_in) | set(applying)
     located_count = max(len(located), _count(sources, territory, "locatedIn", located_in)
