@@ -241,11 +241,14 @@ def territory_tree(sources: Sources, labeller: Labeller, href: Href, territory, 
     reached = sources.prefetch_reachable([territory], [within], (*DRAWN, within))
     inner = inner_places(sources, [territory])
     children = inner[territory]
-    inner.update(inner_places(sources, children))
-    grandchildren = [c for child in children for c in inner.get(child, [])]
-    # their names, types and parents (their chains upwards are the territory's, read above): no path query
-    # from hundreds of places (Virtuoso 7 took 31 s over the 430 municipalities at 1M)
-    sources.prefetch([*children, *grandchildren], (*DRAWN, within))
+    # the names, types and parents of the places drawn (their chains upwards are the territory's, read above):
+    # no path query from hundreds of places (Virtuoso 7 took 31 s over the 430 municipalities at 1M), and the
+    # parts of the first MAX_CHILDREN children only, those drawn with theirs (85 comarques at 1M, 39 drawn)
+    sources.prefetch(children, (*DRAWN, within))
+    drawn = sorted(children, key=labeller.sort_key)[:MAX_CHILDREN]
+    inner.update(inner_places(sources, drawn))
+    grandchildren = [c for child in drawn for c in inner.get(child, [])]
+    sources.prefetch(grandchildren, (*DRAWN, within))
     reached += children + grandchildren
     located_in, applying = _subjects(sources, territory, "locatedIn"), _subjects(sources, territory, "appliesTo")
     located = set(located_in) | set(applying)
@@ -257,11 +260,13 @@ def territory_tree(sources: Sources, labeller: Labeller, href: Href, territory, 
         chain.append(parent)
 
     def contents(node, level: int) -> list[TreeNode]:
-        children = [c for c in inner.get(node, []) if _direct_parent(sources, c, memo) == node]
+        if node not in inner:  # a child drawn that was not among the first by name (a candidate was not direct)
+            inner.update(inner_places(sources, [node]))
+        children = [c for c in inner[node] if _direct_parent(sources, c, memo) == node]
         out = []
-        for child in sorted(children, key=labeller.sort_key):
+        for position, child in enumerate(sorted(children, key=labeller.sort_key)):
             item = _node(sources, labeller, href, child)
-            if level < 1:
+            if level < 1 and position < MAX_CHILDREN:  # the others are left out of the drawing (_capped)
                 item.children = _capped(contents(child, level + 1), "… +{n}")
             out.append(item)
         return _capped(out, "… +{n}")
