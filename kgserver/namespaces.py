@@ -29,6 +29,8 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = Namespace("https://schema.org/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 OA = Namespace("http://www.w3.org/ns/oa#")
+#: Hydra, for the paged lists of a resource's links (not in PREFIXES: no query or file uses it).
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
 #: Prefix map used for Turtle output, the query UI and query headers.
 PREFIXES: dict[str, str] = {

@@ -29,6 +29,7 @@ from .figures import figures_for, kind
 from .render import PageBuilder, explainer
 from .rule_texts import rule_text
 from .resource import Labeller, Sources, description, local_name, outgoing, serialize
+from .sources import Bound
 from ..storage import DatasetStore
 from .state import get_state
 from .ui import LANGUAGES, request_languages, ui_strings
@@ -82,9 +83,16 @@ def _store() -> DatasetStore:
     return get_state().query_store  # each query within the time limit (kgserver.web.pooled_store)
 
 
+def _bound() -> Bound:
+    """Return how much of one resource a request reads (``LINKS_PER_PROPERTY``, ``LINKS_PER_RESOURCE``)."""
+    config = current_app.config
+    return Bound(int(config.get("LINKS_PER_PROPERTY", Bound.per_property)),
+                 int(config.get("LINKS_PER_RESOURCE", Bound.per_resource)))
+
+
 def _sources(*local: ox.Store) -> Sources:
     """Return a new :class:`Sources` for this request (kept on ``g``: the provenance box reuses what it fetched)."""
-    sources = g.kgserver_sources = Sources(_store(), *local)
+    sources = g.kgserver_sources = Sources(_store(), *local, bound=_bound())
     return sources
 
 
@@ -299,6 +307,9 @@ def dereference(path: str):
         return _document(lambda: _graph_triples(node), lambda: _graph_html(node), stem, fmt)
     if not sources.exists(node):
         return not_found(iri)
+    listed = link_pages.answer(node, stem, fmt)  # one page of a list of its links (?incoming=...), if asked
+    if listed is not None:
+        return listed
     return _thing(sources, node, stem, fmt)
 
 
@@ -366,4 +377,4 @@ def explain():
     return Response(html, status=200 if view else 404, content_type="text/html; charset=utf-8")
 
 
-from . import listings  # noqa: E402,F401  (its routes, /search and /browse, are on this blueprint)
+from . import link_pages, listings  # noqa: E402,F401  (listings' routes, /search and /browse, are on this blueprint)

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from ..namespaces import ESS, PREFIXES
 from .facts import PropertyRelations, one_row_per_fact
+from .paging import LinkList
 from .resource import (
     NAMING_PROPERTIES,
     RDF_TYPE,
@@ -164,6 +165,9 @@ class PageBuilder:
         facts_out = [s for s in out_statements if s.predicate != RDF_TYPE]
         if self.relations is not None:
             facts_out, in_statements = one_row_per_fact(facts_out, in_statements, self.relations, node)
+        properties = self.properties(facts_out, skip=SHOWN_APART, node=node)
+        incoming_groups = self.incoming_groups(in_statements, node=node)
+        self.mark_cut(node, properties, incoming_groups)
         return {
             "iri": node.value,
             "title": label,
@@ -172,10 +176,42 @@ class PageBuilder:
             "types": [self.type_value(node, s) for s in types],
             "source_documents": [self.source_document(s) for s in sources_docs],
             "notes": [self.value(s.value, s.inferred) for s in notes],
-            "properties": self.properties(facts_out, skip=SHOWN_APART, node=node),
-            "incoming": self.incoming_groups(in_statements, node=node),
+            "properties": properties,
+            "incoming": incoming_groups,
             "has_inferred": any(s.inferred for s in out_statements + in_statements),  # types included
         }
+
+    def mark_cut(self, node: ox.NamedNode, outgoing_groups: list[dict], incoming_groups: list[dict]) -> None:
+        """Give each group whose property was not read whole (:attr:`Sources.cut`) its size and its list's link.
+
+        An incoming property with an inverse is shown as its inverse's outgoing group (:mod:`.facts`).
+        """
+        shown: dict = {}
+        for (cut_node, direction), cut in self.sources.cut.items():
+            if cut_node != node:
+                continue
+            for predicate, total in cut.items():
+                links = (LinkList(node, direction, predicate, self.sources.bound.per_property), total)
+                shown[(direction, predicate)] = links
+                inverse = self.relations.inverse.get(predicate) if self.relations is not None else None
+                if inverse is not None:
+                    shown.setdefault(("outgoing" if direction == "incoming" else "incoming", inverse), links)
+        marked = set()
+        for direction, groups in (("outgoing", outgoing_groups), ("incoming", incoming_groups)):
+            for group in groups:
+                found = shown.get((direction, ox.NamedNode(group["iri"])))
+                if found is not None:
+                    links, total = found
+                    group["total"] = max(total, len(group["values"]))
+                    group["more"] = self.href(links.iri(1))
+                    marked.add(links)
+        for links, total in dict.fromkeys(shown.values()):  # none of its statements read: a row with the link alone
+            if links not in marked:
+                predicate = links.predicate
+                (incoming_groups if links.incoming else outgoing_groups).append({
+                    "iri": predicate.value, "href": self.href(predicate.value) if _web_iri(predicate.value) else "",
+                    "label": self.labeller.label(predicate), "values": [], "total": total,
+                    "more": self.href(links.iri(1))})
 
     def prefetch_linked(self, node: ox.NamedNode, in_statements: list[Statement]) -> None:
         """Fetch, in one query, the names of every IRI the page of ``node`` links to (and the files of its sources)."""

@@ -18,6 +18,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from ..namespaces import BASE, INFERRED_GRAPH, PREFIXES
+from .paging import LinkList
 from .sources import Sources
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -51,7 +52,7 @@ class Statement:
     graphs: set[str] = field(default_factory=set)
 
 
-def _merge(quads: Iterable[ox.Quad], *, incoming: bool) -> list[Statement]:
+def merge_quads(quads: Iterable[ox.Quad], *, incoming: bool) -> list[Statement]:
     merged: dict[tuple, Statement] = {}
     for quad in quads:
         other = quad.subject if incoming else quad.object
@@ -68,16 +69,20 @@ def _merge(quads: Iterable[ox.Quad], *, incoming: bool) -> list[Statement]:
 
 def outgoing(sources: Sources, node) -> list[Statement]:
     """Return the statements whose subject is ``node``, merged over graphs."""
-    return _merge(sources.quads(node, None, None), incoming=False)
+    return merge_quads(sources.quads(node, None, None), incoming=False)
 
 
 def incoming(sources: Sources, node) -> list[Statement]:
     """Return the statements whose object is ``node`` (the value is the subject), merged over graphs."""
-    return _merge(sources.quads(None, None, node), incoming=True)
+    return merge_quads(sources.quads(None, None, node), incoming=True)
 
 
 def description(sources: Sources, node: ox.NamedNode, *, with_incoming: bool = True, with_labels: bool = True) -> list[ox.Triple]:
     """Return the RDF description of ``node`` (symmetric CBD plus labels of linked IRIs), sorted.
+
+    Within the bound of what a request reads (:class:`kgserver.web.sources.Bound`): for each property
+    whose statements are not all there, the description says how many there are and where they are
+    listed (:meth:`kgserver.web.paging.LinkList.collection_triples`).
 
     :param with_incoming: include the triples pointing at ``node``.
     :param with_labels: include the labels of the IRIs the description links to.
@@ -106,6 +111,10 @@ def description(sources: Sources, node: ox.NamedNode, *, with_incoming: bool = T
             for prop in LABEL_PROPERTIES:
                 for quad in sources.quads(other, prop, None):
                     triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
+    for (cut_node, direction), cut in sources.cut.items():
+        if cut_node == node and (with_incoming or direction == "outgoing"):
+            for predicate, total in cut.items():
+                triples.update(LinkList(node, direction, predicate, sources.bound.per_property).collection_triples(total))
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 

@@ -7,11 +7,19 @@ labels of every IRI a page links to in another.  It only ever sends queries thro
 :meth:`kgserver.storage.DatasetStore.query`, with terms written in their N-Triples form (escaped
 by pyoxigraph), and never asks for a pattern with neither subject nor object bound: no page
 scans the store.
+
+What a request reads about one resource is bounded too (:class:`Bound`): at most
+``per_property`` statements of one property in one direction (incoming or outgoing), at most
+``per_resource`` in all.  A resource with more (Catalunya, which every place in the region lies
+within) has the rest counted, per property (:attr:`Sources.cut`), and listed page by page on
+request (:meth:`Sources.links`), in the order of their IRIs (``ORDER BY STR(...)``, the
+same on every store), as Pubby's "path pages" and the Linked Data Fragments' paged fragments do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -20,6 +28,18 @@ from ..storage import DatasetStore
 #: Most terms in one ``VALUES`` block.
 CHUNK = 400
 _MAX_DEPTH = 256
+
+
+@dataclass(frozen=True)
+class Bound:
+    """How many statements of one resource a request reads (see the module docstring).
+
+    :ivar per_property: most statements of one property, in one direction.
+    :ivar per_resource: most statements in one direction, all properties together.
+    """
+
+    per_property: int = 200
+    per_resource: int = 1000
 
 
 def values(variable: str, terms: Iterable) -> str:
@@ -44,10 +64,13 @@ class Sources:
     :ivar queries: how many queries this object sent.
     """
 
-    def __init__(self, store: DatasetStore | None, *local: ox.Store):
+    def __init__(self, store: DatasetStore | None, *local: ox.Store, bound: Bound = Bound()):
         self.store = store
         self.local = local
+        self.bound = bound
         self.queries = 0
+        #: (node, "incoming" or "outgoing") -> {property: how many statements it has} for the properties not read whole
+        self.cut: dict[tuple, dict[ox.NamedNode, int]] = {}
         self._out: dict = {}  # subject -> every quad it is the subject of (blank nodes it reaches included)
         self._in: dict = {}  # object -> every quad it is the object of
         self._some: dict = {}  # (subject, predicate) -> quads
@@ -102,7 +125,7 @@ class Sources:
             for depth in range(_MAX_DEPTH):
                 if depth and self._named_blanks(batch):
                     break
-                found = self._quads(self._closure_query(batch, depth))
+                found = self._bounded(batch, incoming=False) if depth == 0 else self._quads(self._closure_query(batch, depth))
                 for quad in found:
                     bucket = self._out.setdefault(quad.subject, [])
                     if quad not in bucket:
@@ -149,16 +172,98 @@ class Sources:
         return f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {{ {reached} }} GRAPH ?g {{ ?s ?p ?o }} }}"
 
     def fetch_incoming(self, nodes: Iterable) -> None:
-        """Fetch every statement whose object is one of ``nodes`` (one query per 400 nodes)."""
+        """Fetch the statements whose object is one of ``nodes`` (one query per 400 nodes), within :attr:`bound`."""
         nodes = list(nodes)
         targets = [n for n in dict.fromkeys(nodes) if _addressable(n) and n not in self._in]
         for batch in _chunks(targets):
             for target in batch:
                 self._in[target] = []
-            for quad in self._quads(f"SELECT ?s ?p ?o ?g WHERE {{ {values('o', batch)} GRAPH ?g {{ ?s ?p ?o }} }}"):
+            for quad in self._bounded(batch, incoming=True):
                 self._in[quad.object].append(quad)
         for node in nodes:
             self._in.setdefault(node, [])
+
+    def _bounded(self, nodes: list, *, incoming: bool) -> list[ox.Quad]:
+        """Return the statements of ``nodes`` in one direction (quads, every graph), within :attr:`bound`.
+
+        One query when they are few (the usual case: a ``LIMIT`` tells); else the statements are
+        counted per node and property (one query), the properties read whole while the bound allows
+        (one query per node), and of each other property the first ``per_property`` by IRI.
+        """
+        end = "o" if incoming else "s"
+        limit = 2 * self.bound.per_resource  # quads: a statement may be in two graphs (asserted and inferred)
+        found = self._quads(f"SELECT ?s ?p ?o ?g WHERE {{ {values(end, nodes)} GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {limit + 1}")
+        if len(found) <= limit and self._within_bound(found, incoming):
+            return found
+        counts: dict = {}
+        self.queries += 1
+        for row in self.store.query(f"SELECT ?{end} ?p (COUNT(*) AS ?n) WHERE {{ {values(end, nodes)} ?s ?p ?o }} "
+                                    f"GROUP BY ?{end} ?p"):
+            counts.setdefault(row[end], {})[row["p"]] = int(row["n"].value)
+        out: list[ox.Quad] = []
+        small = []  # nodes read whole, together
+        for node in nodes:
+            whole, parts = [], []
+            for predicate, count, take in self._shares(counts.get(node, {})):
+                if take == count:
+                    whole.append(predicate)
+                    continue
+                self.cut.setdefault((node, "incoming" if incoming else "outgoing"), {})[predicate] = count
+                if take:
+                    parts.append((predicate, take))
+            if not parts and len(whole) == len(counts.get(node, {})):
+                small.append(node)
+                continue
+            if whole:
+                out += self._quads(f"SELECT ?s ?p ?o ?g WHERE {{ {values(end, [node])} GRAPH ?g {{ ?s ?p ?o }} "
+                                   f"FILTER(?p IN ({', '.join(str(p) for p in whole)})) }}")
+            for predicate, take in parts:
+                out += self.links(node, predicate, incoming=incoming, limit=take, offset=0)
+        if small:
+            out += self._quads(f"SELECT ?s ?p ?o ?g WHERE {{ {values(end, small)} GRAPH ?g {{ ?s ?p ?o }} }}")
+        return out
+
+    def _within_bound(self, quads: list[ox.Quad], incoming: bool) -> bool:
+        """Tell whether the statements ``quads`` hold (each once, whatever its graphs) are within the bound."""
+        per_node: dict = {}
+        for quad in quads:
+            node, other = (quad.object, quad.subject) if incoming else (quad.subject, quad.object)
+            per_node.setdefault(node, {}).setdefault(quad.predicate, set()).add(other)
+        return all(sum(map(len, props.values())) <= self.bound.per_resource
+                   and max(map(len, props.values())) <= self.bound.per_property for props in per_node.values())
+
+    def _shares(self, counts: dict) -> list[tuple]:
+        """Return (property, count, how many to read) sharing ``per_resource`` fairly: the smallest properties
+        first, each at most its share of what is left and ``per_property`` (so every property shows some)."""
+        budget, out = self.bound.per_resource, []
+        ordered = sorted(counts.items(), key=lambda item: (item[1], item[0].value))
+        for position, (predicate, count) in enumerate(ordered):
+            take = min(count, self.bound.per_property, budget // (len(ordered) - position))
+            budget -= take
+            out.append((predicate, count, take))
+        return out
+
+    def links(self, node, predicate: ox.NamedNode, *, incoming: bool, limit: int, offset: int) -> list[ox.Quad]:
+        """Return one page of the statements of ``node`` with ``predicate`` in one direction, in the order of the
+        other end's string form (blank nodes left out: they have none that stays the same across stores)."""
+        other = "s" if incoming else "o"
+        triple = f"?s {predicate} {node}" if incoming else f"{node} {predicate} ?o"
+        ordered = (f"SELECT ?{other} WHERE {{ {triple} FILTER(!isBlank(?{other})) }} "
+                   f"ORDER BY STR(?{other}) LANG(?{other}) STR(DATATYPE(?{other})) LIMIT {limit} OFFSET {offset}")
+        self.queries += 1
+        rows = self.store.query(f"SELECT ?{other} ?g WHERE {{ {{ {ordered} }} GRAPH ?g {{ {triple} }} }}")
+        if incoming:
+            return [ox.Quad(row["s"], predicate, node, row["g"]) for row in rows]
+        return [ox.Quad(node, predicate, row["o"], row["g"]) for row in rows]
+
+    def count_links(self, node, predicate: ox.NamedNode, *, incoming: bool) -> int:
+        """Return how many statements :meth:`links` pages through."""
+        other = "s" if incoming else "o"
+        triple = f"?s {predicate} {node}" if incoming else f"{node} {predicate} ?o"
+        self.queries += 1
+        for row in self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {triple} FILTER(!isBlank(?{other})) }}"):
+            return int(row["n"].value)
+        return 0
 
     def prefetch(self, nodes: Iterable, predicates: Iterable[ox.NamedNode]) -> None:
         """Fetch the statements of ``nodes`` with the given predicates (labels, types, ...), in one query per 400 nodes."""
