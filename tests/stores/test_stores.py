@@ -215,21 +215,32 @@ def test_the_row_limit_cuts_and_says_so(remote_servers):
         assert body.count(b"\n") == 1001, kind
 
 
-def test_the_time_limit_stops_a_long_query(store_urls):
-    from .conftest import start_server, stop
+def test_the_time_limit_stops_a_long_query(store_urls, tmp_path):
+    """The server's limit stops the query; Virtuoso stops too (it gets the limit), the Oxigraph server does not.
+
+    The Oxigraph server goes on evaluating the abandoned query (until its own ``--timeout-s``), so its part
+    runs on an Oxigraph server of its own, stopped at the end: the query does not take a CPU from the tests
+    that follow (the republication among them).
+    """
+    from .conftest import start_oxigraph, start_server, stop
 
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 24,900^3 rows
-    for kind, url in store_urls.items():
-        process, base = start_server(url, "--timeout", "2")
-        try:
-            started = time.monotonic()
-            status, _, body = _get(_query_url(base, text))
-            assert status == 503, (kind, body[:300])
-            assert b"time limit" in body, kind
-            assert time.monotonic() - started < 30, kind  # the 2 s limit, not the store's own minutes
-            assert _get(_query_url(base, "ASK { ?s ?p ?o }"))[0] == 200, kind  # and the server goes on
-        finally:
-            stop(process)
+    oxigraph, oxigraph_url = start_oxigraph(tmp_path)
+    try:
+        kgserver("publish", "--store", oxigraph_url)
+        for kind, url in {"virtuoso": store_urls["virtuoso"], "oxigraph": oxigraph_url}.items():
+            process, base = start_server(url, "--timeout", "2")
+            try:
+                started = time.monotonic()
+                status, _, body = _get(_query_url(base, text))
+                assert status == 503, (kind, body[:300])
+                assert b"time limit" in body, kind
+                assert time.monotonic() - started < 30, kind  # the 2 s limit, not the store's own minutes
+                assert _get(_query_url(base, "ASK { ?s ?p ?o }"))[0] == 200, kind  # and the server goes on
+            finally:
+                stop(process)
+    finally:
+        stop(oxigraph)
 
 
 @pytest.mark.parametrize("text", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "LOAD <http://example.org/>",
