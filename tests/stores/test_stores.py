@@ -23,11 +23,11 @@ from decimal import Decimal, InvalidOperation
 
 import pytest
 
-from kgserver.namespaces import INFERRED_GRAPH
+from kgserver.namespaces import GRAPH, INFERRED_GRAPH
 from kgserver.remote import MERGE_GRAPH, STAGING
 from kgserver.remote.client import SparqlClient
 
-from .conftest import kgserver, publish_env
+from .conftest import VIRTUOSO_PASSWORD, VIRTUOSO_USER, kgserver, publish_env
 
 pytestmark = [pytest.mark.xdist_group("stores"), pytest.mark.server]
 
@@ -268,8 +268,13 @@ def test_publishing_again_switches_readers_atomically(client, store_urls, remote
     Virtuoso's readers may see part of the switch's difference applied (docs/store.md says so): there,
     readers see every graph, never an empty dataset, and the whole release again once the switch ends.
     The switch writes only the difference: publishing the same build again removes and adds the
-    triples of its blank nodes (each release names them afresh), a small part of the release.
+    triples of its blank nodes (each release names them afresh), a small part of the release.  Both
+    ways of computing a graph's difference are taken: the served release is made to record other
+    fingerprints for two graphs (as if they had changed), so those are loaded whole and differenced
+    by the store, and the others are recognised as unchanged but for their blank nodes.
     """
+    for kind, url in store_urls.items():
+        _pretend_changed(url, kind, REWRITTEN)
     expected = {}
     for kind, base in remote_servers.items():
         _, _, body = _get(_query_url(base, READER_QUERY))
@@ -294,8 +299,10 @@ def test_publishing_again_switches_readers_atomically(client, store_urls, remote
         blank = client.get("/sparql", query_string={"query": BLANK_NODE_TRIPLES}, headers={"Accept": "text/csv"})
         blank = int(blank.data.decode().split()[1])
         for result in results:  # the same build again: the switch rewrote its blank nodes' triples, nothing else
-            removed, added = map(int, re.search(r"the switch removed (\d+) and added (\d+) triples", result.stdout).groups())
+            removed, added, unchanged, graphs = map(int, re.search(
+                r"the switch removed (\d+) and added (\d+) triples \((\d+) of (\d+) graphs unchanged", result.stdout).groups())
             assert 0 < removed == added == blank, (blank, result.stdout)
+            assert unchanged == graphs - len(REWRITTEN), result.stdout
         for url in store_urls.values():  # the staging graphs (copies and differences) are gone
             client = SparqlClient(url)
             response = client.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "
@@ -319,6 +326,28 @@ def test_publishing_again_switches_readers_atomically(client, store_urls, remote
             graphs = {dict(next(iter(answer)))["graphs"] if isinstance(answer, Counter) else answer
                       for answer in seen[kind]}
             assert graphs == {dict(next(iter(expected[kind])))["graphs"]}, (kind, graphs)
+
+
+#: Graphs the republication test makes the served release record other fingerprints for: one with blank nodes,
+#: one without (both then loaded whole and differenced by the store).
+REWRITTEN = (str(GRAPH["editorial/anchors"]), str(GRAPH["dataset"]))
+
+
+def _pretend_changed(url: str, kind: str, graphs) -> None:
+    """Make the release served at ``url`` record other fingerprints for ``graphs`` (as if the build had changed them)."""
+    import pyoxigraph as ox
+
+    from kgserver.remote import FIGURES, RELEASE, RELEASE_GRAPH
+    from kgserver.remote.store import read_figures
+
+    client = SparqlClient(url, **({"user": VIRTUOSO_USER, "password": VIRTUOSO_PASSWORD} if kind == "virtuoso" else {}))
+    figures = read_figures(client, 60)
+    for graph in graphs:
+        figures["fingerprints"][graph][2] = "0" * 32
+    triple = ox.Triple(ox.NamedNode(RELEASE), ox.NamedNode(FIGURES), ox.Literal(json.dumps(figures, sort_keys=True)))
+    client.update(f"DELETE WHERE {{ GRAPH <{RELEASE_GRAPH}> {{ <{RELEASE}> <{FIGURES}> ?figures }} }} ;\n"
+                  f"INSERT DATA {{ GRAPH <{RELEASE_GRAPH}> {{ {triple} }} }}", timeout=120)
+    assert all(read_figures(client, 60)["fingerprints"][graph][2] == "0" * 32 for graph in graphs)
 
 
 #: Triples naming a blank node, in every graph the store holds for a release: the named graphs (the inferred
