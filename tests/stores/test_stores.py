@@ -280,21 +280,26 @@ def test_publishing_again_switches_readers_atomically(client, store_urls, remote
         _, _, body = _get(_query_url(base, reader_query))
         expected[kind] = canonical(body)
     seen: dict[str, list] = {kind: [] for kind in remote_servers}
-    stop = threading.Event()
+    published = {kind: threading.Event() for kind in remote_servers}
 
-    def read(kind, base):
-        while not stop.is_set():
+    def read(kind, base):  # until its store's publication has returned (and at least four times)
+        while not published[kind].is_set() or len(seen[kind]) < 4:
             status, _, body = _get(_query_url(base, reader_query))
             seen[kind].append(canonical(body) if status == 200 else status)
             time.sleep(0.5)  # a steady reader, not a load test: each read counts the whole release
+
+    def publish(kind):
+        try:
+            return kgserver("publish", "--store", store_urls[kind], env=publish_env(kind))
+        finally:
+            published[kind].set()
 
     readers = [threading.Thread(target=read, args=item, daemon=True) for item in remote_servers.items()]
     for reader in readers:
         reader.start()
     try:  # both stores publish at once (each has its own reader)
         with ThreadPoolExecutor(len(store_urls)) as publishers:
-            results = list(publishers.map(lambda item: kgserver("publish", "--store", item[1], env=publish_env(item[0])),
-                                          store_urls.items()))
+            results = list(publishers.map(publish, store_urls))
         assert all("published" in result.stdout for result in results)
         blank = client.get("/sparql", query_string={"query": BLANK_NODE_TRIPLES}, headers={"Accept": "text/csv"})
         blank = int(blank.data.decode().split()[1])
@@ -310,7 +315,8 @@ def test_publishing_again_switches_readers_atomically(client, store_urls, remote
             assert json.loads(response.read())["results"]["bindings"] == [], url
             response.close()
     finally:
-        stop.set()
+        for event in published.values():
+            event.set()
         for reader in readers:
             reader.join(timeout=30)
     for kind, base in remote_servers.items():
