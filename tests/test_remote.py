@@ -199,3 +199,17 @@ def test_publish_takes_a_build_directory_as_it_is(runner, canary, tmp_path):
     assert "holds no complete build" in result.output
     assert not any(tmp_path.iterdir())  # nothing was built there
     assert not canary.requests
+
+
+def test_a_fingerprint_ignores_order_and_blank_node_names_but_not_a_changed_triple():
+    """What ``publish`` compares to skip loading a graph again (kgserver.remote.publish.fingerprint)."""
+    from kgserver.remote.publish import fingerprint
+
+    s, p, o = ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o")
+    graph = [ox.Triple(s, p, o), ox.Triple(s, p, ox.Literal("x", language="ca")), ox.Triple(ox.BlankNode("a"), p, s)]
+    mark = fingerprint(graph)
+    assert mark[:2] == [3, 1]
+    assert fingerprint(reversed(graph)) == mark
+    assert fingerprint(graph[:2] + [ox.Triple(ox.BlankNode("b"), p, s)]) == mark  # blank nodes named afresh
+    assert fingerprint(graph[:1] + [ox.Triple(s, p, ox.Literal("x", language="es")), graph[2]]) != mark
+    assert fingerprint(graph[:2]) != mark  # a blank node triple fewer

@@ -47,7 +47,8 @@ def publish(store, build_dir):
     if published.changed is None:
         click.echo("  first release in this store: loaded in place, nothing switched")
     else:
-        click.echo(f"  the switch removed {published.changed[0]} and added {published.changed[1]} triples")
+        click.echo(f"  the switch removed {published.changed[0]} and added {published.changed[1]} triples "
+                   f"({published.unchanged} of {len(published.graphs)} graphs unchanged but for their blank nodes)")
     if published.leftover:
         click.echo(f"warning: {published.leftover}", err=True)
     for graph, count in published.graphs.items():

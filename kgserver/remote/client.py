@@ -236,6 +236,14 @@ class SparqlClient:
         """
         deadline = time.monotonic() + timeout
         headers = dict(headers)
+        if authenticate and self._user is not None and self._challenge is None and body and len(body) > CHUNK:
+            # a store asking for credentials answers 401 before reading a body and closes the connection, which
+            # breaks the sending of a large one: learn its challenge first, with a GET of the same address
+            probe = self._send("GET", url, None, {}, deadline, timeout)
+            if probe.status == 401:
+                self._challenge = _parse_challenge(probe.headers.get("WWW-Authenticate", ""))
+            probe.read()
+            probe.close()
         if authenticate and self._user is not None and self._challenge is not None:
             headers["Authorization"] = self._authorization(method, url)
         response = self._send(method, url, body, headers, deadline, timeout)
@@ -257,7 +265,10 @@ class SparqlClient:
         connection = cls(parts.hostname, parts.port, timeout=left)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         try:
-            connection.request(method, target, body=body, headers=headers)
+            try:
+                connection.request(method, target, body=body, headers=headers)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the store answered (a refusal) before reading the whole body: that answer is read below
             response = connection.getresponse()
         except (TimeoutError, socket.timeout):
             connection.close()

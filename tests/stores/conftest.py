@@ -157,21 +157,38 @@ def virtuoso_url(tmp_path_factory):
         stop(process)
 
 
-@pytest.fixture(scope="session")
-def oxigraph_url(tmp_path_factory):
-    """Start the Oxigraph server (PyPI ``oxigraph``) on loopback; yield its query endpoint URL."""
+#: Seconds the Oxigraph server may spend on one query (``--timeout-s``), as Virtuoso's ``MaxQueryExecutionTime``
+#: above: the Oxigraph server goes on evaluating a query its client abandoned, and without a limit a query
+#: stopped by ``serve``'s time limit would take a CPU for as long as the server runs (docs/store.md).
+OXIGRAPH_TIMEOUT = 60
+
+
+def start_oxigraph(directory: Path, timeout: int = OXIGRAPH_TIMEOUT) -> tuple[subprocess.Popen, str]:
+    """Start the Oxigraph server (PyPI ``oxigraph``) on loopback over ``directory``; return it and its query URL."""
     executable = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     assert Path(executable).exists(), "the oxigraph server is missing: pip install -e '.[test]' installs it"
-    directory = tmp_path_factory.mktemp("oxigraph")
     port = free_port()
     log = directory / "stdout.log"
+    limit = ["--timeout-s", str(timeout)] if "--timeout-s" in subprocess.run(
+        [executable, "serve", "--help"], capture_output=True, text=True).stdout else []  # 0.5.x has it
     with open(log, "wb") as out:
         process = subprocess.Popen([executable, "serve", "--location", str(directory / "db"),
-                                    "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT,
+                                    "--bind", f"127.0.0.1:{port}", *limit], stdout=out, stderr=subprocess.STDOUT,
                                    preexec_fn=_nice)
     url = f"http://127.0.0.1:{port}/query"
     try:
         wait_until_answering(url + "?query=ASK%7B%7D", process, log, seconds=60)
+    except BaseException:
+        stop(process)
+        raise
+    return process, url
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url(tmp_path_factory):
+    """Start the Oxigraph server on loopback (:func:`start_oxigraph`); yield its query endpoint URL."""
+    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    try:
         yield url
     finally:
         stop(process)
