@@ -416,8 +416,11 @@ def report(name: str, results: dict) -> None:
                   f"{peer} {figures['store_cpu_s']:.1f} s; {peer} RSS after {figures['store_rss_mb']:,} MB; "
                   f"{figures['line']}; {figures['switch']}")
     print("- start-up to first answer: " + ", ".join(f"{s} {v:.2f} s" for s, v in results["startup_s"].items()))
-    print("- server RSS (process tree) after the run: "
-          + ", ".join(f"{s} {v:,} MB" for s, v in results["server_rss_mb"].items())
+    print("- server RSS / PSS (process tree) after start: "
+          + ", ".join(f"{s} {v[0]:,} / {v[1]:,} MB" for s, v in results.get("server_memory_after_start_mb", {}).items()))
+    print("- server RSS / PSS (process tree) after the run: "
+          + ", ".join(f"{s} {v:,} / {results.get('server_pss_mb', {}).get(s, 0):,} MB"
+                      for s, v in results["server_rss_mb"].items())
           + "; store RSS: " + ", ".join(f"{s} {v:,} MB" for s, v in results.get("store_rss_mb", {}).items()))
     print()
     print("| request | " + " | ".join(f"{s} p50 / p99 ms" for s in servers) + " | status |")
