@@ -28,6 +28,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -83,11 +84,20 @@ def children_cpu() -> float:
 # --- stores -----------------------------------------------------------------------------------
 
 
-def start_virtuoso(directory: Path) -> tuple[subprocess.Popen, str]:
-    """Start an empty Virtuoso with ``bench_endpoint.py``'s settings in ``directory``; return it and its endpoint."""
+def start_virtuoso(directory: Path, buffers_gb: float | None = None) -> tuple[subprocess.Popen, str]:
+    """Start an empty Virtuoso with ``bench_endpoint.py``'s settings in ``directory``; return it and its endpoint.
+
+    :param buffers_gb: memory for Virtuoso's page buffers instead of those settings' 1.3 GB (three quarters of
+        it may be dirty, as Virtuoso's own ini advises).
+    """
     port, isql_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=directory, isql_port=isql_port, http_port=port))  # its default log limits
+    text = VIRTUOSO_INI.format(dir=directory, isql_port=isql_port, http_port=port)  # its default log limits
+    if buffers_gb:
+        buffers = int(buffers_gb * (1 << 30) / 8192)  # 8 kB pages
+        text = re.sub(r"NumberOfBuffers = \d+\nMaxDirtyBuffers = \d+",
+                      f"NumberOfBuffers = {buffers}\nMaxDirtyBuffers = {buffers * 3 // 4}", text)
+    ini.write_text(text)
     process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=directory,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     process.isql_port = isql_port
@@ -164,17 +174,20 @@ class PathClient(Client):
         return self.request("GET", path, None, {"Accept": accept, "Accept-Language": "ca"})
 
 
-def measure(send, budget: float, max_requests: int = 200) -> dict:
+def measure(send, budget: float, max_requests: int = 200, slow: float | None = None) -> dict:
     """Return p50/p99 of ``send()`` over ``budget`` seconds (at least 3 requests after a warm-up).
 
     A request that gets no answer within the client's time limit (``TIMEOUT``) ends the measurement:
     its status is ``timeout`` and its time the limit.
+
+    :param slow: seconds; a request whose warm-up took longer is timed once only (``n`` is 1).
     """
     times, status, size, started = [], None, 0, time.monotonic()
     try:
         send()  # warm-up (and a page's first-use caches)
+        least = 1 if slow is not None and time.monotonic() - started > slow else 3
         started = time.monotonic()
-        while len(times) < max_requests and (time.monotonic() - started < budget or len(times) < 3):
+        while len(times) < max_requests and (time.monotonic() - started < budget or len(times) < least):
             t0 = time.perf_counter()
             status, size = send()
             times.append((time.perf_counter() - t0) * 1000)
@@ -185,21 +198,25 @@ def measure(send, budget: float, max_requests: int = 200) -> dict:
             "bytes": size}
 
 
-def measure_all(servers: dict[str, str], budget: float, save=lambda out: None) -> dict[str, dict[str, dict]]:
+def measure_all(servers: dict[str, str], budget: float, save=lambda out: None,
+                slow: float | None = None) -> dict[str, dict[str, dict]]:
     """Return request name -> server -> figures; each request measured on every server in turn.
 
+    Pages and API calls first, then the workload.
+
     :param save: called with the figures so far after each request (a long run stopped early keeps them).
+    :param slow: see :func:`measure`.
     """
     out: dict[str, dict[str, dict]] = {}
     query_clients = {name: PathClient(base + "/sparql") for name, base in servers.items()}
     path_clients = {name: PathClient(base + "/") for name, base in servers.items()}
-    for name, text in workload().items():
-        out[name] = {server: measure(lambda c=client: c.query(text), budget)
-                     for server, client in query_clients.items()}
-        save(out)
     for name, path, accept in PATHS:
-        out[name] = {server: measure(lambda c=client: c.get(path, accept), budget)
+        out[name] = {server: measure(lambda c=client: c.get(path, accept), budget, slow=slow)
                      for server, client in path_clients.items()}
+        save(out)
+    for name, text in workload().items():
+        out[name] = {server: measure(lambda c=client: c.query(text), budget, slow=slow)
+                     for server, client in query_clients.items()}
         save(out)
     return out
 
@@ -240,7 +257,13 @@ def build(name: str, size: int, workdir: Path) -> tuple[dict, Path, str | None]:
     return figures, build_dir, data
 
 
-def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[str], again: bool = False) -> dict:
+def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[str], again: bool = False,
+              bulk: list[Path] | bool = False, buffers_gb: float | None = None, slow: float | None = None) -> dict:
+    """Measure one scale (see the module's docstring).
+
+    :param bulk: load the build into Virtuoso with its bulk loader (``virtuoso_bulk.py``) instead of ``kgserver
+        publish``: True to dump the build's store, or N-Quads files of its graphs to load instead.
+    """
     built, build_dir, data = build(name, size, workdir)
     results: dict = {"build": built, "publish": {}, "startup_s": {}, "server_rss_mb": {}}
     stores: dict[str, tuple[subprocess.Popen, str]] = {}
@@ -250,7 +273,16 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[s
             directory = workdir / f"{peer}-{name}"
             shutil.rmtree(directory, ignore_errors=True)
             directory.mkdir()
-            stores[peer] = STORES[peer](directory)
+            stores[peer] = STORES[peer](directory, buffers_gb) if peer == "virtuoso" else STORES[peer](directory)
+            if bulk and peer == "virtuoso":
+                from virtuoso_bulk import load_build
+
+                results.setdefault("bulk_load", {})[peer] = load_build(
+                    stores[peer][0], stores[peer][1], build_dir, directory / "release",
+                    None if bulk is True else list(bulk))
+                print(f"[{name}] bulk-loaded into {peer}: {results['bulk_load'][peer]}", file=sys.stderr, flush=True)
+                (workdir / f"partial-{name}.json").write_text(json.dumps(results, indent=1))
+                continue
             results["publish"][peer] = publish(stores[peer][1], build_dir, stores[peer][0])
             print(f"[{name}] published into {peer}: {results['publish'][peer]}", file=sys.stderr, flush=True)
             if again:
@@ -267,9 +299,14 @@ def run_scale(name: str, size: int, workdir: Path, seconds: float, peers: list[s
             servers[peer] = start([sys.executable, "-m", "kgserver", "serve", "--store", store, "--port", str(port),
                                    "--max-rows", "10000000"], url)
         results["startup_s"] = {server: startup for server, (_, startup) in servers.items()}
+        results["server_memory_after_start_mb"] = {server: tree_memory(process.pid)
+                                                   for server, (process, _) in servers.items()}
+        print(f"[{name}] started: {results['startup_s']}, RSS/PSS {results['server_memory_after_start_mb']}",
+              file=sys.stderr, flush=True)
         bases = {server: f"http://127.0.0.1:{_port(process)}" for server, (process, _) in servers.items()}
-        results["requests"] = measure_all(bases, seconds, saver(workdir, name, results))
+        results["requests"] = measure_all(bases, seconds, saver(workdir, name, results), slow)
         results["server_rss_mb"] = {server: tree_memory(process.pid)[0] for server, (process, _) in servers.items()}
+        results["server_pss_mb"] = {server: tree_memory(process.pid)[1] for server, (process, _) in servers.items()}
         results["store_rss_mb"] = {peer: rss_mb(process.pid) for peer, (process, _) in stores.items()}
     finally:
         for process, _ in list(servers.values()) + list(stores.values()):
@@ -361,7 +398,15 @@ def report(name: str, results: dict) -> None:
     built = results["build"]
     servers = list(results["startup_s"])
     print(f"\n### {name}: {built['quads']:,} quads in named graphs, {built['distinct']:,} distinct triples\n")
-    if "bulk_load" in results:
+    if "bulk_load" in results and "virtuoso" in results["bulk_load"]:
+        load = results["bulk_load"]["virtuoso"]
+        print(f"- build (embedded): {built['wall_s']:.0f} s wall, {built['cpu_s']:.0f} s CPU, "
+              f"peak RSS {built['peak_mb']:,} MB")
+        print(f"- bulk-loaded into Virtuoso (virtuoso_bulk.py): N-Quads written {load['write_wall_s']:.0f} s wall, "
+              f"{load['write_cpu_s']:.0f} s CPU ({load['bytes'] / 1e9:.1f} GB); loaded {load['load_wall_s']:.0f} s "
+              f"wall, Virtuoso CPU {load['store_cpu_s']:.0f} s, RSS {load['store_rss_mb']:,} MB; "
+              f"{load['triples']:,} triples in {load['graphs']} graphs")
+    elif "bulk_load" in results:
         load = results["bulk_load"]
         print(f"- no embedded build; the synthetic triples bulk-loaded into Virtuoso (their graph and the merge): "
               f"{load['wall_s']:.0f} s wall, Virtuoso CPU {load['store_cpu_s']:.0f} s, "
@@ -378,8 +423,11 @@ def report(name: str, results: dict) -> None:
                   f"{peer} {figures['store_cpu_s']:.1f} s; {peer} RSS after {figures['store_rss_mb']:,} MB; "
                   f"{figures['line']}; {figures['switch']}")
     print("- start-up to first answer: " + ", ".join(f"{s} {v:.2f} s" for s, v in results["startup_s"].items()))
-    print("- server RSS (process tree) after the run: "
-          + ", ".join(f"{s} {v:,} MB" for s, v in results["server_rss_mb"].items())
+    print("- server RSS / PSS (process tree) after start: "
+          + ", ".join(f"{s} {v[0]:,} / {v[1]:,} MB" for s, v in results.get("server_memory_after_start_mb", {}).items()))
+    print("- server RSS / PSS (process tree) after the run: "
+          + ", ".join(f"{s} {v:,} / {results.get('server_pss_mb', {}).get(s, 0):,} MB"
+                      for s, v in results["server_rss_mb"].items())
           + "; store RSS: " + ", ".join(f"{s} {v:,} MB" for s, v in results.get("store_rss_mb", {}).items()))
     print()
     print("| request | " + " | ".join(f"{s} p50 / p99 ms" for s in servers) + " | status |")
@@ -410,6 +458,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="publish the build into each store a second time (a switch over a served release)")
     parser.add_argument("--virtuoso-only", action="store_true",
                         help="no embedded build: publish the bundle into Virtuoso and bulk-load the synthetic triples")
+    parser.add_argument("--bulk", action="store_true",
+                        help="load the build into Virtuoso with its bulk loader (virtuoso_bulk.py), not kgserver publish")
+    parser.add_argument("--bulk-from", nargs="+", metavar="NQ",
+                        help="with --bulk: N-Quads files of the build's graphs to load (else its store is dumped)")
+    parser.add_argument("--virtuoso-buffers-gb", type=float, help="Virtuoso's page buffers (default 1.3 GB)")
+    parser.add_argument("--slow", type=float, metavar="SECONDS",
+                        help="time a request whose warm-up took longer than this once only (default: three times)")
     parser.add_argument("--workdir",
                         help="keep the synthetic data and builds here and reuse them (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -424,7 +479,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.virtuoso_only:
                 results = run_virtuoso_only(name, SCALES[name], workdir, args.seconds)
             else:
-                results = run_scale(name, SCALES[name], workdir, args.seconds, peers, args.republish)
+                results = run_scale(name, SCALES[name], workdir, args.seconds, peers, args.republish,
+                                    [Path(f) for f in args.bulk_from] if args.bulk_from else args.bulk,
+                                    args.virtuoso_buffers_gb, args.slow)
             (workdir / f"results-{name}.json").write_text(json.dumps(results, indent=1))
             report(name, results)
     print(f"\nload average at the end: {os.getloadavg()}")

@@ -102,7 +102,7 @@ def publish(url: str, build_path: Path, manifest: dict, *, client: SparqlClient 
 
     started = time.perf_counter()
     client = client or SparqlClient(url)
-    figures = {**manifest["figures"], "default_graphs": list(DEFAULT_GRAPHS)}
+    figures = release_figures(manifest)
     try:
         served = read_figures(client, 60.0)
         previous = set(served.get("graphs", {}))
@@ -134,8 +134,7 @@ def publish(url: str, build_path: Path, manifest: dict, *, client: SparqlClient 
                  f"({load_seconds:.1f} s)")
         mark = time.perf_counter()
         if previous is None:
-            client.update(f"INSERT DATA {{ GRAPH <{RELEASE_GRAPH}> {{ {_figures_triple(figures)} }} }}",
-                          timeout=LOAD_TIMEOUT)
+            client.update(first_release_update(figures), timeout=LOAD_TIMEOUT)
         else:
             changes = differences(client, names, kept)
             changed = (sum(removed for removed, _ in changes.values()), sum(added for _, added in changes.values()))
@@ -164,6 +163,16 @@ def publish(url: str, build_path: Path, manifest: dict, *, client: SparqlClient 
     graphs = {graph: sizes[graph] for graph in figures["graphs"]}
     graphs[MERGE_GRAPH] = sizes[MERGE_GRAPH]
     return Published(graphs, time.perf_counter() - started, load_seconds, switch_seconds, changed, len(kept), leftover)
+
+
+def release_figures(manifest: dict) -> dict:
+    """Return the figures published with a build: its own, and the graphs making the served default graph."""
+    return {**manifest["figures"], "default_graphs": list(DEFAULT_GRAPHS)}
+
+
+def first_release_update(figures: dict) -> str:
+    """Return the update a first publication ends with: the release graph, once every graph is loaded."""
+    return f"INSERT DATA {{ GRAPH <{RELEASE_GRAPH}> {{ {_figures_triple(figures)} }} }}"
 
 
 def _delta_graphs(stage: str) -> tuple[str, str]:
