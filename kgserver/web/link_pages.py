@@ -15,7 +15,7 @@ from .conneg import FORMATS, RDF_FORMATS, Format, negotiate
 from .pages import _bound, _common_context, _finish, _sources, href_for, not_acceptable
 from .paging import requested_list
 from .render import PageBuilder
-from .resource import LABEL_PROPERTIES, Labeller, merge_quads, serialize
+from .resource import Labeller, add_names, merge_quads, ordered, serialize
 from .ui import request_languages
 
 
@@ -49,13 +49,10 @@ def answer(node: ox.NamedNode, stem: str, fmt: Format | None) -> Response | None
                for k in RDF_FORMATS]
     if fmt.rdf_format is not None:
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-        others = sorted({s.value for s in statements if isinstance(s.value, ox.NamedNode)}, key=str)
-        sources.prefetch(others, LABEL_PROPERTIES)
-        triples |= {ox.Triple(q.subject, q.predicate, q.object) for other in others for prop in LABEL_PROPERTIES
-                    for q in sources.quads(other, prop, None)}
+        add_names(sources, triples, node)
         triples |= set(links.view_triples(page, total))
-        ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        return _finish(Response(serialize(ordered, fmt.rdf_format), content_type=fmt.content_type), vary=False)
+        return _finish(Response(serialize(ordered(triples), fmt.rdf_format), content_type=fmt.content_type),
+                       vary=False)
     languages = request_languages()
     labeller = Labeller(sources, languages)
     labeller.prefetch([node, links.predicate, *(s.value for s in statements)])

@@ -103,18 +103,28 @@ def description(sources: Sources, node: ox.NamedNode, *, with_incoming: bool = T
         for quad in sources.quads(None, None, node):
             triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
     if with_labels:
-        linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
-        linked |= {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
-        linked.discard(node)
-        sources.prefetch(sorted(linked, key=str), LABEL_PROPERTIES)
-        for other in linked:
-            for prop in LABEL_PROPERTIES:
-                for quad in sources.quads(other, prop, None):
-                    triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
+        add_names(sources, triples, node)
     for (cut_node, direction), cut in sources.cut.items():
         if cut_node == node and (with_incoming or direction == "outgoing"):
             for predicate, total in cut.items():
                 triples.update(LinkList(node, direction, predicate, sources.bound.per_property).collection_triples(total))
+    return ordered(triples)
+
+
+def add_names(sources: Sources, triples: set[ox.Triple], node: ox.NamedNode) -> None:
+    """Add to ``triples`` the labels of the IRIs they link ``node`` to (one prefetch for them all)."""
+    linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
+    linked |= {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
+    linked.discard(node)
+    sources.prefetch(sorted(linked, key=str), LABEL_PROPERTIES)
+    for other in linked:
+        for prop in LABEL_PROPERTIES:
+            for quad in sources.quads(other, prop, None):
+                triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
+
+
+def ordered(triples) -> list[ox.Triple]:
+    """Return ``triples`` in the order every RDF document of a resource is written in."""
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
