@@ -68,3 +68,15 @@ class DatasetStore(ABC):
         follow blank nodes one query each instead of by a path from the resource.
         """
         return None
+
+    def statements_of(self, subject: ox.NamedNode | ox.BlankNode) -> list[ox.Quad] | None:
+        """Return the named graphs' quads whose subject is ``subject`` (each with its graph), in one read.
+
+        :returns: None when this store cannot name ``subject`` in a query (a blank node on a store
+            without :meth:`blank_node_iri`); the caller then finds it another way.
+        """
+        name = subject.value if isinstance(subject, ox.NamedNode) else self.blank_node_iri(subject)
+        if name is None:
+            return None
+        rows = self.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {ox.NamedNode(name)} ?p ?o }} }}")
+        return [ox.Quad(subject, row["p"], row["o"], row["g"]) for row in rows]

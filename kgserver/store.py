@@ -54,6 +54,10 @@ class ServedStore(DatasetStore):
             return quads
         return (quad for quad in quads if type(quad.graph_name) is not _DEFAULT)
 
+    def statements_of(self, subject):
+        """Return the named graphs' quads whose subject is ``subject`` (an IRI or one of the store's blank nodes)."""
+        return list(self.quads_for_pattern(subject))
+
     def __iter__(self):
         return self.quads_for_pattern()
 

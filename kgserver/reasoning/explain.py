@@ -155,20 +155,23 @@ class Explainer:
 
     # -- facts in the store
     def _quads(self, s: str | None, p: str | None, o: str | None) -> list[ox.Quad]:
-        """Return the quads of the named graphs matching a pattern of N-Triples terms (one query, remembered).
+        """Return the quads of the named graphs matching a pattern of N-Triples terms (one read, remembered).
 
-        Terms go into the query as pyoxigraph writes them; a blank node cannot be named in a query,
-        so it is matched after the query (the predicate is always bound here).
+        A derivation asks many patterns of the same subject: its statements are read once
+        (:meth:`DatasetStore.statements_of`) and indexed by predicate.  Other patterns are one
+        query; terms go into it as pyoxigraph writes them, and a blank node a store cannot name
+        in a query is matched after the query (the predicate is always bound then).
         """
+        if s is not None:
+            by_predicate = self._memo.get(s)
+            if by_predicate is None:
+                by_predicate = self._subject_statements(s)
+            if by_predicate is not None:
+                found = by_predicate.get(p, []) if p is not None else [q for qs in by_predicate.values() for q in qs]
+                return found if o is None else [q for q in found if to_nt(q.object) == o]
         key = (s, p, o)
         found = self._memo.get(key)
         if found is not None:
-            return found
-        if s is not None and not s.startswith("_:") and (p is not None or o is not None):
-            # a derivation asks many patterns of the same subject: fetch its statements once, match here
-            found = [q for q in self._quads(s, None, None)
-                     if (p is None or to_nt(q.predicate) == p) and (o is None or to_nt(q.object) == o)]
-            self._memo[key] = found
             return found
         parts, fixed, blank = [], {}, {}
         for name, term in zip("spo", key):
@@ -185,10 +188,24 @@ class Explainer:
             terms = {name: fixed[name] if name in fixed else row[name] for name in "spo"}
             if all(to_nt(terms[name]) == term for name, term in blank.items()):
                 found.append(ox.Quad(terms["s"], terms["p"], terms["o"], row["g"]))
+        self._remember(key, found)
+        return found
+
+    def _subject_statements(self, s: str) -> dict[str, list[ox.Quad]] | None:
+        """Read the statements of subject ``s`` once, indexed by predicate; None if the store cannot name it."""
+        quads = self.store.statements_of(from_nt(s))
+        if quads is None:
+            return None
+        by_predicate: dict[str, list[ox.Quad]] = {}
+        for quad in quads:
+            by_predicate.setdefault(to_nt(quad.predicate), []).append(quad)
+        self._remember(s, by_predicate)
+        return by_predicate
+
+    def _remember(self, key, value) -> None:
         if len(self._memo) > 100_000:
             self._memo.clear()
-        self._memo[key] = found
-        return found
+        self._memo[key] = value
 
     def asserted_in(self, triple: Triple) -> list[str]:
         """Return the named graphs (not the inferred one) that assert ``triple``."""
