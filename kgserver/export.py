@@ -72,22 +72,24 @@ def stable_blank_nodes(quads: list[ox.Quad], max_rounds: int = 64) -> list[ox.Qu
     Blank nodes that stay indistinguishable are numbered in turn (if they are truly symmetric,
     any numbering gives the same output).
     """
-    bnodes = {t for q in quads for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
+    blank = ox.BlankNode
+    # only the quads touching a blank node count, each read once: (subject if blank, else its text, predicate,
+    # object if blank, else its text, graph)
+    touching = [(q.subject if isinstance(q.subject, blank) else None, str(q.subject), str(q.predicate),
+                 q.object if isinstance(q.object, blank) else None, str(q.object), str(q.graph_name))
+                for q in quads if isinstance(q.subject, blank) or isinstance(q.object, blank)]
+    bnodes = {t for s, _, _, o, _, _ in touching for t in (s, o) if t is not None}
     if not bnodes:
         return quads
     colour = {b: "" for b in bnodes}
-
-    def key(term) -> str:
-        return "_:" + colour[term] if isinstance(term, ox.BlankNode) else str(term)
-
     classes = 1
     for _ in range(max_rounds):
         signature: dict = {b: [colour[b]] for b in bnodes}
-        for q in quads:
-            if q.subject in signature:
-                signature[q.subject].append(("out", str(q.predicate), key(q.object), str(q.graph_name)))
-            if isinstance(q.object, ox.BlankNode):
-                signature[q.object].append(("in", key(q.subject), str(q.predicate), str(q.graph_name)))
+        for s, s_text, p, o, o_text, g in touching:
+            if s is not None:
+                signature[s].append(("out", p, o_text if o is None else "_:" + colour[o], g))
+            if o is not None:
+                signature[o].append(("in", s_text if s is None else "_:" + colour[s], p, g))
         colour = {b: hashlib.sha256(repr(sorted(map(repr, signature[b]))).encode()).hexdigest()[:16] for b in bnodes}
         refined = len(set(colour.values()))
         if refined == classes:

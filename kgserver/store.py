@@ -85,7 +85,9 @@ class ServedStore(DatasetStore):
         """Serialise a named graph (``from_graph``), or every named graph as N-Quads or TriG."""
         if from_graph is not None:
             return self.store.dump(output, format, from_graph=from_graph, **kwargs)
-        return ox.serialize(self.quads_for_pattern(), output, format, **kwargs)
+        graphs = sorted(self.store.named_graphs(), key=str)  # graph by graph: the default graph is not read at all
+        quads = (q for g in graphs for q in self.store.quads_for_pattern(None, None, None, g))
+        return ox.serialize(quads, output, format, **kwargs)
 
 
 def open_store(
