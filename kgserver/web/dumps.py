@@ -3,6 +3,11 @@
 Each file is made once per process, on first request, by the same function as
 ``kgserver export`` (:func:`kgserver.export.render_dump`), and then served from memory
 with an ``ETag`` so clients can revalidate cheaply.
+
+Making them holds the whole dataset in the web process (about 1.5 kB a quad), so a dataset over
+``DUMPS_MAX_QUADS`` quads (default :data:`MAX_QUADS`) gets no dump from the web server: each dump URL
+answers 503 with a sentence saying so, and ``/dumps/`` lists the names without sizes.  One request
+would otherwise take gigabytes (1M synthetic triples: 5.3M quads) and could bring the server down.
 """
 
 from __future__ import annotations
@@ -19,6 +24,26 @@ bp = Blueprint("dumps", __name__)
 
 _EXT = "kgserver.dumps"
 
+#: Largest dataset, in quads of its named graphs, whose dumps the web server makes (about 750 MB).
+MAX_QUADS = 500_000
+
+
+class TooLarge(Exception):
+    """The dataset is over ``DUMPS_MAX_QUADS``: the web server makes no dump of it."""
+
+    def __init__(self, quads: int, limit: int):
+        self.quads, self.limit = quads, limit
+        super().__init__(f"the dataset has {quads:,} quads; this server makes dumps of datasets up to {limit:,} "
+                         f"(DUMPS_MAX_QUADS). Dumps of a larger dataset are written by `kgserver export` and "
+                         f"served as files.")
+
+
+def _check_size() -> None:
+    quads = int(get_state().store.figures.get("quads", 0))
+    limit = int(current_app.config.get("DUMPS_MAX_QUADS", MAX_QUADS))
+    if quads > limit:
+        raise TooLarge(quads, limit)
+
 
 def init_app(app) -> None:
     """Give the application an empty dump cache."""
@@ -29,10 +54,12 @@ def dump_bytes(name: str) -> bytes:
     """Return the gzipped bytes of one dump, making every dump on first use.
 
     :raises KeyError: when ``name`` is not a dump file name.
+    :raises TooLarge: when the dataset is over ``DUMPS_MAX_QUADS``.
     """
     parsed = parse_dump_name(name)
     if parsed is None:
         raise KeyError(name)
+    _check_size()
     cache = current_app.extensions[_EXT]
     files = cache["files"]
     if name not in files:
@@ -48,14 +75,20 @@ def index():
     from .pages import _common_context
     from .ui import request_languages, ui_strings
 
+    try:
+        _check_size()
+        too_large = None
+    except TooLarge as err:
+        too_large = err
     rows = []
     for name in dump_names():
         fmt, inferred = parse_dump_name(name)
-        data = dump_bytes(name)
-        rows.append({"name": name, "href": f"{request.script_root}/dumps/{name}", "bytes": len(data),
+        rows.append({"name": name, "href": f"{request.script_root}/dumps/{name}",
+                     "bytes": "" if too_large else len(dump_bytes(name)),
                      "media": DUMP_FORMATS[fmt][1], "inferred": inferred})
     languages = request_languages()
-    html = render_template("pages/dumps.html", rows=rows, **_common_context(languages, title=ui_strings(languages)[1]["dumps"]))
+    html = render_template("pages/dumps.html", rows=rows, too_large=too_large,
+                           **_common_context(languages, title=ui_strings(languages)[1]["dumps"]))
     return Response(html, content_type="text/html; charset=utf-8")
 
 
@@ -68,6 +101,10 @@ def dump(name: str):
         from .pages import base_iri, not_found
 
         return not_found(base_iri() + "dumps/" + name)
+    except TooLarge as err:
+        response = Response(f"503 Service Unavailable: {err}\n", status=503, content_type="text/plain; charset=utf-8")
+        response.cache_control.no_store = True
+        return response
     response = Response(data, content_type="application/gzip")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
