@@ -147,18 +147,20 @@ class LabelIndex:
             return 0, []  # a lone surrogate is in no label
         checks = " AND ".join("instr(labels.text, ?) > 0" for _ in words)
         long = [word for word in words if len(word) >= TRIGRAM and "\x00" not in word]
-        if long:
-            sql = (f"SELECT labels.iri, count(*) OVER () FROM trigrams JOIN labels ON labels.id = trigrams.rowid "
-                   f"WHERE trigrams MATCH ? AND {checks} ORDER BY labels.id LIMIT ?")
-            params = [" AND ".join(_phrase(word) for word in long), *words, max(limit, 1)]
+        if long:  # the rows in the trigram table's rowid order (IRI order): the first ones found stop the list
+            tables = f"trigrams JOIN labels ON labels.id = trigrams.rowid WHERE trigrams MATCH ? AND {checks}"
+            order, params = "trigrams.rowid", [" AND ".join(_phrase(word) for word in long), *words]
         else:  # no word the trigrams can look up: every text is checked, still without reading the store
-            sql = f"SELECT labels.iri, count(*) OVER () FROM labels WHERE {checks} ORDER BY labels.id LIMIT ?"
-            params = [*words, max(limit, 1)]
+            tables, order, params = f"labels WHERE {checks}", "labels.id", words
         try:
-            rows = self._connection().execute(sql, params).fetchall()
+            db = self._connection()
+            first = [iri for iri, in db.execute(f"SELECT labels.iri FROM {tables} ORDER BY {order} LIMIT ?",
+                                                [*params, limit])]
+            if len(first) < limit:  # every hit is listed: nothing more to count
+                return len(first), first
+            return db.execute(f"SELECT count(*) FROM {tables}", params).fetchone()[0], first
         except sqlite3.DatabaseError as err:
             raise self._error(f"cannot be read ({err})") from None
-        return (rows[0][1] if rows else 0), [iri for iri, _ in rows[:limit]]
 
     def _connection(self) -> sqlite3.Connection:
         """Return this process's and thread's connection, opening and checking the file on first use."""
