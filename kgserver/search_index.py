@@ -97,7 +97,9 @@ def write_index(store: ox.Store, path: Path, *, base: str, key: str) -> dict:
         grouped = ((iri, labels_text([text for _, text in group])) for iri, group in groupby(rows, key=_first))
         db.executemany("INSERT INTO labels(iri, text) VALUES (?, ?)", grouped)
         db.execute("DROP TABLE temp.staged")
-        db.execute("INSERT INTO trigrams(rowid, text) SELECT id, replace(text, char(0), char(65533)) FROM labels")
+        texts = db.execute("SELECT id, text FROM labels")
+        db.executemany("INSERT INTO trigrams(rowid, text) VALUES (?, ?)",
+                       ((rowid, text.replace("\x00", "\ufffd")) for rowid, text in texts))
         db.execute("INSERT INTO trigrams(trigrams) VALUES ('optimize')")
         db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("base", base), ("key", key)])
         resources = db.execute("SELECT count(*) FROM labels").fetchone()[0]

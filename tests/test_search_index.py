@@ -165,3 +165,32 @@ def test_each_process_opens_the_index_itself(embedded):
         got = pickle.loads(pipe.read())
     os.waitpid(pid, 0)
     assert got == expected and expected[0] > 0
+
+
+def test_odd_labels_are_found_as_the_label_query_finds_them(tmp_path):
+    """Labels with a NUL (FTS5 stops reading at one), quotes, FTS syntax, two graphs, and resources outside the base."""
+    import pyoxigraph as ox
+
+    from kgserver.search_index import LABEL_PROPERTIES, LabelIndex, write_index
+    from kgserver.store import ServedStore
+
+    store = ox.Store()
+    label, pref = (ox.NamedNode(p) for p in LABEL_PROPERTIES)
+    first, second = ox.NamedNode("http://example.org/g1"), ox.NamedNode("http://example.org/g2")
+    texts = ["abc\x00defgh", 'say "AND" OR NEAR(x)', "Économie sociale", "x\ufffdde", "plain"]
+    for n, text in enumerate(texts * 60):  # 300 resources: more than a page of hits
+        subject = ox.NamedNode(f"{BASE}id/r{n:03d}")
+        store.add(ox.Quad(subject, label if n % 2 else pref, ox.Literal(text), first))
+        if n % 3 == 0:
+            store.add(ox.Quad(subject, label, ox.Literal(text.upper(), language="ca"), second))
+    store.add(ox.Quad(ox.NamedNode("http://elsewhere.org/x"), label, ox.Literal("plain"), first))
+    written = write_index(store, tmp_path / "labels.sqlite", base=BASE, key="k")
+    assert written["resources"] == 300 and written["labels"] == 400
+    index, by_query = LabelIndex(tmp_path / "labels.sqlite", base=BASE, key="k"), ServedStore(store)
+    for question in ["efg", "defgh", "c\x00d", "\ufffd", "x\ufffdde", "ufffd", '"and"', "near(x)", "economie",
+                     "sociale economie", "|", "plain", "a", "zz"]:
+        words = fold(question).split()
+        for limit in (200, 7):
+            assert index.search(words, limit) == by_query.search_labels(words, under=BASE, limit=limit), question
+    assert index.search(["efg"], 200)[0] == 60
+    assert index.search(["plain"], 7) == (60, index.search(["plain"], 60)[1][:7])
