@@ -61,12 +61,12 @@ def start(command: list[str], url: str, root: Path) -> subprocess.Popen:
     return process
 
 
-def start_servers(trees: dict[str, Path], build: Path, data: str | None, store: str | None) -> dict:
-    """Start the embedded (and store-backed) server of each tree; return name -> (process, base URL, tree)."""
+def start_servers(trees: dict[str, Path], builds: dict[str, Path], data: str | None, store: str | None) -> dict:
+    """Start the embedded (and store-backed) server of each tree on its build; return name -> (process, URL, tree)."""
     servers = {}
     for name, root in trees.items():
         port = free_port()
-        command = [sys.executable, str(root / "benchmarks" / "bench_oxigraph.py"), "--child-serve", str(build),
+        command = [sys.executable, str(root / "benchmarks" / "bench_oxigraph.py"), "--child-serve", str(builds[name]),
                    str(port), "8", "1", *(["--data", data] if data else [])]
         process = start(command, f"http://127.0.0.1:{port}/sparql", root)
         servers[f"embedded {name}"] = (process, f"http://127.0.0.1:{port}", root)
@@ -109,12 +109,13 @@ def run(servers: dict, seconds: float, only: set[str] | None, out: Path | None) 
 
 def report(results: dict) -> None:
     servers = list(results["_cpu_s"])
-    print("| request | " + " | ".join(f"{s} p50 / p99 ms" for s in servers) + " | status |")
+    print("| request | " + " | ".join(f"{s} p50 / p99 ms (first request)" for s in servers) + " | status |")
     print("|---|" + "---:|" * len(servers) + "---|")
     for request, figures in results.items():
         if request.startswith("_"):
             continue
-        cells = " | ".join(f"{figures[s]['p50_ms']:,.1f} / {figures[s]['p99_ms']:,.1f}" for s in servers)
+        cells = " | ".join(f"{f['p50_ms']:,.1f} / {f['p99_ms']:,.1f} (first {f['first_ms'] or 0:,.0f})"
+                           for f in (figures[s] for s in servers))
         print(f"| {request} | {cells} | " + "/".join(str(figures[s]["status"]) for s in servers) + " |")
     print("\nCPU s over the run: " + ", ".join(f"{s} {v:.1f}" for s, v in results["_cpu_s"].items())
           + "; RSS MB after: " + ", ".join(f"{s} {v:,}" for s, v in results["_rss_mb"].items()))
@@ -126,12 +127,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", help="the synthetic N-Triples the build was made with (as bench_store.py passes)")
     parser.add_argument("--store", help="a SPARQL store kgserver publish loaded from the same build")
     parser.add_argument("--compare", help="another checkout to measure beside this one ('before')")
+    parser.add_argument("--compare-build", help="the compared checkout's own build, when the build layout changed "
+                                                "(default: --build; a checkout given another layout's build rebuilds it)")
     parser.add_argument("--seconds", type=float, default=1.0, help="seconds per request kind and server")
     parser.add_argument("--only", help="comma-separated request names to measure (default: all)")
     parser.add_argument("--json", help="keep the figures here as they come")
     args = parser.parse_args(argv)
     trees = {"after": ROOT, "before": Path(args.compare)} if args.compare else {"": ROOT}
-    servers = start_servers(trees, Path(args.build), args.data, args.store)
+    builds = {name: Path(args.build) for name in trees}
+    if args.compare_build:
+        builds["before"] = Path(args.compare_build)
+    servers = start_servers(trees, builds, args.data, args.store)
     started = time.time()
     try:
         results = run(servers, args.seconds, set(args.only.split(",")) if args.only else None,

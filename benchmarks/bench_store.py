@@ -54,6 +54,9 @@ PATHS = [
     ("page territory Catalunya (HTML)", "/id/territory/catalunya.html", "text/html"),
     ("page anchor, blank-node selectors (Turtle)", "/id/anchor/xmess-pla-treball-2024/entity/xac.ttl", "text/turtle"),
     ("search ?q=cooperativa", "/search?q=cooperativa", "text/html"),
+    ("search ?q=economia+social (two words)", "/search?q=economia+social", "text/html"),
+    ("search ?q=de (a short word)", "/search?q=de", "text/html"),
+    ("search ?q=zzqxw (no hit)", "/search?q=zzqxw", "text/html"),
     ("VoID", "/.well-known/void", "text/turtle"),
     ("API cq05 (JSON)", "/api/queries/cq05-goals-of-sectoral-tables-project", "application/sparql-results+json"),
     ("API territories-within (JSON)",
@@ -175,16 +178,17 @@ class PathClient(Client):
 
 
 def measure(send, budget: float, max_requests: int = 200, slow: float | None = None) -> dict:
-    """Return p50/p99 of ``send()`` over ``budget`` seconds (at least 3 requests after a warm-up).
+    """Return p50/p99 of ``send()`` over ``budget`` seconds (at least 3 requests after a warm-up), and the warm-up's.
 
     A request that gets no answer within the client's time limit (``TIMEOUT``) ends the measurement:
     its status is ``timeout`` and its time the limit.
 
     :param slow: seconds; a request whose warm-up took longer is timed once only (``n`` is 1).
     """
-    times, status, size, started = [], None, 0, time.monotonic()
+    times, status, size, started, first = [], None, 0, time.monotonic(), None
     try:
         send()  # warm-up (and a page's first-use caches)
+        first = (time.monotonic() - started) * 1000
         least = 1 if slow is not None and time.monotonic() - started > slow else 3
         started = time.monotonic()
         while len(times) < max_requests and (time.monotonic() - started < budget or len(times) < least):
@@ -195,7 +199,7 @@ def measure(send, budget: float, max_requests: int = 200, slow: float | None = N
         times.append(TIMEOUT * 1000)
         status = "timeout"
     return {"p50_ms": percentile(times, 50), "p99_ms": percentile(times, 99), "n": len(times), "status": status,
-            "bytes": size}
+            "bytes": size, "first_ms": first}
 
 
 def measure_all(servers: dict[str, str], budget: float, save=lambda out: None,

@@ -25,6 +25,7 @@ do not know which store they read.
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import IO
@@ -32,6 +33,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from .engine.layout import SERVED_DEFAULT_GRAPH  # noqa: F401 - named here for the stores' readers
+from .search_index import LABELS_QUERY, LabelIndex, fold, labels_text, matches
 
 
 class DatasetStore(ABC):
@@ -39,9 +41,11 @@ class DatasetStore(ABC):
 
     :ivar figures: what the build computed once (triple counts, per-graph sizes, the VoID
         figures; see :func:`kgserver.reasoning.build.derive_figures`).
+    :ivar label_index: the build's search index (:class:`kgserver.search_index.LabelIndex`), if the store has one.
     """
 
     figures: dict
+    label_index: LabelIndex | None = None
 
     @abstractmethod
     def query(self, sparql: str, *, timeout: float | None = None):
@@ -80,3 +84,33 @@ class DatasetStore(ABC):
             return None
         rows = self.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {ox.NamedNode(name)} ?p ?o }} }}")
         return [ox.Quad(subject, row["p"], row["o"], row["g"]) for row in rows]
+
+    def search_labels(self, words: list[str], *, under: str, limit: int = 200) -> tuple[int, list[str]]:
+        """Return how many resources under ``under`` have labels containing every word, and the first ``limit``.
+
+        Matching is :func:`kgserver.search_index.matches` (each folded word a substring of the folded labels
+        text); the IRIs come in order.  Read from the build's index when the store has one for ``under``;
+        otherwise the labels are read with one query the first time in the process (every label under the
+        base: on a store with millions of them it may run out of time) and kept.
+
+        :param words: the words of the question, folded (:func:`kgserver.search_index.fold`).
+        :raises QueryTimeout: when the label query ran out of time.
+        :raises SearchIndexError: when the build's index is missing or another build's.
+        """
+        index = self.label_index
+        if index is not None and index.covers(under):
+            return index.search(words, limit)
+        hits = [iri for iri, text in self._label_texts(under) if matches(words, text)]
+        return len(hits), hits[:limit]
+
+    def _label_texts(self, under: str) -> list[tuple[str, str]]:
+        """Return (IRI, labels text) of the resources under ``under``, in IRI order, read once (one query)."""
+        known = vars(self).setdefault("_labels_read", {})
+        if under not in known:
+            with vars(self).setdefault("_labels_lock", threading.Lock()):
+                if under not in known:
+                    texts: dict[str, list[str]] = {}
+                    for row in self.query(LABELS_QUERY.format(base=ox.Literal(under))):
+                        texts.setdefault(row["s"].value, []).append(fold(row["l"].value))
+                    known[under] = sorted((iri, labels_text(folded)) for iri, folded in texts.items())
+        return known[under]

@@ -24,6 +24,7 @@ from . import dataset
 from .engine.layout import MERGE_ASSERTED, query_served
 from .errors import ConfigurationError
 from .namespaces import INFERRED_GRAPH
+from .search_index import LabelIndex
 from .storage import DatasetStore
 
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
@@ -41,11 +42,14 @@ class ServedStore(DatasetStore):
     :ivar store: the underlying ``pyoxigraph.Store`` (what the query engine runs on).
     :ivar figures: what the build computed once (see :func:`kgserver.reasoning.build.derive_figures`);
         empty when the store was merged here rather than built.
+    :ivar label_index: the build's search index (:mod:`kgserver.search_index`); None when the store was
+        merged here (search then reads the labels with a query).
     """
 
-    def __init__(self, store: ox.Store, figures: dict | None = None):
+    def __init__(self, store: ox.Store, figures: dict | None = None, label_index: LabelIndex | None = None):
         self.store = store
         self.figures = figures or {}
+        self.label_index = label_index
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None):  # noqa: A002
         """Return the matching quads; with no ``graph_name``, those of the named graphs only."""
@@ -121,12 +125,18 @@ def open_store(
 
 
 def open_build(path: Path, manifest: dict, *, include_inferred: bool = True, read_only: bool = True) -> ServedStore:
-    """Open a finished build (see :func:`kgserver.reasoning.build.build`) as a :class:`ServedStore`."""
+    """Open a finished build (see :func:`kgserver.reasoning.build.build`) as a :class:`ServedStore`.
+
+    Read-only with the inferred graph, the store searches with the build's label index (opened when first
+    searched); a private copy, which may change or lack the inferred graph, searches with a query.
+    """
     from .reasoning.build import STORE_DIR
 
     disk = ox.Store.read_only(str(Path(path) / STORE_DIR))
     if include_inferred and read_only:
-        return ServedStore(disk, manifest.get("figures"))
+        search = manifest["search_index"]
+        index = LabelIndex(Path(path) / search["file"], base=search["base"], key=manifest["key"])
+        return ServedStore(disk, manifest.get("figures"), index)
     copy = ox.Store()
     for graph in disk.named_graphs():
         if include_inferred or graph != _INFERRED:

@@ -42,10 +42,12 @@ class Recorder:
 class InterfaceOnly(DatasetStore):
     """A store that offers only the :class:`DatasetStore` interface, recording what it is asked."""
 
-    def __init__(self, inner: DatasetStore, recorder: Recorder | None = None):
+    def __init__(self, inner: DatasetStore, recorder: Recorder | None = None, *, index=None):
+        """:param index: a search index to offer (``label_index``); by default none: search sends the label query."""
         self._inner = inner
         self.figures = inner.figures
         self.recorder = recorder or Recorder()
+        self.label_index = index
 
     def query(self, sparql: str, *, timeout: float | None = None):
         result = self._inner.query(sparql, timeout=timeout)

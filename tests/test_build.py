@@ -62,7 +62,8 @@ def test_build_writes_store_and_manifest(built):
     assert [i["sha256"] for i in manifest["inputs"]] == [file_sha256(s.path) for s in sources]
     assert manifest["kgserver_version"] and manifest["key"] == built.manifest["key"]
     assert manifest["counts"]["inferred"] > 0 and manifest["counts"]["asserted"] > 0
-    assert set(manifest["phases"]) == {"parse", "reason", "check", "load", "never_checks", "figures"}
+    assert set(manifest["phases"]) == {"parse", "reason", "check", "load", "never_checks", "figures", "search_index"}
+    assert (built.path / manifest["search_index"]["file"]).is_file() and manifest["search_index"]["resources"] > 0
 
 
 def test_built_store_is_served_as_is_with_figures_computed_once(built):
@@ -254,7 +255,8 @@ def test_progress_reports_phases_only_when_enabled(first_build):
     """The module's build reports each phase; a build on a stream that is not a TTY: see the test above."""
     lines = first_build[1].splitlines()
     phases = [line.split("] ")[1].split(":")[0] for line in lines]
-    assert phases == ["parsing", "reasoning", "consistency", "load", "never-checks", "figures", "written"]
+    assert phases == ["parsing", "reasoning", "consistency", "load", "never-checks", "figures", "search index",
+                      "written"]
     quiet = io.StringIO()
     progress = Progress(stream=quiet)  # a StringIO is not a TTY
     progress("parsing", "1 file")

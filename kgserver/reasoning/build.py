@@ -7,9 +7,12 @@ A build directory holds:
   asserted graphs, which with the inferred graph (disjoint from it) makes the merge of them all
   (:mod:`kgserver.engine.layout`), so that ``serve`` only opens it (``Store.read_only``, several
   processes at once) and copies or counts nothing;
+- ``labels.sqlite``: the label index of site search, read from the store's named graphs
+  (:mod:`kgserver.search_index`), so that no web process reads every label;
 - ``manifest.json``: the kgserver version, the rule-set version, the SHA-256 of every input
-  file and its named graph, counts, the phases' times and the figures derived once from the
-  store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`).
+  file and its named graph, counts, the phases' times, the figures derived once from the
+  store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`)
+  and the search index's size (``search_index``).
 
 The store is written by Oxigraph's bulk loader from the asserted graphs as the in-memory
 reasoning store dumps them and the inferred triples as the reasoner writes them, in slices of
@@ -34,8 +37,10 @@ import pyoxigraph as ox
 from .. import dataset
 from ..engine.layout import query_served
 from ..errors import ConfigurationError, InconsistentGraphError
+from ..namespaces import BASE
+from ..search_index import write_index
 from .builddir import (  # noqa: F401 - the build directory's names, also read from here
-    LAYOUT_VERSION, MANIFEST, RULESET_VERSION, STORE_DIR, BuildResult, cache_root, default_build_dir,
+    LAYOUT_VERSION, MANIFEST, RULESET_VERSION, SEARCH_INDEX, STORE_DIR, BuildResult, cache_root, default_build_dir,
     file_sha256, find_build, input_manifest, prune_cache, read_manifest, replace_dir,
 )
 from .consistency import CHECK_ONLY_TYPES, check_triples, reason_for_checks
@@ -222,9 +227,14 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         from .. import void
 
         figures["instances"] = void.instance_counts(view)  # the front page's figures, counted once here
-        del view
         progress("figures", f"{figures['distinct_triples']} distinct triples ({phases['figures']:.1f} s)")
+        search = write_index(view.store, work / SEARCH_INDEX, base=BASE, key=identity["key"])
+        phases["search_index"] = search.pop("seconds")
+        del view
+        progress("search index", f"{search['resources']} resources, {search['bytes'] // 1024} KiB "
+                                 f"({phases['search_index']:.1f} s)")
         manifest = {**identity, "counts": counts, "inferred_graph": INFERRED.value, "figures": figures,
+                    "search_index": {**search, "base": BASE},
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "phases": {name: round(value, 3) for name, value in phases.items()},
                     "build_seconds": round(time.perf_counter() - started, 3)}

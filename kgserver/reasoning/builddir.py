@@ -19,15 +19,18 @@ from pathlib import Path
 
 from .. import __version__, dataset
 from ..errors import ConfigurationError
+from ..search_index import INDEX_FILE
 
 #: Bumped whenever the rules or the junk filter change, so old builds are not reused.
 RULESET_VERSION = "3"
 #: Bumped whenever the layout of a build changes (3: merged default graph and figures, no dataset.nq;
 #: 4: the front page's instance counts in the figures; 5: the default graph holds the merge of the asserted
-#: graphs only, served with the inferred graph: see kgserver.engine.layout).
-LAYOUT_VERSION = "5"
+#: graphs only, served with the inferred graph: see kgserver.engine.layout; 6: the search index, SEARCH_INDEX).
+LAYOUT_VERSION = "6"
 MANIFEST = "manifest.json"
 STORE_DIR = "store"
+#: The label index of site search (:mod:`kgserver.search_index`), named in the manifest's ``search_index``.
+SEARCH_INDEX = INDEX_FILE
 
 
 @dataclass
@@ -189,7 +192,7 @@ def read_manifest(path: Path) -> dict | None:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not (path / STORE_DIR).is_dir() or "figures" not in manifest:
+    if not (path / STORE_DIR).is_dir() or "figures" not in manifest or not (path / SEARCH_INDEX).is_file():
         return None
     return manifest
 

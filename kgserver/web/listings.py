@@ -1,4 +1,4 @@
-"""Pages over many resources: ``/search`` and ``/browse``, each from an index read with one query, once per process.
+"""Pages over many resources: ``/search`` (from the store's label search) and ``/browse`` (one query, once per process).
 
 Their routes are on the pages blueprint (``pages.search``, ``pages.browse``); :mod:`.pages` imports this module.
 """
@@ -10,20 +10,11 @@ from flask import Response, render_template, request
 
 from .figures import class_legend, kind, prefetch_kinds
 from .pages import INFERRED, RDF_TYPE_NT, _cache, _common_context, _sources, _store, base_iri, bp, href_for
-from .resource import RDFS_LABEL, SKOS_PREF, Labeller, fold
+from .resource import Labeller, fold
 from .ui import request_languages, ui_strings
 
-
-def _label_index() -> list[tuple[str, str]]:
-    """Return (IRI, its folded labels) for the resources under the base, read once per process (one query)."""
-    def make():
-        index = {}
-        query = (f"SELECT ?s ?l WHERE {{ VALUES ?p {{ {RDFS_LABEL} {SKOS_PREF} }} GRAPH ?g {{ ?s ?p ?l }} "
-                 f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base_iri())})) }}")
-        for row in _store().query(query):
-            index.setdefault(row["s"].value, []).append(fold(row["l"].value))
-        return sorted((iri, " | ".join(texts)) for iri, texts in index.items())
-    return _cache().get("labels", make)
+#: Resources a search page lists (the first in IRI order; the page says how many matched).
+SEARCH_HITS = 200
 
 
 @bp.get("/search")
@@ -34,16 +25,16 @@ def search():
     languages = request_languages()
     sources = _sources()
     labeller = Labeller(sources, languages)
-    hits = [iri for iri, text in _label_index() if words and all(w in text for w in words)]
+    total, hits = _store().search_labels(words, under=base_iri(), limit=SEARCH_HITS)
     legend = class_legend(sources, labeller)
-    prefetch_kinds(sources, [ox.NamedNode(iri) for iri in hits[:200]])
+    prefetch_kinds(sources, [ox.NamedNode(iri) for iri in hits])
     results = []
-    for iri in hits[:200]:
+    for iri in hits:
         node_kind = kind(sources, ox.NamedNode(iri))
         results.append({"href": href_for(iri), "label": labeller.label(ox.NamedNode(iri)), "iri": iri,
                         "kind": node_kind, "kind_label": legend.get(node_kind, "")})
     results.sort(key=lambda r: (r["kind"], fold(r["label"])))
-    html = render_template("pages/search.html", query=query, results=results, total=len(hits),
+    html = render_template("pages/search.html", query=query, results=results, total=total,
                            **_common_context(languages, title=query or ui_strings(languages)[1]["search"]))
     return Response(html, content_type="text/html; charset=utf-8")
 

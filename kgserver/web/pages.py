@@ -42,7 +42,7 @@ INFERRED = str(ox.NamedNode(str(INFERRED_GRAPH)))
 
 
 class PagesCache:
-    """What the pages derive once from the store: the VoID store, the ontology page, a label index."""
+    """What the pages derive once from the store: the VoID store, the ontology page, the browse index."""
 
     def __init__(self):
         self.lock = threading.RLock()  # a value may be made from another (the VoID store from the page store)

@@ -7,7 +7,7 @@ the endpoint's are: stopped at ``QUERY_TIMEOUT`` (the page answers ``503``), cou
 client's share, stopped when the client has gone.  The answer comes back as SPARQL JSON results
 or N-Triples, read into the same pyoxigraph objects the store returns (as for an external store,
 :mod:`kgserver.remote`).  What reads no query (the build's figures, the named graphs' names, a
-named graph's dump) is the process's own store.
+named graph's dump, the build's search index) is the process's own store.
 """
 
 from __future__ import annotations
@@ -62,6 +62,11 @@ class PooledStore(DatasetStore):
     @property
     def figures(self) -> dict:
         return self._state.store.figures
+
+    @property
+    def label_index(self):
+        """The build's search index (read in this process: it is not a query)."""
+        return self._state.store.label_index
 
     def query(self, sparql: str, *, timeout: float | None = None, use_default_graph_as_union: bool = False):
         """Evaluate ``sparql`` in a query worker (the default graph is the merge, as in the store).

@@ -11,13 +11,13 @@ inferred graph.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
 import pyoxigraph as ox
 
 from ..namespaces import BASE, INFERRED_GRAPH, PREFIXES
+from ..search_index import fold
 from .paging import LinkList
 from .sources import Sources
 
@@ -262,9 +262,3 @@ class Labeller:
 def natural_key(text: str) -> tuple:
     """Return a sort key where runs of digits compare as numbers ("L2" < "L10")."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, fold(part)) for part in re.split(r"(\d+)", text) if part)
-
-
-def fold(text: str) -> str:
-    """Return text lower-cased and without accents, for searching and sorting."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
