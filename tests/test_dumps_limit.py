@@ -41,7 +41,3 @@ def test_the_dumps_page_says_why_in_the_page_language(small_limit_client, no_ren
     assert response.status_code == 200 and words in html and "DUMPS_MAX_QUADS" in html
     assert all(name in html for name in dump_names())
 
-
-def test_a_dump_under_the_limit_is_made(client):
-    response = client.get("/dumps/esskg.nt.gz")
-    assert response.status_code == 200 and response.mimetype == "application/gzip"
