@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib.namespace import RDF, SH
 
@@ -114,6 +115,40 @@ def test_invalid_example(folder, fixture_context):
         found = {(f.focus, f.source, f.severity) for f in report.findings if f.source in under_test}
         assert found == {(r["focus"], r["shape"], r["severity"]) for r in expected["results"]}, engine
         assert all(f.file == str(folder / "invalid.ttl") for f in report.findings), engine
+
+
+def test_shapes_bound_to_foci_keep_the_same_rows(fixture_context):
+    """The compiled shapes bound to some IRIs (as a validation binds them to those its contribution names)
+    return exactly the whole run's rows whose focus is one of them: on the ontology, the base and every
+    invalid example at once, bound to the IRIs of every fifth example and to half of the whole run's foci."""
+    from rdflib import URIRef
+
+    from kgserver.validation.oxterms import from_n3, to_quads
+    from kgserver.validation.sparql_shacl import run_compiled
+
+    graph_name = "https://example.org/everything"
+    store = ox.Store()
+    store.bulk_extend(to_quads(fixture_context.ontology, graph_name))
+    store.bulk_extend(to_quads(fixture_context.subclass, graph_name))
+    for data in fixture_context.data.values():
+        store.bulk_extend(to_quads(data, graph_name))
+    named_by_folder = []
+    for folder in SHAPE_DIRS:
+        graph = parse_file(folder / "invalid.ttl")
+        store.bulk_extend(to_quads(graph, graph_name))
+        named_by_folder.append({str(t) for triple in graph for t in triple if isinstance(t, URIRef)})
+    default_graph = [ox.NamedNode(graph_name)]
+    everything = run_compiled(store, default_graph)
+    iri_foci = sorted({term.value for term in (from_n3(f.focus) for f in everything) if isinstance(term, ox.NamedNode)})
+    assert len(iri_foci) > 20
+    for foci in [*named_by_folder[::5], set(iri_foci[::2])]:
+        wanted = {n3(URIRef(iri)) for iri in foci}
+        bound = run_compiled(store, default_graph, foci=foci)
+        assert sorted(map(_row, bound)) == sorted(_row(f) for f in everything if f.focus in wanted), sorted(foci)[:3]
+
+
+def _row(finding) -> tuple:
+    return finding.focus, finding.path, finding.value, finding.source, finding.component, finding.severity
 
 
 def _shapes_needing_fixtures():

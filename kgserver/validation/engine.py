@@ -115,7 +115,7 @@ def _judged(contribution: list[ContributedFile]) -> set:
 #: What SPARQL takes between ``<`` and ``>`` (IRIREF, without escapes); :func:`_foci` also has Oxigraph check the IRI.
 _WRITABLE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 
-#: Up to this many resources described or linked to, the whole-graph checks are bound to them (:func:`_foci`).
+#: Up to this many resources described or linked to, the shapes and the whole-graph checks are bound to them (:func:`_foci`).
 SCOPED_FOCI = 5_000
 
 
@@ -225,6 +225,10 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
             store.bulk_extend(to_quads(item.graph, CONTRIBUTION_GRAPH))
     timings["store"] = time.perf_counter() - t
 
+    # the IRIs whose findings the report can keep, when a query can name them all: the shapes and the checks
+    # are bound to them
+    foci = None if scope.everything or preloaded else _foci(contribution)
+
     # 1. SHACL shapes: pyshacl on the contribution and its neighbourhood, or, for large inputs,
     #    the same shapes compiled to SPARQL and run on the store
     t = time.perf_counter()
@@ -265,7 +269,7 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     elif shacl_engine == "fast":
         from .sparql_shacl import run_compiled
 
-        raw = run_compiled(store, with_view(), progress=lambda done, _: step(done))
+        raw = run_compiled(store, with_view(), progress=lambda done, _: step(done), foci=foci)
     else:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}; expected auto, pyshacl or fast")
     if store.contains_named_graph(view):
@@ -279,7 +283,6 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     keep_focus = (lambda focus: True) if scope.everything else (
         lambda focus: scope.is_described(focus) or scope.is_referenced(focus)
     )
-    foci = None if scope.everything or preloaded else _foci(contribution)
     for done, check in enumerate(checks, shape_steps + 1):
         check_findings += [f for f in run_check(store, check, keep_focus, foci) if scope.keeps(f)]
         step(done)

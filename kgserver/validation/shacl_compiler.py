@@ -263,7 +263,7 @@ class Compiler:
             parts.append(f"[] {term(predicate)} ?focus .")
         if not parts:
             return None
-        return " UNION ".join(f"{{ SELECT DISTINCT ?focus WHERE {{ {p} }} }}" for p in parts)
+        return " UNION ".join(f"{{ SELECT DISTINCT ?focus WHERE {{ {p} }} }}" for p in parts)  # see sparql_shacl.TARGET_OPENING
 
     def compile(self) -> list[Query]:
         """Return one query per constraint of every shape with a target (and the property shapes below it)."""
