@@ -149,3 +149,28 @@ def test_alignments_by_see_also_draw_no_type(sample_closure):
     assert (ESS.activeYear, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")) not in sample_closure
     assert (ESS.startYear, RDF.type, OWL.ObjectProperty) not in sample_closure
     assert (ESS.Plan, OWL.sameAs, ESS.Project) not in sample_closure
+
+
+def test_the_closure_graph_answers_every_pattern_as_rdflib(bundled_graph):
+    """owlrl reads the closure through :class:`quality._IndexedGraph`'s own lookups: they give rdflib's answers
+    for every combination of bound and unbound positions, and membership likewise."""
+    from itertools import product
+
+    from rdflib import Graph, Literal
+    from rdflib.paths import OneOrMore
+
+    plain, indexed = Graph(store="SimpleMemory"), quality._IndexedGraph(store="SimpleMemory")
+    sample = list(bundled_graph)[::40]
+    for graph in (plain, indexed):
+        graph += sample
+    compared = 0
+    absent = (URIRef("https://example.org/absent"), RDF.type, Literal("absent"))
+    for triple in sample[::10] + [absent]:
+        for mask in product((True, False), repeat=3):
+            pattern = tuple(term if keep else None for term, keep in zip(triple, mask))
+            assert sorted(indexed.triples(pattern)) == sorted(plain.triples(pattern)), pattern
+            assert (pattern in indexed) == (pattern in plain), pattern
+            compared += 1
+    path = (None, RDF.type * OneOrMore, None)
+    assert sorted(indexed.triples(path)) == sorted(plain.triples(path))
+    assert compared > 100

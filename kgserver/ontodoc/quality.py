@@ -87,15 +87,67 @@ def owl_rl_closure(graph: Graph) -> Graph:
 
     The closure is kept in rdflib's ``SimpleMemory`` store (no named graphs): owlrl looks triples up
     millions of times, and the default store's per-triple context bookkeeping made it a quarter slower
-    (same triples either way).
+    (same triples either way); it is read straight from that store's indexes (:class:`_IndexedGraph`).
     """
     import owlrl
 
     _constant_namespace_terms()
-    closure = Graph(store="SimpleMemory")
+    closure = _IndexedGraph(store="SimpleMemory")
     closure += graph
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
     return closure
+
+
+class _IndexedGraph(Graph):
+    """An rdflib graph over ``SimpleMemory`` whose lookups read the store's three indexes directly.
+
+    owlrl asks, for every triple in every cycle, whether some triples are already there (``in``) and for the
+    triples around a term.  rdflib answers through ``Graph.triples`` and the store's generator, which also
+    makes a context iterator per triple: most of owlrl's time on the bundle.  These are the same answers from
+    the same dictionaries (the store keeps ``spo``, ``pos`` and ``osp``); patterns with a property path go the
+    usual way.  owlrl's closure of the bundle: 25 to 27 s of CPU through ``Graph``, 13.5 to 14.7 s through this
+    class (three interleaved rounds, the same 61,731 triples).
+    """
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = triple
+        if s is None or p is None or o is None:
+            return super().__contains__(triple)
+        objects = self.store._SimpleMemory__spo.get(s, {}).get(p)
+        return objects is not None and o in objects
+
+    def triples(self, triple):  # noqa: C901 - one branch per bound position, as the store's own method
+        s, p, o = triple
+        if p is not None and not isinstance(p, str):  # a property path
+            return super().triples(triple)
+        store = self.store
+        if s is not None:
+            by_predicate = store._SimpleMemory__spo.get(s)
+            if not by_predicate:
+                return iter(())
+            if p is not None:
+                objects = by_predicate.get(p)
+                if not objects:
+                    return iter(())
+                if o is not None:
+                    return iter(((s, p, o),) if o in objects else ())
+                return ((s, p, x) for x in objects)
+            if o is not None:
+                return ((s, q, o) for q, objects in by_predicate.items() if o in objects)
+            return ((s, q, x) for q, objects in by_predicate.items() for x in objects)
+        if p is not None:
+            by_object = store._SimpleMemory__pos.get(p)
+            if not by_object:
+                return iter(())
+            if o is not None:
+                return ((x, p, o) for x in by_object.get(o, ()))
+            return ((x, p, y) for y, subjects in by_object.items() for x in subjects)
+        if o is not None:
+            by_subject = store._SimpleMemory__osp.get(o)
+            if not by_subject:
+                return iter(())
+            return ((x, q, o) for x, predicates in by_subject.items() for q in predicates)
+        return super().triples(triple)
 
 
 def _constant_namespace_terms() -> None:
