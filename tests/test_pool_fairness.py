@@ -188,3 +188,21 @@ def test_a_larger_built_store_is_served_at_once_then_from_its_memory_copy(monkey
         assert again.data == first.data and int(first.data.split()[1]) == state.quad_count
     finally:
         state.close()
+
+
+def test_the_pool_does_not_keep_the_web_processs_pipes_open():
+    """A pipe the web process holds when the pool starts (here: one end of a child's stdin) is not kept open
+    by the zygote and its workers: once the web process closes its end, the reader sees end of file.
+    (A browser driver kept alive that way hung the test session that had started it.)"""
+    import select
+
+    read, write = os.pipe()
+    pool = pool_module.WorkerPool(_SleepyEngine, 1, 5.0).start()
+    try:
+        assert pool.run(QueryRequest("ping"), timeout=5.0).body == b"ping"  # a worker forked
+        os.close(write)
+        ready, _, _ = select.select([read], [], [], 30)  # bounded wait: a hang fails, no time is asserted
+        assert ready and os.read(read, 1) == b"", "a pool process still holds the pipe's write end"
+    finally:
+        pool.close()
+        os.close(read)

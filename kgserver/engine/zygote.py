@@ -11,6 +11,7 @@ import os
 import resource
 import signal
 import socket
+import stat
 import struct
 import threading
 from collections.abc import Callable
@@ -65,6 +66,7 @@ def fork_zygote(factory: Callable[[], object], timeout: float, isolation: str, f
 def zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: float, isolation: str,
                 announce: bool = False) -> None:
     _reset_signals()
+    _close_inherited_pipes()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
     failure = None
     if isolation == "seccomp":
@@ -104,6 +106,23 @@ def zygote_main(sock: socket.socket, factory: Callable[[], object], timeout: flo
         for fd in fds:
             os.close(fd)
         sock.sendall(struct.pack("!q", pid))
+
+
+def _close_inherited_pipes() -> None:
+    """Close the pipes the zygote inherited from the web process (beyond stdin, stdout and stderr).
+
+    The zygote is forked from whichever thread first needs the pool, so it inherits the web process's pipes
+    of that moment, and every worker after it.  A pipe whose other end waits for end of file (a child the
+    web process drives through its stdin, such as a browser driver) then never gets it while the pool
+    lives: that child never exits, and whoever waits for it hangs.  The zygote uses only its socket.
+    """
+    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else []:
+        fd = int(name)
+        try:
+            if fd > 2 and stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            continue  # the listing's own descriptor, closed by now
 
 
 def _limit_memory(limit: int) -> None:
