@@ -50,6 +50,8 @@ FAN_IN = 64
 
 _INFERRED = f"<{INFERRED_GRAPH}>".encode()
 _BLANK = b"_:"
+#: Lines joined into one write to a dump.
+_BATCH = 4096
 
 
 @dataclass(frozen=True)
@@ -252,37 +254,50 @@ def _merged(paths: list[Path], work: Path):
 
 
 def _write_part(runs: list[Path], out_dir: Path, work: Path, inferred: bool, prints: dict) -> dict:
-    """Write the four dumps of one part (asserted or inferred) from its sorted runs."""
+    """Write the four dumps of one part (asserted or inferred) from its sorted runs; put the fingerprints of its
+    graphs in ``prints`` (and of the asserted part's merge, as ``merge``)."""
     written = {}
     quads = GzipWriter(out_dir / dump_name("nq", inferred=inferred))
     graph_files: list[Path] = []
     current, triples, fingerprint = None, None, None
+    batch = []
     for line in _merged(runs, work):
         graph, rest = line.split(b" ", 1)  # a graph name is an IRI: no space
         if graph != current:
             if triples is not None:
                 triples.close()
+                prints[current.decode()[1:-1]] = fingerprint.value()
             current, fingerprint = graph, Fingerprint()
-            prints[graph.decode()[1:-1]] = fingerprint
             graph_files.append(work / f"part-{len(graph_files)}.nt")
             triples = open(graph_files[-1], "wb")
-        quads.write(b"%s %s .\n" % (rest[:-1], graph))
+        batch.append(b"%s %s .\n" % (rest[:-1], graph))
+        if len(batch) >= _BATCH:
+            quads.write(b"".join(batch))
+            batch.clear()
         triples.write(rest)
         fingerprint.add(rest[:-1])
     if triples is not None:
         triples.close()
+        prints[current.decode()[1:-1]] = fingerprint.value()
+    quads.write(b"".join(batch))
     written[dump_name("nq", inferred=inferred)] = quads.close()
-    merged_path, merge = work / "merged.nt", Fingerprint()
+    merged_path = work / "merged.nt"
+    merge = Fingerprint() if len(graph_files) > 1 else None  # one graph is its own merge
     n_triples = GzipWriter(out_dir / dump_name("nt", inferred=inferred))
     with open(merged_path, "wb") as plain:
-        previous = None
+        previous, batch = None, []
         for line in _merged(graph_files, work):  # each graph sorted: their merge, each triple once
             if line != previous:
                 previous = line
-                text = line[:-1] + b" .\n"
-                n_triples.write(text)
-                plain.write(text)
-                merge.add(line[:-1])
+                batch.append(line[:-1] + b" .\n")
+                if merge is not None:
+                    merge.add(line[:-1])
+                if len(batch) >= _BATCH:
+                    n_triples.write(b"".join(batch))
+                    plain.writelines(batch)
+                    batch.clear()
+        n_triples.write(b"".join(batch))
+        plain.writelines(batch)
     written[dump_name("nt", inferred=inferred)] = n_triples.close()
     for fmt in ("ttl", "jsonld"):
         out = GzipWriter(out_dir / dump_name(fmt, inferred=inferred))
@@ -290,11 +305,8 @@ def _write_part(runs: list[Path], out_dir: Path, work: Path, inferred: bool, pri
                      DUMP_FORMATS[fmt][0], prefixes=PREFIXES)
         written[dump_name(fmt, inferred=inferred)] = out.close()
     merged_path.unlink()
-    for graph, value in list(prints.items()):
-        if isinstance(value, Fingerprint):
-            prints[graph] = value.value()
     if not inferred:
-        prints["merge"] = merge.value()
+        prints["merge"] = (merge or fingerprint or Fingerprint()).value()
     return written
 
 
@@ -313,8 +325,7 @@ class Fingerprint:
     def add(self, triple: bytes) -> None:
         """Count one triple, given as its N-Triples text without the final `` .``."""
         self.count += 1
-        s, _, o = triple.split(b" ", 2)
-        if s.startswith(_BLANK) or o.startswith(_BLANK):
+        if _BLANK in triple and _names_blank(triple):
             self.blank += 1
         else:
             self.total += int.from_bytes(hashlib.blake2b(triple, digest_size=16).digest(), "big")
@@ -322,6 +333,11 @@ class Fingerprint:
     def value(self) -> list:
         """Return ``[triples, blank node triples, hash in hex]``."""
         return [self.count, self.blank, f"{self.total % (1 << 128):032x}"]
+
+
+def _names_blank(triple: bytes) -> bool:
+    s, _, o = triple.split(b" ", 2)
+    return s.startswith(_BLANK) or o.startswith(_BLANK)
 
 
 class GzipWriter:
@@ -341,7 +357,7 @@ class GzipWriter:
         self._out(gzip.compress(b"", compresslevel=9, mtime=0)[:10])  # the same header, whatever the Python
 
     def write(self, data: bytes) -> int:
-        self._pending.append(bytes(data))
+        self._pending.append(data if type(data) is bytes else bytes(data))
         self._held += len(data)
         if self._held >= self._CHUNK:
             self._deflate_pending()

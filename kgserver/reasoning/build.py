@@ -9,10 +9,13 @@ A build directory holds:
   processes at once) and copies or counts nothing;
 - ``labels.sqlite``: the label index of site search, read from the store's named graphs
   (:mod:`kgserver.search_index`), so that no web process reads every label;
+- ``dumps/``: the eight gzipped dumps served at ``/dumps/`` (:func:`kgserver.export.write_dumps`, graph by
+  graph in bounded memory), named with their sizes and SHA-256 in the manifest's ``dumps``;
 - ``manifest.json``: the kgserver version, the rule-set version, the SHA-256 of every input
   file and its named graph, counts, the phases' times, the figures derived once from the
   store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`)
-  and the search index's size (``search_index``).
+  the search index's size (``search_index``) and each named graph's fingerprint (``fingerprints``, as
+  ``kgserver publish`` compares releases, counted while the dumps are written).
 
 The store is written by Oxigraph's bulk loader from the asserted graphs as the in-memory
 reasoning store dumps them and the inferred triples as the reasoner writes them, in slices of
@@ -37,10 +40,11 @@ import pyoxigraph as ox
 from .. import dataset
 from ..engine.layout import query_served
 from ..errors import ConfigurationError, InconsistentGraphError
+from ..export import write_dumps
 from ..namespaces import BASE
 from ..search_index import write_index
 from .builddir import (  # noqa: F401 - the build directory's names, also read from here
-    LAYOUT_VERSION, MANIFEST, RULESET_VERSION, SEARCH_INDEX, STORE_DIR, BuildResult, cache_root, default_build_dir,
+    DUMPS_DIR, LAYOUT_VERSION, MANIFEST, RULESET_VERSION, SEARCH_INDEX, STORE_DIR, BuildResult, cache_root, default_build_dir,
     file_sha256, find_build, input_manifest, prune_cache, read_manifest, replace_dir,
 )
 from .consistency import CHECK_ONLY_TYPES, check_triples, reason_for_checks
@@ -230,11 +234,18 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         progress("figures", f"{figures['distinct_triples']} distinct triples ({phases['figures']:.1f} s)")
         search = write_index(view.store, work / SEARCH_INDEX, base=BASE, key=identity["key"])
         phases["search_index"] = search.pop("seconds")
-        del view
         progress("search index", f"{search['resources']} resources, {search['bytes'] // 1024} KiB "
                                  f"({phases['search_index']:.1f} s)")
+        mark, prints = time.perf_counter(), {}
+        (work / DUMPS_DIR).mkdir()
+        dumps = write_dumps(view.store, work / DUMPS_DIR, fingerprints=prints)
+        phases["dumps"] = time.perf_counter() - mark
+        del view
+        progress("dumps", f"{len(dumps)} files, {sum(f['bytes'] for f in dumps.values()) // 1024} KiB "
+                          f"({phases['dumps']:.1f} s)")
         manifest = {**identity, "counts": counts, "inferred_graph": INFERRED.value, "figures": figures,
-                    "search_index": {**search, "base": BASE},
+                    "search_index": {**search, "base": BASE}, "dumps": {"dir": DUMPS_DIR, "files": dumps},
+                    "fingerprints": prints,
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "phases": {name: round(value, 3) for name, value in phases.items()},
                     "build_seconds": round(time.perf_counter() - started, 3)}
