@@ -108,11 +108,32 @@ def render_dumps(store) -> dict[str, bytes]:
         return {name: (Path(folder) / name).read_bytes() for name in dump_names()}
 
 
+class GraphTexts:
+    """Named graphs' N-Triples (one triple a line, as Oxigraph writes them), appended piece by piece to one file a
+    graph in ``folder``: what the build hands :func:`write_dumps` while it loads the store, so that the dumps are
+    written without reading the store back (about 13 µs of CPU a quad)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.files: dict[str, Path] = {}
+
+    def __call__(self, graph: str, text: bytes) -> None:
+        path = self.files.setdefault(graph, self.folder / f"graph-{len(self.files)}.nt")
+        with open(path, "ab") as out:
+            out.write(text)
+
+    def graphs(self) -> list[tuple[bytes, Path]]:
+        """Return (graph as N-Quads text, file) for every graph, by name."""
+        return [(f"<{graph}>".encode(), self.files[graph]) for graph in sorted(self.files)]
+
+
 def write_dumps(store, out_dir: Path, *, run_lines: int = RUN_LINES, fingerprints: dict | None = None) -> dict:
     """Write the eight dumps of ``store``'s named graphs into ``out_dir`` (which must exist), in bounded memory.
 
     :param store: anything with ``named_graphs()`` and ``dump(output, format, from_graph=...)`` writing one
-        triple a line as pyoxigraph does (a :class:`kgserver.storage.DatasetStore`, a ``pyoxigraph.Store``).
+        triple a line as pyoxigraph does (a :class:`kgserver.storage.DatasetStore`, a ``pyoxigraph.Store``), or
+        the named graphs' texts already in files (:class:`GraphTexts`; the files are removed).
     :param run_lines: lines of the external sort held at once (the writer's memory is about 200 bytes each,
         plus the triples naming a blank node).
     :param fingerprints: if given, receives ``graphs`` (each named graph's :class:`Fingerprint` value) and
@@ -121,7 +142,7 @@ def write_dumps(store, out_dir: Path, *, run_lines: int = RUN_LINES, fingerprint
     """
     with tempfile.TemporaryDirectory(prefix=".dumps-", dir=out_dir) as folder:
         work = Path(folder)
-        graphs = _dump_graphs(store, work)
+        graphs = store.graphs() if isinstance(store, GraphTexts) else _dump_graphs(store, work)
         names = blank_node_names(_touching(graphs))
         runs = _sorted_runs(graphs, names, work, run_lines)
         written, prints = {}, {}

@@ -10,7 +10,8 @@ A build directory holds:
 - ``labels.sqlite``: the label index of site search, read from the store's named graphs
   (:mod:`kgserver.search_index`), so that no web process reads every label;
 - ``dumps/``: the eight gzipped dumps served at ``/dumps/`` (:func:`kgserver.export.write_dumps`, graph by
-  graph in bounded memory), named with their sizes and SHA-256 in the manifest's ``dumps``;
+  graph in bounded memory, from the named graphs' N-Triples as they were loaded, kept in files meanwhile),
+  named with their sizes and SHA-256 in the manifest's ``dumps``;
 - ``manifest.json``: the kgserver version, the rule-set version, the SHA-256 of every input
   file and its named graph, counts, the phases' times, the figures derived once from the
   store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`)
@@ -40,7 +41,7 @@ import pyoxigraph as ox
 from .. import dataset
 from ..engine.layout import query_served
 from ..errors import ConfigurationError, InconsistentGraphError
-from ..export import write_dumps
+from ..export import GraphTexts, write_dumps
 from ..namespaces import BASE
 from ..search_index import write_index
 from .builddir import (  # noqa: F401 - the build directory's names, also read from here
@@ -217,7 +218,8 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         counts, inferred = reason_and_check(None, sources, progress, phases, texts=asserted)
         mark = time.perf_counter()
         # the slices go through files, so that the loader's memory is not added to the triples' in Python
-        sizes = load_served(work / STORE_DIR, asserted, inferred, spool=work / "slices")
+        texts = GraphTexts(work / "graphs")  # each named graph's N-Triples, for the dumps (no read of the store)
+        sizes = load_served(work / STORE_DIR, asserted, inferred, spool=work / "slices", tee=texts)
         shutil.rmtree(work / "slices", ignore_errors=True)
         del inferred
         phases["load"] = time.perf_counter() - mark
@@ -238,7 +240,8 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
                                  f"({phases['search_index']:.1f} s)")
         mark, prints = time.perf_counter(), {}
         (work / DUMPS_DIR).mkdir()
-        dumps = write_dumps(view.store, work / DUMPS_DIR, fingerprints=prints)
+        dumps = write_dumps(texts, work / DUMPS_DIR, fingerprints=prints)
+        shutil.rmtree(work / "graphs", ignore_errors=True)
         phases["dumps"] = time.perf_counter() - mark
         del view
         progress("dumps", f"{len(dumps)} files, {sum(f['bytes'] for f in dumps.values()) // 1024} KiB "

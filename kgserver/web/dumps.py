@@ -17,6 +17,7 @@ sentence saying so, and ``/dumps/`` lists the names without sizes.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file
@@ -89,6 +90,20 @@ def _size(name: str) -> int | str:
         return ""
 
 
+def _replaced(made) -> bool:
+    """Tell whether the file of a build's dump is no longer the one its manifest names (a build put in its place)."""
+    try:
+        return os.stat(made.path).st_size != made.bytes
+    except OSError:
+        return True
+
+
+def _unavailable(reason: str) -> Response:
+    response = Response(f"503 Service Unavailable: {reason}\n", status=503, content_type="text/plain; charset=utf-8")
+    response.cache_control.no_store = True
+    return response
+
+
 @bp.get("/dumps/")
 def index():
     """List the dumps with their sizes."""
@@ -117,6 +132,9 @@ def dump(name: str):
     """Serve one gzipped dump (``application/gzip``), or the helpful 404 for another name."""
     made = get_state().store.dump_file(name) if parse_dump_name(name) else None
     if made is not None:
+        if _replaced(made):
+            return _unavailable("the build directory was replaced under this server (its dumps are another "
+                                "build's); restart the server to serve the new build")
         response = send_file(made.path, mimetype="application/gzip", as_attachment=True, download_name=name,
                              etag=made.sha256, conditional=True, max_age=MAX_AGE)
         response.headers["Access-Control-Allow-Origin"] = "*"
@@ -128,10 +146,7 @@ def dump(name: str):
 
         return not_found(base_iri() + "dumps/" + name)
     except TooLarge as err:
-        response = Response(f"503 Service Unavailable: {err}\n", status=err.http_status,
-                            content_type="text/plain; charset=utf-8")
-        response.cache_control.no_store = True
-        return response
+        return _unavailable(str(err))
     response = Response(data, content_type="application/gzip")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
