@@ -136,7 +136,8 @@ def open_build(path: Path, manifest: dict, *, include_inferred: bool = True, rea
     """Open a finished build (see :func:`kgserver.reasoning.build.build`) as a :class:`ServedStore`.
 
     Read-only with the inferred graph, the store searches with the build's label index (opened when first
-    searched) and offers the build's dumps; a private copy, which may change or lack the inferred graph, searches with a query.
+    searched) and offers the build's dumps; a private copy, which may change or lack the inferred graph, searches
+    with a query and has no dump files.
     """
     from .reasoning.build import STORE_DIR
 

@@ -45,8 +45,8 @@ from ..export import GraphTexts, write_dumps
 from ..namespaces import BASE
 from ..search_index import write_index
 from .builddir import (  # noqa: F401 - the build directory's names, also read from here
-    DUMPS_DIR, LAYOUT_VERSION, MANIFEST, RULESET_VERSION, SEARCH_INDEX, STORE_DIR, BuildResult, cache_root, default_build_dir,
-    file_sha256, find_build, input_manifest, prune_cache, read_manifest, replace_dir,
+    DUMPS_DIR, LAYOUT_VERSION, MANIFEST, RULESET_VERSION, SEARCH_INDEX, STORE_DIR, BuildResult, cache_root,
+    default_build_dir, file_sha256, find_build, input_manifest, prune_cache, read_manifest, replace_dir,
 )
 from .consistency import CHECK_ONLY_TYPES, check_triples, reason_for_checks
 from .engine import Inference
@@ -236,6 +236,7 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         progress("figures", f"{figures['distinct_triples']} distinct triples ({phases['figures']:.1f} s)")
         search = write_index(view.store, work / SEARCH_INDEX, base=BASE, key=identity["key"])
         phases["search_index"] = search.pop("seconds")
+        del view
         progress("search index", f"{search['resources']} resources, {search['bytes'] // 1024} KiB "
                                  f"({phases['search_index']:.1f} s)")
         mark, prints = time.perf_counter(), {}
@@ -243,7 +244,6 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         dumps = write_dumps(texts, work / DUMPS_DIR, fingerprints=prints)
         shutil.rmtree(work / "graphs", ignore_errors=True)
         phases["dumps"] = time.perf_counter() - mark
-        del view
         progress("dumps", f"{len(dumps)} files, {sum(f['bytes'] for f in dumps.values()) // 1024} KiB "
                           f"({phases['dumps']:.1f} s)")
         manifest = {**identity, "counts": counts, "inferred_graph": INFERRED.value, "figures": figures,
