@@ -10,7 +10,8 @@ ever needs to fetch one.
 Memory stays bounded whatever the size (:func:`write_dumps`): the dataset is read graph by graph
 (each named graph as N-Triples, by the store's own serialiser, into a temporary file), only the
 triples naming a blank node are held (to label them), and the rest is sorted by an external sort:
-sorted runs of ``run_lines`` lines spilled to files and merged with :func:`heapq.merge`.  The
+sorted runs of ``run_lines`` lines spilled to files and merged with :func:`heapq.merge`
+(:mod:`kgserver.streaming`).  The
 sort keys are the N-Quads texts of the terms, ``g s p o``: sorting these byte strings sorts by each
 term's text in turn (no term's text is a proper prefix of another's followed by a byte below the
 space), which is the order the dumps always had.  Turtle and JSON-LD come from the sorted,
@@ -19,22 +20,17 @@ deduplicated N-Triples through pyoxigraph's serialisers, which write as they rea
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import heapq
-import os
 import shutil
-import struct
 import tempfile
-import zlib
 from collections import Counter
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .namespaces import INFERRED_GRAPH, PREFIXES
+from .streaming import BLANK, Fingerprint, GzipWriter, lines_file, merged
 
 #: Dump format key -> (Oxigraph format, media type of the uncompressed content, keeps named graphs).
 DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, str, bool]] = {
@@ -45,11 +41,8 @@ DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, str, bool]] = {
 }
 #: Lines an external sort holds before it sorts them and spills them to a file (about 50 MB of lines).
 RUN_LINES = 250_000
-#: Sorted files merged at once (more are merged in rounds).
-FAN_IN = 64
 
 _INFERRED = f"<{INFERRED_GRAPH}>".encode()
-_BLANK = b"_:"
 #: Lines joined into one write to a dump.
 _BATCH = 4096
 
@@ -179,9 +172,9 @@ def _touching(graphs) -> list[tuple[str, str, str, str]]:
     for graph, path in graphs:
         with open(path, "rb") as lines:
             for line in lines:
-                if _BLANK in line:
+                if BLANK in line:
                     s, p, o = _split(line)
-                    if s.startswith(_BLANK) or o.startswith(_BLANK):
+                    if s.startswith(BLANK) or o.startswith(BLANK):
                         touching.append((s.decode(), p.decode(), o.decode(), graph.decode()))
     return touching
 
@@ -235,7 +228,7 @@ def _sorted_runs(graphs, names: dict[str, str], work: Path, run_lines: int) -> d
         with open(path, "rb") as lines:
             for line in lines:
                 s, p, o = _split(line)
-                if renamed and _BLANK in line:
+                if renamed and BLANK in line:
                     s, o = renamed.get(s, s), renamed.get(o, o)
                 buffer.append(b"%s%s %s %s\n" % (prefix, s, p, o))
                 held += 1
@@ -251,27 +244,8 @@ def _spill(buffers: dict[bool, list[bytes]], runs: dict[bool, list[Path]], work:
     for part, lines in buffers.items():
         if lines:
             lines.sort()
-            runs[part].append(_lines_file(work, lines))
+            runs[part].append(lines_file(work, lines))
             lines.clear()
-
-
-def _lines_file(work: Path, lines) -> Path:
-    handle, name = tempfile.mkstemp(dir=work, suffix=".run")
-    with os.fdopen(handle, "wb") as out:
-        out.writelines(lines)
-    return Path(name)
-
-
-def _merged(paths: list[Path], work: Path):
-    """Yield the lines of the sorted files ``paths`` in order (merged :data:`FAN_IN` at a time), removing them."""
-    paths = list(paths)
-    while len(paths) > FAN_IN:
-        group, paths = paths[:FAN_IN], paths[FAN_IN:]
-        paths.append(_lines_file(work, _merged(group, work)))
-    with ExitStack() as files:
-        yield from heapq.merge(*(files.enter_context(open(path, "rb")) for path in paths))
-    for path in paths:
-        path.unlink()
 
 
 def _write_part(runs: list[Path], out_dir: Path, work: Path, inferred: bool, prints: dict) -> dict:
@@ -282,7 +256,7 @@ def _write_part(runs: list[Path], out_dir: Path, work: Path, inferred: bool, pri
     graph_files: list[Path] = []
     current, triples, fingerprint = None, None, None
     batch = []
-    for line in _merged(runs, work):
+    for line in merged(runs, work):
         graph, rest = line.split(b" ", 1)  # a graph name is an IRI: no space
         if graph != current:
             if triples is not None:
@@ -307,7 +281,7 @@ def _write_part(runs: list[Path], out_dir: Path, work: Path, inferred: bool, pri
     n_triples = GzipWriter(out_dir / dump_name("nt", inferred=inferred))
     with open(merged_path, "wb") as plain:
         previous, batch = None, []
-        for line in _merged(graph_files, work):  # each graph sorted: their merge, each triple once
+        for line in merged(graph_files, work):  # each graph sorted: their merge, each triple once
             if line != previous:
                 previous = line
                 batch.append(line[:-1] + b" .\n")
@@ -329,80 +303,3 @@ def _write_part(runs: list[Path], out_dir: Path, work: Path, inferred: bool, pri
     if not inferred:
         prints["merge"] = (merge or fingerprint or Fingerprint()).value()
     return written
-
-
-class Fingerprint:
-    """A graph's fingerprint, as ``kgserver publish`` compares releases: [triples, triples naming a blank node,
-    hash of the other triples].
-
-    The hash is the sum of the triples' own hashes (BLAKE2b, 128 bits, of the N-Triples text ``s p o``), so it
-    does not depend on their order; blank node triples are left out of it, since each release names its blank
-    nodes afresh.
-    """
-
-    def __init__(self):
-        self.count = self.blank = self.total = 0
-
-    def add(self, triple: bytes) -> None:
-        """Count one triple, given as its N-Triples text without the final `` .``."""
-        self.count += 1
-        if _BLANK in triple and _names_blank(triple):
-            self.blank += 1
-        else:
-            self.total += int.from_bytes(hashlib.blake2b(triple, digest_size=16).digest(), "big")
-
-    def value(self) -> list:
-        """Return ``[triples, blank node triples, hash in hex]``."""
-        return [self.count, self.blank, f"{self.total % (1 << 128):032x}"]
-
-
-def _names_blank(triple: bytes) -> bool:
-    s, _, o = triple.split(b" ", 2)
-    return s.startswith(_BLANK) or o.startswith(_BLANK)
-
-
-class GzipWriter:
-    """Write a file as ``gzip.compress(data, compresslevel=9, mtime=0)`` would write ``data``, but streaming.
-
-    Hashes the bytes it writes: :meth:`close` returns ``{"bytes": ..., "sha256": ...}``.
-    """
-
-    _CHUNK = 1 << 20
-
-    def __init__(self, path: Path):
-        self._file = open(path, "wb")
-        self._deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS, 8, 0)  # gzip.compress's raw deflate
-        self._crc = self._size = self._written = self._held = 0
-        self._pending: list[bytes] = []
-        self._sha256 = hashlib.sha256()
-        self._out(gzip.compress(b"", compresslevel=9, mtime=0)[:10])  # the same header, whatever the Python
-
-    def write(self, data: bytes) -> int:
-        self._pending.append(data if type(data) is bytes else bytes(data))
-        self._held += len(data)
-        if self._held >= self._CHUNK:
-            self._deflate_pending()
-        return len(data)
-
-    def flush(self) -> None:
-        """Do nothing: a flush of the deflate stream would change the bytes."""
-
-    def close(self) -> dict:
-        self._deflate_pending()
-        self._out(self._deflate.flush())
-        self._out(struct.pack("<LL", self._crc, self._size & 0xFFFFFFFF))
-        self._file.close()
-        return {"bytes": self._written, "sha256": self._sha256.hexdigest()}
-
-    def _deflate_pending(self) -> None:
-        data = b"".join(self._pending)
-        self._pending, self._held = [], 0
-        self._crc = zlib.crc32(data, self._crc)
-        self._size += len(data)
-        self._out(self._deflate.compress(data))
-
-    def _out(self, data: bytes) -> None:
-        if data:
-            self._file.write(data)
-            self._sha256.update(data)
-            self._written += len(data)

@@ -10,6 +10,7 @@ import pytest
 
 from dumps_reference import reference_dumps
 from kgserver import export as dumps_module
+from kgserver import streaming
 from kgserver.export import dump_names, write_dumps
 from kgserver.reasoning.build import MANIFEST, build
 
@@ -57,7 +58,7 @@ def test_the_streaming_writer_gives_the_reference_bytes_holding_a_run_at_a_time(
         spill(buffers, runs, work)
 
     monkeypatch.setattr(dumps_module, "_spill", spy)
-    monkeypatch.setattr(dumps_module, "FAN_IN", 3)
+    monkeypatch.setattr(streaming, "FAN_IN", 3)
     written = write_dumps(app.extensions["kgserver"].store, tmp_path, run_lines=2000)
     assert len(held) > 10 and max(held) <= 2000
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(NAMES)  # no temporary file left

@@ -57,7 +57,7 @@ import pyoxigraph as ox
 
 from . import DEFAULT_GRAPHS, FIGURES, MERGE_GRAPH, RELEASE, RELEASE_GRAPH, STAGING
 from ..errors import ConfigurationError
-from ..export import Fingerprint
+from ..streaming import Fingerprint
 from .client import SparqlClient
 from .store import read_figures
 
@@ -192,7 +192,7 @@ def _drop(graphs, client: SparqlClient) -> str:
 
 def fingerprint(triples) -> list:
     """Return a graph's fingerprint: [triples, triples naming a blank node, hash of the other triples]
-    (:class:`kgserver.export.Fingerprint`, which the build also computes while it writes the dumps)."""
+    (:class:`kgserver.streaming.Fingerprint`, which the build also computes while it writes the dumps)."""
     print_ = Fingerprint()
     for triple in triples:
         print_.add(str(triple).encode())
