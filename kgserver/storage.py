@@ -33,6 +33,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from .engine.layout import SERVED_DEFAULT_GRAPH  # noqa: F401 - named here for the stores' readers
+from .export import DumpFile
 from .search_index import LABELS_QUERY, LabelIndex, fold, labels_text, matches
 
 
@@ -64,6 +65,13 @@ class DatasetStore(ABC):
     def dump(self, output: IO[bytes] | None = None, format: ox.RdfFormat | None = None, *,  # noqa: A002
              from_graph: ox.NamedNode | None = None):
         """Serialise one named graph (``from_graph``) or every named graph (N-Quads or TriG)."""
+
+    def dump_file(self, name: str) -> DumpFile | None:
+        """Return the dump file ``name`` (:func:`kgserver.export.dump_names`) that the build wrote, or None.
+
+        Only the embedded build has them; without one the server writes the dumps from :meth:`dump`.
+        """
+        return None
 
     def blank_node_iri(self, node: ox.BlankNode) -> str | None:
         """Return an IRI by which a query may name ``node`` (a blank node this store answered), else None.

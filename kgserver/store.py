@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from . import dataset
 from .engine.layout import MERGE_ASSERTED, query_served
 from .errors import ConfigurationError
+from .export import DumpFile
 from .namespaces import INFERRED_GRAPH
 from .search_index import LabelIndex
 from .storage import DatasetStore
@@ -44,12 +45,19 @@ class ServedStore(DatasetStore):
         empty when the store was merged here rather than built.
     :ivar label_index: the build's search index (:mod:`kgserver.search_index`); None when the store was
         merged here (search then reads the labels with a query).
+    :ivar dumps: the build's dump files by name (:func:`build_dumps`); empty when the store was merged here.
     """
 
-    def __init__(self, store: ox.Store, figures: dict | None = None, label_index: LabelIndex | None = None):
+    def __init__(self, store: ox.Store, figures: dict | None = None, label_index: LabelIndex | None = None,
+                 dumps: dict[str, DumpFile] | None = None):
         self.store = store
         self.figures = figures or {}
         self.label_index = label_index
+        self.dumps = dumps or {}
+
+    def dump_file(self, name: str) -> DumpFile | None:
+        """Return the build's file of the dump ``name``, or None."""
+        return self.dumps.get(name)
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None):  # noqa: A002
         """Return the matching quads; with no ``graph_name``, those of the named graphs only."""
@@ -128,7 +136,8 @@ def open_build(path: Path, manifest: dict, *, include_inferred: bool = True, rea
     """Open a finished build (see :func:`kgserver.reasoning.build.build`) as a :class:`ServedStore`.
 
     Read-only with the inferred graph, the store searches with the build's label index (opened when first
-    searched); a private copy, which may change or lack the inferred graph, searches with a query.
+    searched) and offers the build's dumps; a private copy, which may change or lack the inferred graph, searches
+    with a query and has no dump files.
     """
     from .reasoning.build import STORE_DIR
 
@@ -136,7 +145,7 @@ def open_build(path: Path, manifest: dict, *, include_inferred: bool = True, rea
     if include_inferred and read_only:
         search = manifest["search_index"]
         index = LabelIndex(Path(path) / search["file"], base=search["base"], key=manifest["key"])
-        return ServedStore(disk, manifest.get("figures"), index)
+        return ServedStore(disk, manifest.get("figures"), index, build_dumps(Path(path), manifest))
     copy = ox.Store()
     for graph in disk.named_graphs():
         if include_inferred or graph != _INFERRED:
@@ -144,6 +153,15 @@ def open_build(path: Path, manifest: dict, *, include_inferred: bool = True, rea
                       to_graph=graph, lenient=True)
     del disk
     return _merged_copy(copy, True)
+
+
+def build_dumps(path: Path, manifest: dict) -> dict[str, DumpFile]:
+    """Return the dump files a build wrote (none for a build made before the builds wrote them)."""
+    dumps = manifest.get("dumps")
+    if not dumps:
+        return {}
+    return {name: DumpFile(path / dumps["dir"] / name, file["bytes"], file["sha256"])
+            for name, file in dumps["files"].items()}
 
 
 def memory_build(sources: list[dataset.Source] | None = None, *, include_inferred: bool = True) -> ServedStore:

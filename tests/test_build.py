@@ -56,13 +56,15 @@ def built(first_build):
 def test_build_writes_store_and_manifest(built):
     assert (built.path / "store").is_dir() and not (built.path / "dataset.nq").exists()  # no intermediate file
     assert not (built.path / "slices").exists()  # the spooled slices are removed once loaded
+    assert not (built.path / "graphs").exists()  # and the graphs' texts once the dumps are written
     manifest = json.loads((built.path / MANIFEST).read_text())
     sources = dataset.bundled_sources()
     assert sources
     assert [i["sha256"] for i in manifest["inputs"]] == [file_sha256(s.path) for s in sources]
     assert manifest["kgserver_version"] and manifest["key"] == built.manifest["key"]
     assert manifest["counts"]["inferred"] > 0 and manifest["counts"]["asserted"] > 0
-    assert set(manifest["phases"]) == {"parse", "reason", "check", "load", "never_checks", "figures", "search_index"}
+    assert set(manifest["phases"]) == {"parse", "reason", "check", "load", "never_checks", "figures", "search_index",
+                                       "dumps"}
     assert (built.path / manifest["search_index"]["file"]).is_file() and manifest["search_index"]["resources"] > 0
 
 
@@ -256,7 +258,7 @@ def test_progress_reports_phases_only_when_enabled(first_build):
     lines = first_build[1].splitlines()
     phases = [line.split("] ")[1].split(":")[0] for line in lines]
     assert phases == ["parsing", "reasoning", "consistency", "load", "never-checks", "figures", "search index",
-                      "written"]
+                      "dumps", "written"]
     quiet = io.StringIO()
     progress = Progress(stream=quiet)  # a StringIO is not a TTY
     progress("parsing", "1 file")

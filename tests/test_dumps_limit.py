@@ -1,5 +1,6 @@
-"""A dataset over ``DUMPS_MAX_QUADS`` gets no dump from the web server: a clear 503, and nothing is rendered
-(making the dumps holds the whole dataset in the web process, about 1.5 kB a quad)."""
+"""A store without the build's dump files (an external store, an in-memory build) and over ``DUMPS_MAX_QUADS``
+gets no dump from the web server: a clear 503, and nothing is rendered (making them on request takes minutes of
+the web process at a million triples).  Under the limit they are made on request, as the build makes them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from kgserver.export import dump_names
 @pytest.fixture(scope="module")
 def small_limit_client():
     from kgserver.app import create_app
+    from kgserver.store import ServedStore
 
-    return create_app({"TESTING": True, "DUMPS_MAX_QUADS": 1000}).test_client()
+    app = create_app({"TESTING": True, "DUMPS_MAX_QUADS": 1000})
+    state = app.extensions["kgserver"]
+    built = state.store
+    state.opener, state._store = (lambda: ServedStore(built.store, built.figures)), None  # no dump files
+    return app.test_client()
 
 
 @pytest.fixture()
@@ -41,3 +47,18 @@ def test_the_dumps_page_says_why_in_the_page_language(small_limit_client, no_ren
     assert response.status_code == 200 and words in html and "DUMPS_MAX_QUADS" in html
     assert all(name in html for name in dump_names())
 
+
+
+def test_without_dump_files_under_the_limit_the_dumps_are_made_on_request_as_the_build_makes_them(tmp_path):
+    from kgserver.app import create_app
+    from kgserver.export import write_dumps
+    from kgserver.store import ServedStore
+
+    app = create_app({"TESTING": True})
+    state = app.extensions["kgserver"]
+    built = state.store
+    state.opener, state._store = (lambda: ServedStore(built.store, built.figures)), None  # no dump files
+    write_dumps(built, tmp_path)
+    client = app.test_client()
+    for name in dump_names():
+        assert client.get(f"/dumps/{name}").data == (tmp_path / name).read_bytes(), name

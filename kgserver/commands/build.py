@@ -17,8 +17,9 @@ def build(out, force, extra, quiet):
     """Build the served dataset: parse, check consistency, materialise inferences, write the store.
 
     The build directory holds the Oxigraph store exactly as served (store/: one named graph
-    per file, the inferred graph, and the asserted graphs' merge as the default graph) and manifest.json
-    (SHA-256 of every input file, kgserver version, counts, the figures the pages show).
+    per file, the inferred graph, and the asserted graphs' merge as the default graph), the search
+    index, the dumps served at /dumps/ (dumps/) and manifest.json (SHA-256 of every input file,
+    kgserver version, counts, the figures the pages show, the dumps' sizes and hashes).
     A build whose input hashes match is reused; `kgserver serve` opens it read-only.
     Progress is shown on stderr when it is a terminal; the time of each phase is printed.
 

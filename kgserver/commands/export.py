@@ -19,8 +19,10 @@ import click
 def export(out_dir: Path) -> None:
     """Write the asserted and inferred dumps (Turtle, N-Triples, N-Quads, JSON-LD; gzipped).
 
-    The files are the ones served at /dumps/ (byte for byte). Exit codes: 0 written;
-    2 could not run (a broken source file, an unwritable folder).
+    The files are the ones served at /dumps/ (byte for byte): copied from the build, which wrote
+    them once, or written from the store (streaming, in bounded memory) for a build made before
+    builds wrote them. Exit codes: 0 written; 2 could not run (a broken source file, an
+    unwritable folder).
     """
     from ..errors import InputError
     from ..export import export as write_dumps

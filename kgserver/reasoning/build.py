@@ -9,10 +9,14 @@ A build directory holds:
   processes at once) and copies or counts nothing;
 - ``labels.sqlite``: the label index of site search, read from the store's named graphs
   (:mod:`kgserver.search_index`), so that no web process reads every label;
+- ``dumps/``: the eight gzipped dumps served at ``/dumps/`` (:func:`kgserver.export.write_dumps`, graph by
+  graph in bounded memory, from the named graphs' N-Triples as they were loaded, kept in files meanwhile),
+  named with their sizes and SHA-256 in the manifest's ``dumps``;
 - ``manifest.json``: the kgserver version, the rule-set version, the SHA-256 of every input
   file and its named graph, counts, the phases' times, the figures derived once from the
   store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`)
-  and the search index's size (``search_index``).
+  the search index's size (``search_index``) and each named graph's fingerprint (``fingerprints``, as
+  ``kgserver publish`` compares releases, counted while the dumps are written).
 
 The store is written by Oxigraph's bulk loader from the asserted graphs as the in-memory
 reasoning store dumps them and the inferred triples as the reasoner writes them, in slices of
@@ -37,11 +41,12 @@ import pyoxigraph as ox
 from .. import dataset
 from ..engine.layout import query_served
 from ..errors import ConfigurationError, InconsistentGraphError
+from ..export import GraphTexts, write_dumps
 from ..namespaces import BASE
 from ..search_index import write_index
 from .builddir import (  # noqa: F401 - the build directory's names, also read from here
-    LAYOUT_VERSION, MANIFEST, RULESET_VERSION, SEARCH_INDEX, STORE_DIR, BuildResult, cache_root, default_build_dir,
-    file_sha256, find_build, input_manifest, prune_cache, read_manifest, replace_dir,
+    DUMPS_DIR, LAYOUT_VERSION, MANIFEST, RULESET_VERSION, SEARCH_INDEX, STORE_DIR, BuildResult, cache_root,
+    default_build_dir, file_sha256, find_build, input_manifest, prune_cache, read_manifest, replace_dir,
 )
 from .consistency import CHECK_ONLY_TYPES, check_triples, reason_for_checks
 from .engine import Inference
@@ -213,7 +218,8 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         counts, inferred = reason_and_check(None, sources, progress, phases, texts=asserted)
         mark = time.perf_counter()
         # the slices go through files, so that the loader's memory is not added to the triples' in Python
-        sizes = load_served(work / STORE_DIR, asserted, inferred, spool=work / "slices")
+        texts = GraphTexts(work / "graphs")  # each named graph's N-Triples, for the dumps (no read of the store)
+        sizes = load_served(work / STORE_DIR, asserted, inferred, spool=work / "slices", tee=texts)
         shutil.rmtree(work / "slices", ignore_errors=True)
         del inferred
         phases["load"] = time.perf_counter() - mark
@@ -233,8 +239,16 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         del view
         progress("search index", f"{search['resources']} resources, {search['bytes'] // 1024} KiB "
                                  f"({phases['search_index']:.1f} s)")
+        mark, prints = time.perf_counter(), {}
+        (work / DUMPS_DIR).mkdir()
+        dumps = write_dumps(texts, work / DUMPS_DIR, fingerprints=prints)
+        shutil.rmtree(work / "graphs", ignore_errors=True)
+        phases["dumps"] = time.perf_counter() - mark
+        progress("dumps", f"{len(dumps)} files, {sum(f['bytes'] for f in dumps.values()) // 1024} KiB "
+                          f"({phases['dumps']:.1f} s)")
         manifest = {**identity, "counts": counts, "inferred_graph": INFERRED.value, "figures": figures,
-                    "search_index": {**search, "base": BASE},
+                    "search_index": {**search, "base": BASE}, "dumps": {"dir": DUMPS_DIR, "files": dumps},
+                    "fingerprints": prints,
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "phases": {name: round(value, 3) for name, value in phases.items()},
                     "build_seconds": round(time.perf_counter() - started, 3)}

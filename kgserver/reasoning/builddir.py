@@ -31,6 +31,8 @@ MANIFEST = "manifest.json"
 STORE_DIR = "store"
 #: The label index of site search (:mod:`kgserver.search_index`), named in the manifest's ``search_index``.
 SEARCH_INDEX = INDEX_FILE
+#: The dumps served at ``/dumps/`` (:func:`kgserver.export.write_dumps`), named in the manifest's ``dumps``.
+DUMPS_DIR = "dumps"
 
 
 @dataclass
@@ -193,6 +195,8 @@ def read_manifest(path: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     if not (path / STORE_DIR).is_dir() or "figures" not in manifest or not (path / SEARCH_INDEX).is_file():
+        return None
+    if "dumps" in manifest and not (path / manifest["dumps"]["dir"]).is_dir():
         return None
     return manifest
 

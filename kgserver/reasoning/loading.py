@@ -112,7 +112,7 @@ _BLANK = b"_:"
 
 
 def served_slices(asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inference,
-                  sizes: dict[str, int], slice_quads: int = SLICE_QUADS) -> Iterator[list[bytes]]:
+                  sizes: dict[str, int], slice_quads: int = SLICE_QUADS, tee=None) -> Iterator[list[bytes]]:
     """Yield the served dataset as N-Quads text, in slices of about ``slice_quads`` quads each.
 
     Every graph, and each asserted triple again in the default graph: the default graph of the
@@ -126,7 +126,10 @@ def served_slices(asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inferenc
 
     :param asserted: (graph, its N-Triples as the in-memory store dumped them), emptied as it goes.
     :param inferred: emptied as it goes (each predicate's triples dropped once written).
+    :param tee: if given, called with (named graph IRI, N-Triples text) for every piece of every named graph
+        (what the dumps are written from: :class:`kgserver.export.GraphTexts`).
     """
+    tee = tee or (lambda graph, text: None)
     blank: list[bytes] = []
     for graph, text in asserted:
         sizes[graph.value] = text.count(b"\n")
@@ -141,9 +144,11 @@ def served_slices(asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inferenc
         whole.kept = {}  # the partition holds them now
     del whole
     for graph, text in blank_graphs:
+        tee(graph.value, text)
         blank += _in_graph(text, graph.value)
     if blank_triples:
         text = "".join(f"{s} {p} {o} .\n" for s, p, o in blank_triples).encode("utf-8")
+        tee(INFERRED.value, text)
         blank += _in_graph(text, INFERRED.value, merged=False)
     del blank_graphs, blank_triples
     if blank:
@@ -156,6 +161,7 @@ def served_slices(asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inferenc
         if pieces and quads + written > slice_quads:
             yield pieces
             pieces, quads = [], 0
+        tee(graph, text)
         pieces += _in_graph(text, graph, merged=merged)
         quads += written
     if pieces:
@@ -203,7 +209,7 @@ def _in_graph(text: bytes, graph: str, *, merged: bool = True) -> list[bytes]:
 
 
 def load_served(path: Path, asserted: list[tuple[ox.NamedNode, bytes]], inferred: Inference,
-                slice_quads: int | None = None, spool: Path | None = None) -> dict[str, int]:
+                slice_quads: int | None = None, spool: Path | None = None, tee=None) -> dict[str, int]:
     """Write the on-disk served store at ``path`` in a few bulk loads of :func:`served_slices`.
 
     :param asserted: each asserted graph and its N-Triples text (see :func:`served_slices`), emptied.
@@ -213,10 +219,11 @@ def load_served(path: Path, asserted: list[tuple[ox.NamedNode, bytes]], inferred
         are freed before the loader needs its memory (at 1M synthetic triples the peak RSS went from
         2.1 to 1.7 GB); the files are removed as they are loaded.  Without it the slices are
         streamed from memory.
+    :param tee: given every named graph's N-Triples, piece by piece (see :func:`served_slices`).
     :returns: named graph IRI -> triples loaded.
     """
     sizes: dict[str, int] = {}
-    slices = served_slices(asserted, inferred, sizes, slice_quads or SLICE_QUADS)
+    slices = served_slices(asserted, inferred, sizes, slice_quads or SLICE_QUADS, tee)
     if spool is not None:
         slices = _spooled(slices, spool)
     disk = ox.Store(str(path))

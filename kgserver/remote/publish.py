@@ -47,7 +47,6 @@ the numbers Virtuoso allocates (it counts up from 10,000).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -58,6 +57,7 @@ import pyoxigraph as ox
 
 from . import DEFAULT_GRAPHS, FIGURES, MERGE_GRAPH, RELEASE, RELEASE_GRAPH, STAGING
 from ..errors import ConfigurationError
+from ..streaming import Fingerprint
 from .client import SparqlClient
 from .store import read_figures
 
@@ -111,7 +111,8 @@ def publish(url: str, build_path: Path, manifest: dict, *, client: SparqlClient 
     release = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.urandom(4).hex()}"
     targets = list(figures["graphs"]) + [MERGE_GRAPH]
     disk = ox.Store.read_only(str(Path(build_path) / STORE_DIR))
-    prints = figures["fingerprints"] = {graph: fingerprint(_iter_graph_triples(disk, graph)) for graph in targets}
+    prints = figures["fingerprints"] = build_fingerprints(manifest, targets) or {
+        graph: fingerprint(_iter_graph_triples(disk, graph)) for graph in targets}
     sizes = {graph: prints[graph][0] for graph in targets}
     if previous is None:
         names, kept = {graph: graph for graph in targets}, {}
@@ -190,19 +191,24 @@ def _drop(graphs, client: SparqlClient) -> str:
 
 
 def fingerprint(triples) -> list:
-    """Return a graph's fingerprint: [triples, triples naming a blank node, hash of the other triples].
-
-    The hash is the sum of the triples' own hashes (BLAKE2b, 128 bits), so it does not depend on
-    their order; blank node triples are left out of it, since each release names its blank nodes afresh.
-    """
-    count = blank = total = 0
+    """Return a graph's fingerprint: [triples, triples naming a blank node, hash of the other triples]
+    (:class:`kgserver.streaming.Fingerprint`, which the build also computes while it writes the dumps)."""
+    print_ = Fingerprint()
     for triple in triples:
-        count += 1
-        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
-            blank += 1
-        else:
-            total += int.from_bytes(hashlib.blake2b(str(triple).encode(), digest_size=16).digest(), "big")
-    return [count, blank, f"{total % (1 << 128):032x}"]
+        print_.add(str(triple).encode())
+    return print_.value()
+
+
+def build_fingerprints(manifest: dict, targets: list[str]) -> dict[str, list] | None:
+    """Return the fingerprints of ``targets`` the build recorded (the merge as :data:`MERGE_GRAPH`), or None.
+
+    A build made before the builds recorded them has none; they are then computed from the store.
+    """
+    recorded = manifest.get("fingerprints")
+    if not recorded:
+        return None
+    prints = {**recorded["graphs"], MERGE_GRAPH: recorded["merge"]}
+    return {graph: prints[graph] for graph in targets} if all(graph in prints for graph in targets) else None
 
 
 def _kept(client: SparqlClient, served: dict, prints: dict) -> dict[str, int]:
