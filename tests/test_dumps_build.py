@@ -144,3 +144,22 @@ def test_a_dump_file_replaced_under_the_server_is_a_503_not_another_builds_bytes
     response = app.test_client().get(f"/dumps/{name}")
     assert response.status_code == 503 and "restart" in response.get_data(as_text=True)
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_build_without_dumps_is_not_reused_by_one_that_wants_them(runner, tmp_path):
+    """``kgserver build --no-dumps`` writes no dumps and no fingerprints (the server then makes a dump on request,
+    publish reads the store); a later build that wants the dumps makes them instead of reusing it."""
+    from kgserver.cli import cli
+    from kgserver.store import build_dumps
+
+    out = tmp_path / "build"
+    result = runner.invoke(cli, ["build", "--out", str(out), "--no-dumps", "-q"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["dumps"] is None and manifest["fingerprints"] is None and "dumps" not in manifest["phases"]
+    assert not (out / "dumps").exists() and not (out / "graphs").exists() and build_dumps(out, manifest) == {}
+    assert build(out=out, dumps=False).reused
+    again = build(out=out)
+    assert not again.reused and again.manifest["dumps"]["files"].keys() == set(NAMES)
+    assert json.loads((out / MANIFEST).read_text())["dumps"] and all((out / "dumps" / n).is_file() for n in NAMES)
+    assert build(out=out, dumps=False).reused  # a build with dumps serves one that does not need them

@@ -35,7 +35,7 @@ QUESTIONS = [
 def built(app, tmp_path_factory):
     """The module's build (after the session's app: its default build is made before this process opens a store,
     so that the apps created here find it rather than build it in a forked child)."""
-    return build(out=tmp_path_factory.mktemp("search") / "build")
+    return build(out=tmp_path_factory.mktemp("search") / "build", dumps=False)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ def test_a_missing_index_is_a_clear_error_and_the_build_is_made_again(built, tmp
     (copy / SEARCH_INDEX).unlink()
     with pytest.raises(SearchIndexError, match=r"labels\.sqlite is missing; rebuild with `kgserver build --force`"):
         store.search_labels(["economia"], under=BASE)
-    again = build(out=copy)
+    again = build(out=copy, dumps=False)
     assert not again.reused and (copy / SEARCH_INDEX).is_file()
 
 

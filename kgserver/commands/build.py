@@ -12,8 +12,11 @@ import click
 @click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False),
               help="Also load this RDF file (in graph .../graph/extra/<stem>); repeatable. "
                    "Checks a contribution against the bundled graph.")
+@click.option("--no-dumps", "no_dumps", is_flag=True,
+              help="Do not write the dumps (faster; the server then makes a dump when asked, up to "
+                   "DUMPS_MAX_QUADS quads).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(out, force, extra, quiet):
+def build(out, force, extra, no_dumps, quiet):
     """Build the served dataset: parse, check consistency, materialise inferences, write the store.
 
     The build directory holds the Oxigraph store exactly as served (store/: one named graph
@@ -40,7 +43,7 @@ def build(out, force, extra, quiet):
         from ..namespaces import GRAPH
 
         sources = bundled_sources() + [Source(Path(p), GRAPH[f"extra/{Path(p).stem}"]) for p in extra]
-    result = run_build(sources, out=out, force=force, progress=progress)
+    result = run_build(sources, out=out, force=force, progress=progress, dumps=not no_dumps)
     if not quiet:
         counts = result.manifest.get("counts", {})
         state = "reused" if result.reused else "built"

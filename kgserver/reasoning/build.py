@@ -180,7 +180,8 @@ def derive_figures(phases: dict, graphs: dict[str, int]) -> dict:
 
 
 def build(sources: list[dataset.Source] | None = None, out: Path | str | None = None, *,
-          force: bool = False, progress: Progress | None = None, bundled: bool | None = None) -> BuildResult:
+          force: bool = False, progress: Progress | None = None, bundled: bool | None = None,
+          dumps: bool = True) -> BuildResult:
     """Build the served dataset into a directory, or reuse the build already there.
 
     :param sources: the input files; the bundled ones by default.
@@ -188,6 +189,9 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
     :param force: rebuild even if a matching build exists.
     :param bundled: whether ``sources`` are the bundled files (decides if ``$KGSERVER_BUILD_DIR`` applies);
         by default, whether ``sources`` was None.
+    :param dumps: write the dumps (and the graphs' fingerprints, counted on the way); without them the server
+        makes a dump when it is asked for, up to ``DUMPS_MAX_QUADS``, and ``publish`` reads the fingerprints
+        from the store.  A build without dumps is not reused by one that wants them.
     :raises RDFSyntaxError: if a file is broken (nothing is written).
     :raises InconsistentGraphError: if the graph is inconsistent (nothing is written).
     :raises UnsoundGraphError: if a never-check (``ontology/checks/never/``) finds rows (nothing is written).
@@ -202,7 +206,7 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
     if target.exists() and not target.is_dir():  # a file, /dev/null: never replaced by a build
         raise ConfigurationError(f"cannot write the build directory {target}: it is not a directory")
     if not force:
-        manifest = find_build(target, identity["key"])
+        manifest = find_build(target, identity["key"], dumps=dumps)
         if manifest:
             progress("reused", str(target))
             return BuildResult(target, manifest, reused=True)
@@ -218,7 +222,7 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         counts, inferred = reason_and_check(None, sources, progress, phases, texts=asserted)
         mark = time.perf_counter()
         # the slices go through files, so that the loader's memory is not added to the triples' in Python
-        texts = GraphTexts(work / "graphs")  # each named graph's N-Triples, for the dumps (no read of the store)
+        texts = GraphTexts(work / "graphs") if dumps else None  # each named graph's N-Triples, for the dumps
         sizes = load_served(work / STORE_DIR, asserted, inferred, spool=work / "slices", tee=texts)
         shutil.rmtree(work / "slices", ignore_errors=True)
         del inferred
@@ -239,21 +243,23 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         del view
         progress("search index", f"{search['resources']} resources, {search['bytes'] // 1024} KiB "
                                  f"({phases['search_index']:.1f} s)")
-        mark, prints = time.perf_counter(), {}
-        (work / DUMPS_DIR).mkdir()
-        dumps = write_dumps(texts, work / DUMPS_DIR, fingerprints=prints)
-        shutil.rmtree(work / "graphs", ignore_errors=True)
-        phases["dumps"] = time.perf_counter() - mark
-        progress("dumps", f"{len(dumps)} files, {sum(f['bytes'] for f in dumps.values()) // 1024} KiB "
-                          f"({phases['dumps']:.1f} s)")
+        mark, prints, written = time.perf_counter(), {}, None
+        if texts is not None:
+            (work / DUMPS_DIR).mkdir()
+            files = write_dumps(texts, work / DUMPS_DIR, fingerprints=prints)
+            shutil.rmtree(work / "graphs", ignore_errors=True)
+            phases["dumps"] = time.perf_counter() - mark
+            progress("dumps", f"{len(files)} files, {sum(f['bytes'] for f in files.values()) // 1024} KiB "
+                              f"({phases['dumps']:.1f} s)")
+            written = {"dir": DUMPS_DIR, "files": files}
         manifest = {**identity, "counts": counts, "inferred_graph": INFERRED.value, "figures": figures,
-                    "search_index": {**search, "base": BASE}, "dumps": {"dir": DUMPS_DIR, "files": dumps},
-                    "fingerprints": prints,
+                    "search_index": {**search, "base": BASE}, "dumps": written,
+                    "fingerprints": prints or None,
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "phases": {name: round(value, 3) for name, value in phases.items()},
                     "build_seconds": round(time.perf_counter() - started, 3)}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        replace_dir(work, target, None if force else identity["key"])
+        replace_dir(work, target, None if force else identity["key"], dumps=dumps)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -196,23 +196,26 @@ def read_manifest(path: Path) -> dict | None:
         return None
     if not (path / STORE_DIR).is_dir() or "figures" not in manifest or not (path / SEARCH_INDEX).is_file():
         return None
-    if "dumps" in manifest and not (path / manifest["dumps"]["dir"]).is_dir():
+    if manifest.get("dumps") and not (path / manifest["dumps"]["dir"]).is_dir():
         return None
     return manifest
 
 
-def find_build(path: Path, key: str) -> dict | None:
-    """Return the manifest at ``path`` if it is a complete build for inputs ``key``."""
+def find_build(path: Path, key: str, *, dumps: bool = False) -> dict | None:
+    """Return the manifest at ``path`` if it is a complete build for inputs ``key`` (with its dumps, if ``dumps``)."""
     manifest = read_manifest(path)
-    return manifest if manifest and manifest.get("key") == key else None
+    if not manifest or manifest.get("key") != key or (dumps and not manifest.get("dumps")):
+        return None
+    return manifest
 
 
-def replace_dir(work: Path, target: Path, key: str | None) -> None:
+def replace_dir(work: Path, target: Path, key: str | None, *, dumps: bool = False) -> None:
     """Move a finished build into place, replacing an older build at ``target``.
 
-    If another process has meanwhile put a build of the same inputs (``key``) there, keep that one.
+    If another process has meanwhile put a build of the same inputs (``key``) there, keep that one, unless it
+    lacks the dumps this one has (``dumps``).
     """
-    if key is not None and find_build(target, key):
+    if key is not None and find_build(target, key, dumps=dumps):
         shutil.rmtree(work, ignore_errors=True)
         return
     if target.exists():
