@@ -1,20 +1,25 @@
-"""Pages over many resources: ``/search`` (from the store's label search) and ``/browse`` (one query, once per process).
+"""Pages over many resources: ``/search`` (the store's label search) and ``/browse`` (classes, then a page of members).
 
 Their routes are on the pages blueprint (``pages.search``, ``pages.browse``); :mod:`.pages` imports this module.
 """
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Response, render_template, request
+from urllib.parse import urlencode
 
+import pyoxigraph as ox
+from flask import Response, abort, render_template, request
+
+from ..namespaces import ID_PATH
 from .figures import class_legend, kind, prefetch_kinds
-from .pages import INFERRED, RDF_TYPE_NT, _cache, _common_context, _sources, _store, base_iri, bp, href_for
+from .pages import _common_context, _sources, _store, base_iri, bp, href_for
 from .resource import Labeller, fold
 from .ui import request_languages, ui_strings
 
 #: Resources a search page lists (the first in IRI order; the page says how many matched).
 SEARCH_HITS = 200
+#: Members of a class one browse page lists.
+BROWSE_PAGE = 200
 
 
 @bp.get("/search")
@@ -39,29 +44,55 @@ def search():
     return Response(html, content_type="text/html; charset=utf-8")
 
 
-def _asserted_types() -> list[tuple]:
-    """Return (class, resource) for the asserted types of the resources under ``<base>id/`` (one query)."""
-    query = (f"SELECT DISTINCT ?c ?s WHERE {{ GRAPH ?g {{ ?s {RDF_TYPE_NT} ?c }} "
-             f"FILTER(?g != {INFERRED} && isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base_iri() + 'id/')})) }}")
-    return [(row["c"], row["s"]) for row in _store().query(query)]
+def _under() -> str:
+    """Return where browse looks: the resources under ``<base>id/``."""
+    return base_iri() + ID_PATH
 
 
 @bp.get("/browse")
 def browse():
-    """List every resource under the base, grouped by its class."""
+    """List the classes of the resources under ``<base>id/`` with their counts, or one page of a class's members.
+
+    ``?class=<IRI>&page=<n>``: the members of a class in IRI order, :data:`BROWSE_PAGE` a page (404 for a
+    class no resource has or a page after the last).  What is read is bounded: the build's figures for the
+    counts, one page of the index (or one query) for the members, and their labels.
+    """
     languages = request_languages()
     sources = _sources()
     labeller = Labeller(sources, languages)
-    groups: dict = {}
-    for cls, member in _cache().get("browse", _asserted_types):
-        groups.setdefault(cls, set()).add(member)
-    labeller.prefetch(sorted({*groups, *(m for members in groups.values() for m in members)}, key=str))
-    out = []
-    for cls, members in groups.items():
-        items = sorted(({"href": href_for(m.value), "label": labeller.label(m)} for m in members),
-                       key=lambda item: fold(item["label"]))
-        out.append({"label": labeller.label(cls), "href": href_for(cls.value), "items": items})
-    out.sort(key=lambda g: fold(g["label"]))
-    html = render_template("pages/browse.html", groups=out,
-                           **_common_context(languages, title=ui_strings(languages)[1]["browse"]))
+    counts = _store().class_counts(_under())
+    words = ui_strings(languages)[1]
+    cls = request.args.get("class")
+    if cls is None:
+        labeller.prefetch(sorted((ox.NamedNode(c) for c in counts), key=str))
+        classes = [{"label": labeller.label(ox.NamedNode(c)), "href": _browse_href(c), "class_href": href_for(c),
+                    "iri": c, "count": n} for c, n in counts.items()]
+        classes.sort(key=lambda item: (fold(item["label"]), item["iri"]))
+        html = render_template("pages/browse.html", classes=classes, page_size=BROWSE_PAGE,
+                               **_common_context(languages, title=words["browse"]))
+        return Response(html, content_type="text/html; charset=utf-8")
+    page = request.args.get("page", "1")
+    total = counts.get(cls, 0)
+    last = max(1, -(-total // BROWSE_PAGE))
+    if not total or not page.isdigit() or not 1 <= int(page) <= last:
+        abort(404)
+    page = int(page)
+    members = [ox.NamedNode(m) for m in _store().class_members(cls, under=_under(), offset=(page - 1) * BROWSE_PAGE,
+                                                                 limit=BROWSE_PAGE)]
+    labeller.prefetch([ox.NamedNode(cls), *members])
+    title = labeller.label(ox.NamedNode(cls))
+    html = render_template(
+        "pages/browse_class.html", title_label=title, class_href=href_for(cls), class_iri=cls, total=total,
+        page=page, last=last, items=[{"href": href_for(m.value), "label": labeller.label(m), "iri": m.value} for m in members],
+        previous=_browse_href(cls, page - 1) if page > 1 else None, next=_browse_href(cls, page + 1) if page < last else None,
+        **_common_context(languages, title=f"{words['browse']}: {title}"))
     return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _browse_href(cls: str, page: int = 1) -> str:
+    """Return the local URL of a page of a class's members."""
+    query = {"class": cls, **({"page": page} if page > 1 else {})}
+    lang = request.args.get("lang")
+    if lang:
+        query["lang"] = lang
+    return f"{request.script_root}/browse?{urlencode(query)}"
