@@ -118,6 +118,14 @@ def test_a_mistyped_end_is_suggested_as_the_whole_list_suggested_it(app, members
         assert iri in expected and f'<code>{iri}</code>' in page, wrong
 
 
+def test_a_mistyped_folder_is_looked_for_under_id(app, members):
+    client = app.test_client()
+    plan = BASE + "id/plan/pla-impuls-ess-2016-2019"
+    assert any(plan in found for found in members.values())
+    page = client.get("/id/plans/pla-impuls-ess-2016-2019", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and f"<code>{plan}</code>" in page.get_data(as_text=True)
+
+
 def test_browse_lists_every_class_with_its_count_and_each_leads_to_its_pages(app, members):
     client = app.test_client()
     page = client.get("/browse", headers={"Accept-Language": "en"}).get_data(as_text=True)
@@ -135,6 +143,7 @@ def test_browse_lists_every_class_with_its_count_and_each_leads_to_its_pages(app
         assert f"{number} / {last}" in text
     assert seen == members[cls]
     for query in ({"class": cls, "page": last + 1}, {"class": cls, "page": 0}, {"class": cls, "page": "x"},
+                  {"class": cls, "page": "²"}, {"class": cls, "page": "9" * 5000}, {"class": cls, "page": "-1"},
                   {"class": "http://example.org/NoClass"}, {"class": "not an IRI"}):
         assert client.get("/browse", query_string=query).status_code == 404, query
 
@@ -181,7 +190,7 @@ def test_no_request_reads_every_typed_resource(embedded, members, indexed):
     sent = wrapped.recorder.queries
     _bounded(sent)
     typed = [text for text, _ in sent if RDF_TYPE in text and "VALUES" not in text]
-    assert (typed == []) if indexed else len(typed) == 4  # two pages of members, two 404 pages
+    assert (typed == []) if indexed else len(typed) == 4  # two pages of members, two 404 pages (folders with resources)
     with pytest.raises(AssertionError, match="every typed resource"):
         _bounded([(ALL_TYPED, 1)])
 

@@ -5,6 +5,7 @@ Their routes are on the pages blueprint (``pages.search``, ``pages.browse``); :m
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -71,12 +72,12 @@ def browse():
         html = render_template("pages/browse.html", classes=classes, page_size=BROWSE_PAGE,
                                **_common_context(languages, title=words["browse"]))
         return Response(html, content_type="text/html; charset=utf-8")
-    page = request.args.get("page", "1")
+    asked = request.args.get("page", "1")
     total = counts.get(cls, 0)
-    last = max(1, -(-total // BROWSE_PAGE))
-    if not total or not page.isdigit() or not 1 <= int(page) <= last:
+    last = -(-total // BROWSE_PAGE)
+    if not total or not re.fullmatch(r"[1-9][0-9]{0,8}", asked) or int(asked) > last:
         abort(404)
-    page = int(page)
+    page = int(asked)
     members = [ox.NamedNode(m) for m in _store().class_members(cls, under=_under(), offset=(page - 1) * BROWSE_PAGE,
                                                                  limit=BROWSE_PAGE)]
     labeller.prefetch([ox.NamedNode(cls), *members])

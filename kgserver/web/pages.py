@@ -154,14 +154,17 @@ def _suggestions(iri: str) -> list[str]:
     """Return up to 8 IRIs of typed resources under ``<base>id/`` close to ``iri`` (difflib's ratio 0.75 or more).
 
     The candidates are the :data:`NEAR` typed resources on each side of ``iri`` in IRI order, within its folder
-    (``id/plan/`` for ``id/plan/x``): a mistyped or cut end, or a changed last part, is found; a wrong first
-    letter of the last part is left to the search box.  One page of the build's index, or one query.
+    (``id/plan/`` for ``id/plan/x``), or under ``id/`` when the folder has none (a mistyped folder): a mistyped
+    or cut end, or a changed last part, is found (in a folder of up to twice :data:`NEAR` resources, anything
+    close in it); a wrong first letter of the last part in a larger folder is left to the search box.  One page
+    of the build's index, or one query (two for a folder with no resource).
     """
     under = base_iri() + ID_PATH
     folder = iri[: iri.rfind("/") + 1]
-    prefix = folder if folder.startswith(under) else under
     try:
-        near = _store().typed_near(iri, under=under, prefix=prefix, limit=NEAR)
+        near = _store().typed_near(iri, under=under, prefix=folder, limit=NEAR) if folder.startswith(under) else []
+        if not near:
+            near = _store().typed_near(iri, under=under, prefix=under, limit=NEAR)
     except SearchIndexError as err:  # a 404 stays a 404: the broken build is logged (search and browse report it)
         current_app.logger.error("404 page without suggestions: %s", err)
         return []
