@@ -2,15 +2,16 @@
 
 ``/browse`` lists the classes with how many resources under ``<base>id/`` have each as an asserted type
 (an ``rdf:type`` statement in a named graph other than the inferred graph), then each class's members
-in IRI order, a page at a time; the 404 page suggests typed resources close to the missing IRI in IRI
+in IRI order, a page at a time (keyset paging: the page after the last IRI shown, or before the first); the 404 page suggests typed resources close to the missing IRI in IRI
 order (:func:`near_query`).  Both read the same set, two ways with the same answers:
 
 - from the build: :func:`write_members` adds two tables to the search index (:mod:`kgserver.search_index`),
   ``classes(id, iri)`` and ``members(class, iri)`` (primary key: class then IRI, and an index on the IRI),
   and the counts go into the build's figures (``figures["browse"]``, published with the release, so an
   external store serves them too);
-- from any SPARQL store: :func:`members_query` (one page: the class's members sorted by ``STR``, with
-  ``LIMIT``/``OFFSET``), :func:`near_query` and, for a store published without the figures, :func:`counts_query`.
+- from any SPARQL store: :func:`members_query` (one page: the class's members after (or before) an IRI, sorted
+  by ``STR``, with ``LIMIT``; no ``OFFSET``, which Virtuoso refuses past 10,000 sorted rows), :func:`near_query`
+  and, for a store published without the figures, :func:`counts_query`.
 
 IRI order is the code-point order of the IRIs: SQLite's binary collation of UTF-8 text, Python's ``str``
 order and SPARQL's ``ORDER BY STR(?s)`` on Oxigraph agree.
@@ -39,10 +40,14 @@ def counts_query(under: str) -> str:
     return f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_typed('?c', under)} }} GROUP BY ?c"
 
 
-def members_query(cls: str, *, under: str, offset: int, limit: int) -> str:
-    """Return the query of one page of the members of ``cls`` under ``under``, in IRI order."""
-    return (f"SELECT ?s WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {_typed(str(ox.NamedNode(cls)), under)} }} }} }} "
-            f"ORDER BY STR(?s) LIMIT {int(limit)} OFFSET {int(offset)}")
+def members_query(cls: str, *, under: str, after: str | None = None, before: str | None = None, limit: int) -> str:
+    """Return the query of the first ``limit`` members of ``cls`` under ``under`` after ``after`` in IRI order, or the
+    last ``limit`` before ``before`` (answered in descending order: see :func:`members`)."""
+    bound = [f"STR(?s) > {ox.Literal(after)}"] if after is not None else []
+    bound += [f"STR(?s) < {ox.Literal(before)}"] if before is not None else []
+    order = "DESC" if before is not None and after is None else "ASC"
+    return (f"SELECT DISTINCT ?s WHERE {{ {_typed(str(ox.NamedNode(cls)), under, *bound)} }} "
+            f"ORDER BY {order}(STR(?s)) LIMIT {int(limit)}")
 
 
 def near_query(iri: str, *, under: str, prefix: str, limit: int) -> str:
@@ -86,11 +91,19 @@ def _memberships(store: ox.Store, under: str):
                 yield cls.value, subject.value
 
 
-def members(db: sqlite3.Connection, cls: str, *, offset: int, limit: int) -> list[str]:
-    """Return one page of the members of ``cls``, in IRI order (the primary key's: ``OFFSET`` steps through it)."""
+def members(db: sqlite3.Connection, cls: str, *, after: str | None = None, before: str | None = None,
+            limit: int) -> list[str]:
+    """Return the first ``limit`` members of ``cls`` after ``after`` in IRI order, or the last ``limit`` before
+    ``before`` (in descending order then, as :func:`members_query` answers): a range of the primary key."""
+    where, params = ["classes.iri = ?"], [cls]
+    if after is not None:
+        where.append("members.iri > ?"), params.append(after)
+    if before is not None:
+        where.append("members.iri < ?"), params.append(before)
+    order = "DESC" if before is not None and after is None else "ASC"
     return [iri for iri, in db.execute(
-        "SELECT members.iri FROM members JOIN classes ON classes.id = members.class WHERE classes.iri = ? "
-        "ORDER BY members.iri LIMIT ? OFFSET ?", (cls, limit, offset))]
+        f"SELECT members.iri FROM members JOIN classes ON classes.id = members.class WHERE {' AND '.join(where)} "
+        f"ORDER BY members.iri {order} LIMIT ?", (*params, limit))]
 
 
 def near(db: sqlite3.Connection, iri: str, *, prefix: str, limit: int) -> list[str]:

@@ -149,12 +149,12 @@ class LabelIndex:
         """Return True if the index lists the typed resources under ``under`` (``<base>id/``)."""
         return under == self.base + ID_PATH
 
-    def members(self, cls: str, *, offset: int, limit: int) -> list[str]:
-        """Return one page of the members of ``cls`` in IRI order (:func:`kgserver.browse_index.members`).
+    def members(self, cls: str, *, after: str | None = None, before: str | None = None, limit: int) -> list[str]:
+        """Return a page of the members of ``cls`` (:func:`kgserver.browse_index.members`).
 
         :raises SearchIndexError: if the file is missing, unreadable or another build's.
         """
-        return self._read(browse_index.members, cls, offset=offset, limit=limit)
+        return self._read(browse_index.members, cls, after=after, before=before, limit=limit)
 
     def near(self, iri: str, *, prefix: str, limit: int) -> list[str]:
         """Return the typed resources close to ``iri`` in IRI order (:func:`kgserver.browse_index.near`).

@@ -134,20 +134,24 @@ class DatasetStore(ABC):
             known[under] = dict(sorted((row["c"].value, int(row["n"].value)) for row in rows))
         return known[under]
 
-    def class_members(self, cls: str, *, under: str, offset: int, limit: int) -> list[str]:
-        """Return one page of the resources under ``under`` with ``cls`` as an asserted type, in IRI order.
+    def class_members(self, cls: str, *, under: str, after: str | None = None, before: str | None = None,
+                      limit: int) -> list[str]:
+        """Return the first ``limit`` resources under ``under`` with ``cls`` as an asserted type after ``after`` in
+        IRI order, or the last ``limit`` before ``before``; in IRI order either way.
 
         From the build's index when the store has one for ``under``; otherwise one query
-        (:func:`kgserver.browse_index.members_query`: the store finds the class's members, sorts them and
-        returns ``limit``).
+        (:func:`kgserver.browse_index.members_query`: the store finds the class's members in the range, sorts
+        them and returns ``limit``).
 
         :raises SearchIndexError: when the build's index is missing or another build's.
         """
         index = self.label_index
         if index is not None and index.covers_members(under):
-            return index.members(cls, offset=offset, limit=limit)
-        text = members_query(cls, under=under, offset=offset, limit=limit)
-        return [row["s"].value for row in self.query(text)]
+            found = index.members(cls, after=after, before=before, limit=limit)
+        else:
+            text = members_query(cls, under=under, after=after, before=before, limit=limit)
+            found = [row["s"].value for row in self.query(text)]
+        return found[::-1] if before is not None and after is None else found
 
     def typed_near(self, iri: str, *, under: str, prefix: str, limit: int) -> list[str]:
         """Return the typed resources under ``under`` (as :meth:`class_members` lists them) that start with

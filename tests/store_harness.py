@@ -127,7 +127,8 @@ def sample_requests(store: DatasetStore) -> list[tuple[str, str]]:
     explain = urlencode({"s": str(inferred["s"]), "p": str(inferred["p"]), "o": str(inferred["o"])})
     classes = store.figures["browse"]["classes"]
     largest = max(classes, key=lambda c: (classes[c], c))  # more than a page of members
-    browse = [(f"/browse?{urlencode({'class': largest, 'page': page})}", "text/html") for page in (1, 2)]
+    second = store.class_members(largest, under=BASE + "id/", limit=2)[-1]  # the second page starts after it
+    browse = [(f"/browse?{urlencode({'class': largest, **bound})}", "text/html") for bound in ({}, {"after": second})]
     near_miss = picked[0][len(BASE):-1] + "~"  # a mistyped end: the 404 page suggests the resource
     requests += [
         ("/", "text/html"), ("/browse", "text/html"), *browse, (f"/{near_miss}", "text/html"),

@@ -5,7 +5,6 @@ Their routes are on the pages blueprint (``pages.search``, ``pages.browse``); :m
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -54,45 +53,57 @@ def _under() -> str:
 def browse():
     """List the classes of the resources under ``<base>id/`` with their counts, or one page of a class's members.
 
-    ``?class=<IRI>&page=<n>``: the members of a class in IRI order, :data:`BROWSE_PAGE` a page (404 for a
-    class no resource has or a page after the last).  What is read is bounded: the build's figures for the
-    counts, one page of the index (or one query) for the members, and their labels.
+    ``?class=<IRI>``: the first :data:`BROWSE_PAGE` members of a class in IRI order; ``&after=<IRI>``: those after
+    an IRI (the next page), ``&before=<IRI>``: those before one (the previous page).  Keyset paging: a page
+    deep in a large class costs what the first does, on the build's index and on any SPARQL store (no
+    ``OFFSET``).  404 for a class no resource has, or a page with no member.  What is read is bounded: the
+    build's figures for the counts, one page of the index (or one query) for the members, and their labels.
     """
     languages = request_languages()
-    sources = _sources()
-    labeller = Labeller(sources, languages)
+    labeller = Labeller(_sources(), languages)
     counts = _store().class_counts(_under())
-    words = ui_strings(languages)[1]
     cls = request.args.get("class")
     if cls is None:
-        labeller.prefetch(sorted((ox.NamedNode(c) for c in counts), key=str))
-        classes = [{"label": labeller.label(ox.NamedNode(c)), "href": _browse_href(c), "class_href": href_for(c),
-                    "iri": c, "count": n} for c, n in counts.items()]
-        classes.sort(key=lambda item: (fold(item["label"]), item["iri"]))
-        html = render_template("pages/browse.html", classes=classes, page_size=BROWSE_PAGE,
-                               **_common_context(languages, title=words["browse"]))
-        return Response(html, content_type="text/html; charset=utf-8")
-    asked = request.args.get("page", "1")
-    total = counts.get(cls, 0)
-    last = -(-total // BROWSE_PAGE)
-    if not total or not re.fullmatch(r"[1-9][0-9]{0,8}", asked) or int(asked) > last:
+        return _classes_page(counts, labeller, languages)
+    after, before = request.args.get("after"), request.args.get("before")
+    if not counts.get(cls) or (after is not None and before is not None):
         abort(404)
-    page = int(asked)
-    members = [ox.NamedNode(m) for m in _store().class_members(cls, under=_under(), offset=(page - 1) * BROWSE_PAGE,
-                                                                 limit=BROWSE_PAGE)]
+    found = _store().class_members(cls, under=_under(), after=after, before=before, limit=BROWSE_PAGE + 1)
+    more = len(found) > BROWSE_PAGE  # a page beyond this one, on the side read towards
+    if not found:
+        abort(404)
+    if before is not None:
+        found = found[-BROWSE_PAGE:]
+        previous, following = (_browse_href(cls, before=found[0]) if more else None), _browse_href(cls, after=found[-1])
+    else:
+        found = found[:BROWSE_PAGE]
+        previous = _browse_href(cls, before=found[0]) if after is not None else None
+        following = _browse_href(cls, after=found[-1]) if more else None
+    members = [ox.NamedNode(m) for m in found]
     labeller.prefetch([ox.NamedNode(cls), *members])
     title = labeller.label(ox.NamedNode(cls))
     html = render_template(
-        "pages/browse_class.html", title_label=title, class_href=href_for(cls), class_iri=cls, total=total,
-        page=page, last=last, items=[{"href": href_for(m.value), "label": labeller.label(m), "iri": m.value} for m in members],
-        previous=_browse_href(cls, page - 1) if page > 1 else None, next=_browse_href(cls, page + 1) if page < last else None,
-        **_common_context(languages, title=f"{words['browse']}: {title}"))
+        "pages/browse_class.html", title_label=title, class_href=href_for(cls), class_iri=cls, total=counts[cls],
+        items=[{"href": href_for(m.value), "label": labeller.label(m), "iri": m.value} for m in members],
+        previous=previous, next=following,
+        **_common_context(languages, title=f"{ui_strings(languages)[1]['browse']}: {title}"))
     return Response(html, content_type="text/html; charset=utf-8")
 
 
-def _browse_href(cls: str, page: int = 1) -> str:
-    """Return the local URL of a page of a class's members."""
-    query = {"class": cls, **({"page": page} if page > 1 else {})}
+def _classes_page(counts: dict[str, int], labeller: Labeller, languages: list[str]) -> Response:
+    """Render the classes with their counts, sorted by label in the page's language."""
+    labeller.prefetch(sorted((ox.NamedNode(c) for c in counts), key=str))
+    classes = [{"label": labeller.label(ox.NamedNode(c)), "href": _browse_href(c), "class_href": href_for(c),
+                "iri": c, "count": n} for c, n in counts.items()]
+    classes.sort(key=lambda item: (fold(item["label"]), item["iri"]))
+    html = render_template("pages/browse.html", classes=classes, page_size=BROWSE_PAGE,
+                           **_common_context(languages, title=ui_strings(languages)[1]["browse"]))
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _browse_href(cls: str, **bound: str) -> str:
+    """Return the local URL of a page of a class's members (``after=`` or ``before=`` an IRI; the language kept)."""
+    query = {"class": cls, **bound}
     lang = request.args.get("lang")
     if lang:
         query["lang"] = lang

@@ -34,12 +34,12 @@ def _paths(app) -> list[str]:
     classes = app.extensions["kgserver"].store.figures["browse"]["classes"]
     largest = max(classes, key=lambda c: (classes[c], c))
     smallest = min(classes, key=lambda c: (classes[c], c))
-    last = -(-classes[largest] // BROWSE_PAGE)
-    paths = ["/browse", "/browse?lang=en"]
-    paths += [f"/browse?{urlencode({'class': largest, 'page': page})}" for page in range(1, last + 2)]
-    paths += [f"/browse?{urlencode({'class': smallest, 'lang': 'es'})}"]
-    member = app.extensions["kgserver"].store.class_members(largest, under=BASE + "id/", offset=0, limit=1)[0]
-    return paths + ["/" + member[len(BASE):-1] + "~", "/id/plan/pla-impuls-ess-2016-201", "/id/no-such-thing"]
+    found = app.extensions["kgserver"].store.class_members(largest, under=BASE + "id/", limit=classes[largest])
+    paths = ["/browse", "/browse?lang=en", f"/browse?{urlencode({'class': smallest, 'lang': 'es'})}"]
+    paths += [f"/browse?{urlencode({'class': largest, **bound})}" for bound in (
+        {}, {"after": found[BROWSE_PAGE - 1]}, {"after": found[3]}, {"before": found[BROWSE_PAGE]},
+        {"before": found[-1]}, {"after": found[-1]})]  # the last: past the end, a 404
+    return paths + ["/" + found[0][len(BASE):-1] + "~", "/id/plan/pla-impuls-ess-2016-201", "/id/no-such-thing"]
 
 
 def _answer(client, path: str):
@@ -50,7 +50,7 @@ def _answer(client, path: str):
 def test_there_are_pages_to_compare(embedded):
     answers = {path: _answer(embedded.test_client(), path) for path in _paths(embedded)}
     statuses = [status for status, _, _ in answers.values()]
-    assert statuses.count(200) >= 4 and statuses.count(404) == 4  # the page after the last, three missing IRIs
+    assert statuses.count(200) >= 7 and statuses.count(404) == 4  # the page after the last, three missing IRIs
     near_miss, cut = (path for path in answers if path.endswith("~") or path.endswith("-201"))
     assert f"<code>{BASE}{near_miss[1:-1]}" in answers[near_miss][2]  # the mistyped resource is suggested
     assert f"<code>{BASE}id/plan/pla-impuls-ess-2016-2019</code>" in answers[cut][2]
