@@ -20,6 +20,7 @@ order and SPARQL's ``ORDER BY STR(?s)`` on Oxigraph agree.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
@@ -50,12 +51,18 @@ def members_query(cls: str, *, under: str, after: str | None = None, before: str
             f"ORDER BY {order}(STR(?s)) LIMIT {int(limit)}")
 
 
-def near_query(iri: str, *, under: str, prefix: str, limit: int) -> str:
+def near_query(iri: str, *, under: str, prefix: str, limit: int, classes: Iterable[str] = ()) -> str:
     """Return the query of the typed resources under ``under`` starting with ``prefix``: ``limit`` just before
-    ``iri`` in IRI order, and ``limit`` just after (:func:`near` answers the same from the index)."""
+    ``iri`` in IRI order, and ``limit`` just after (:func:`near` answers the same from the index).
+
+    :param classes: the classes with members under ``under`` (``figures["browse"]``): the store then reads the
+        members of each instead of every type statement (the inferred ones too); 3 times less CPU on Oxigraph at 1M.
+    """
+    values = "VALUES ?c { " + " ".join(str(ox.NamedNode(c)) for c in classes) + " } " if classes else ""
+
     def side(op: str, order: str) -> str:
         group = _typed("?c", under, f"STRSTARTS(STR(?s), {ox.Literal(prefix)})", f"STR(?s) {op} {ox.Literal(iri)}")
-        return f"{{ SELECT DISTINCT ?s WHERE {{ {group} }} ORDER BY {order}(STR(?s)) LIMIT {int(limit)} }}"
+        return f"{{ SELECT DISTINCT ?s WHERE {{ {values}{group} }} ORDER BY {order}(STR(?s)) LIMIT {int(limit)} }}"
     return f"SELECT ?s WHERE {{ {side('<', 'DESC')} UNION {side('>', 'ASC')} }}"
 
 

@@ -158,12 +158,13 @@ class DatasetStore(ABC):
         ``prefix``, among the ``limit`` just before ``iri`` in IRI order and the ``limit`` just after, sorted.
 
         ``iri`` starts with ``prefix``, or ``prefix`` is ``under``.  From the build's index when the store has one
-        for ``under``; otherwise one query (:func:`kgserver.browse_index.near_query`).
+        for ``under``; otherwise one query (:func:`kgserver.browse_index.near_query`, naming the classes of
+        :meth:`class_counts`).
 
         :raises SearchIndexError: when the build's index is missing or another build's.
         """
         index = self.label_index
         if index is not None and index.covers_members(under):
             return sorted(index.near(iri, prefix=prefix, limit=limit))
-        text = near_query(iri, under=under, prefix=prefix, limit=limit)
+        text = near_query(iri, under=under, prefix=prefix, limit=limit, classes=sorted(self.class_counts(under)))
         return sorted({row["s"].value for row in self.query(text)})
