@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import ConfigurationError
 from . import browse_index
+from .errors import ConfigurationError
 from .namespaces import ID_PATH, PREFIXES
 
 #: The file in a build directory (see :mod:`kgserver.reasoning.builddir`).

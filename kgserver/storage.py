@@ -32,8 +32,8 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from .engine.layout import SERVED_DEFAULT_GRAPH  # noqa: F401 - named here for the stores' readers
 from .browse_index import counts_query, members_query, near_query
+from .engine.layout import SERVED_DEFAULT_GRAPH  # noqa: F401 - named here for the stores' readers
 from .search_index import LABELS_QUERY, LabelIndex, fold, labels_text, matches
 
 
