@@ -57,6 +57,12 @@ PATHS = [
     ("search ?q=economia+social (two words)", "/search?q=economia+social", "text/html"),
     ("search ?q=de (a short word)", "/search?q=de", "text/html"),
     ("search ?q=zzqxw (no hit)", "/search?q=zzqxw", "text/html"),
+    ("browse (the classes)", "/browse", "text/html"),
+    ("browse ess:Action page 1", "/browse?class=https%3A%2F%2Fw3id.org%2Fesskg%2Fontology%23Action", "text/html"),
+    ("browse ess:Action after pla-768-7-1 (the 79800th at 1M)",
+     "/browse?class=https%3A%2F%2Fw3id.org%2Fesskg%2Fontology%23Action"
+     "&after=https%3A%2F%2Fw3id.org%2Fesskg%2Fid%2Faction%2Fpla-768-7-1", "text/html"),
+    ("404 page (a mistyped plan IRI)", "/id/plan/pla-impuls-ess-2016-201x", "text/html"),
     ("VoID", "/.well-known/void", "text/turtle"),
     ("API cq05 (JSON)", "/api/queries/cq05-goals-of-sectoral-tables-project", "application/sparql-results+json"),
     ("API territories-within (JSON)",

@@ -9,7 +9,9 @@ from rdflib.namespace import NamespaceManager
 BASE = "https://w3id.org/esskg/"
 ONTOLOGY_IRI = BASE + "ontology"
 ESS = Namespace(BASE + "ontology#")
-ID = Namespace(BASE + "id/")
+#: Where the described things are (``<base>id/...``): what ``/browse`` lists and the 404 page suggests.
+ID_PATH = "id/"
+ID = Namespace(BASE + ID_PATH)
 GRAPH = Namespace(BASE + "graph/")
 SHAPES = Namespace(BASE + "shapes#")
 

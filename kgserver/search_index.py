@@ -13,6 +13,8 @@ The index (:func:`write_index`, :class:`LabelIndex`) is an SQLite file in the bu
 - ``trigrams``: an FTS5 table (``trigram`` tokenizer, case-sensitive: the text is folded already) over
   the same texts, which narrows a search by its words of three characters or more; every word is then
   checked exactly (``instr``), so short words, and the characters FTS5 reads as syntax, match as substrings;
+- ``classes`` and ``members``: the asserted classes of the resources under ``<base>id/``, for ``/browse``
+  and the 404 page's suggestions (:mod:`kgserver.browse_index`);
 - ``meta``: the index format, the base IRI and the key of the build it belongs to.
 
 It is opened read-only (``immutable``: a build is never changed in place, only replaced), lazily, once
@@ -31,13 +33,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import browse_index
 from .errors import ConfigurationError
-from .namespaces import PREFIXES
+from .namespaces import ID_PATH, PREFIXES
 
 #: The file in a build directory (see :mod:`kgserver.reasoning.builddir`).
 INDEX_FILE = "labels.sqlite"
-#: Bumped when the file's tables change.
-FORMAT = "1"
+#: Bumped when the file's tables change (2: ``classes`` and ``members``).
+FORMAT = "2"
 #: The properties whose values search reads.
 LABEL_PROPERTIES = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
 SEPARATOR = " | "
@@ -76,7 +79,8 @@ def write_index(store: ox.Store, path: Path, *, base: str, key: str) -> dict:
 
     :param store: the build's store (its named graphs are read; its default graph, a merge, is not).
     :param key: the build's key (``manifest.json``), kept to recognise a stale index.
-    :returns: ``resources``, ``labels``, ``bytes`` and ``seconds``.
+    :returns: ``resources``, ``labels``, ``bytes``, ``seconds`` and ``classes`` (class IRI -> resources under
+        ``<base>id/`` with it as an asserted type: :func:`kgserver.browse_index.write_members`).
     """
     started = time.perf_counter()
     path.unlink(missing_ok=True)
@@ -101,13 +105,14 @@ def write_index(store: ox.Store, path: Path, *, base: str, key: str) -> dict:
         db.executemany("INSERT INTO trigrams(rowid, text) VALUES (?, ?)",
                        ((rowid, text.replace("\x00", "\ufffd")) for rowid, text in texts))
         db.execute("INSERT INTO trigrams(trigrams) VALUES ('optimize')")
+        classes = browse_index.write_members(db, store, under=base + ID_PATH)
         db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("base", base), ("key", key)])
         resources = db.execute("SELECT count(*) FROM labels").fetchone()[0]
         db.execute("COMMIT")
     finally:
         db.close()
     return {"file": path.name, "resources": resources, "labels": labels, "bytes": path.stat().st_size,
-            "seconds": round(time.perf_counter() - started, 3)}
+            "seconds": round(time.perf_counter() - started, 3), "classes": classes}
 
 
 def _first(row):
@@ -139,6 +144,30 @@ class LabelIndex:
     def covers(self, base: str) -> bool:
         """Return True if the index lists the resources under ``base``."""
         return base == self.base
+
+    def covers_members(self, under: str) -> bool:
+        """Return True if the index lists the typed resources under ``under`` (``<base>id/``)."""
+        return under == self.base + ID_PATH
+
+    def members(self, cls: str, *, after: str | None = None, before: str | None = None, limit: int) -> list[str]:
+        """Return a page of the members of ``cls`` (:func:`kgserver.browse_index.members`).
+
+        :raises SearchIndexError: if the file is missing, unreadable or another build's.
+        """
+        return self._read(browse_index.members, cls, after=after, before=before, limit=limit)
+
+    def near(self, iri: str, *, prefix: str, limit: int) -> list[str]:
+        """Return the typed resources close to ``iri`` in IRI order (:func:`kgserver.browse_index.near`).
+
+        :raises SearchIndexError: if the file is missing, unreadable or another build's.
+        """
+        return self._read(browse_index.near, iri, prefix=prefix, limit=limit)
+
+    def _read(self, function, *args, **kwargs):
+        try:
+            return function(self._connection(), *args, **kwargs)
+        except sqlite3.DatabaseError as err:
+            raise self._error(f"cannot be read ({err})") from None
 
     def search(self, words: list[str], limit: int) -> tuple[int, list[str]]:
         """Return how many resources match every word (see :func:`matches`), and the first ``limit`` IRIs.

@@ -32,6 +32,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from .browse_index import counts_query, members_query, near_query
 from .engine.layout import SERVED_DEFAULT_GRAPH  # noqa: F401 - named here for the stores' readers
 from .export import DumpFile
 from .search_index import LABELS_QUERY, LabelIndex, fold, labels_text, matches
@@ -122,3 +123,56 @@ class DatasetStore(ABC):
                         texts.setdefault(row["s"].value, []).append(fold(row["l"].value))
                     known[under] = sorted((iri, labels_text(folded)) for iri, folded in texts.items())
         return known[under]
+
+    def class_counts(self, under: str) -> dict[str, int]:
+        """Return class IRI -> how many resources under ``under`` have it as an asserted type (what browse lists).
+
+        From the build's figures (``figures["browse"]``, published with a release) when they count ``under``;
+        otherwise with one query (:func:`kgserver.browse_index.counts_query`, every typed resource: a release
+        published before the figures had them) the first time in the process, kept.
+
+        :raises QueryTimeout: when the count ran out of time.
+        """
+        figure = self.figures.get("browse") or {}
+        if figure.get("under") == under:
+            return figure["classes"]
+        known = vars(self).setdefault("_class_counts", {})
+        if under not in known:
+            rows = self.query(counts_query(under))
+            known[under] = dict(sorted((row["c"].value, int(row["n"].value)) for row in rows))
+        return known[under]
+
+    def class_members(self, cls: str, *, under: str, after: str | None = None, before: str | None = None,
+                      limit: int) -> list[str]:
+        """Return the first ``limit`` resources under ``under`` with ``cls`` as an asserted type after ``after`` in
+        IRI order, or the last ``limit`` before ``before``; in IRI order either way.
+
+        From the build's index when the store has one for ``under``; otherwise one query
+        (:func:`kgserver.browse_index.members_query`: the store finds the class's members in the range, sorts
+        them and returns ``limit``).
+
+        :raises SearchIndexError: when the build's index is missing or another build's.
+        """
+        index = self.label_index
+        if index is not None and index.covers_members(under):
+            found = index.members(cls, after=after, before=before, limit=limit)
+        else:
+            text = members_query(cls, under=under, after=after, before=before, limit=limit)
+            found = [row["s"].value for row in self.query(text)]
+        return found[::-1] if before is not None and after is None else found
+
+    def typed_near(self, iri: str, *, under: str, prefix: str, limit: int) -> list[str]:
+        """Return the typed resources under ``under`` (as :meth:`class_members` lists them) that start with
+        ``prefix``, among the ``limit`` just before ``iri`` in IRI order and the ``limit`` just after, sorted.
+
+        ``iri`` starts with ``prefix``, or ``prefix`` is ``under``.  From the build's index when the store has one
+        for ``under``; otherwise one query (:func:`kgserver.browse_index.near_query`, naming the classes of
+        :meth:`class_counts`).
+
+        :raises SearchIndexError: when the build's index is missing or another build's.
+        """
+        index = self.label_index
+        if index is not None and index.covers_members(under):
+            return sorted(index.near(iri, prefix=prefix, limit=limit))
+        text = near_query(iri, under=under, prefix=prefix, limit=limit, classes=sorted(self.class_counts(under)))
+        return sorted({row["s"].value for row in self.query(text)})

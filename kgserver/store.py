@@ -24,7 +24,7 @@ from . import dataset
 from .engine.layout import MERGE_ASSERTED, query_served
 from .errors import ConfigurationError
 from .export import DumpFile
-from .namespaces import INFERRED_GRAPH
+from .namespaces import BASE, ID_PATH, INFERRED_GRAPH
 from .search_index import LabelIndex
 from .storage import DatasetStore
 
@@ -195,8 +195,10 @@ def compute_figures(store: ox.Store) -> dict:
     if str(INFERRED_GRAPH) in graphs:
         counts["inferred"] = asdict(void.count(served, inferred=True))
     distinct = next(iter(served.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"]
+    under = BASE + ID_PATH
     return {"distinct_triples": int(distinct.value), "quads": sum(graphs.values()), "graphs": dict(sorted(graphs.items())),
-            "void": counts, "instances": void.instance_counts(served)}
+            "void": counts, "instances": void.instance_counts(served),
+            "browse": {"under": under, "classes": served.class_counts(under)}}
 
 
 def prepare_build(sources: list[dataset.Source] | None = None, build_dir: Path | str | None = None):

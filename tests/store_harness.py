@@ -102,7 +102,8 @@ def _embedded_engine(state, make):
 
 def sample_requests(store: DatasetStore) -> list[tuple[str, str]]:
     """Return (path, Accept) for every kind of page: resources of each kind in every format, documents,
-    VoID, search, browse, dumps, explain, the API, the service description, the front page and a 404."""
+    VoID, search, browse (a class's first two pages), dumps, explain, the API, the service description, the
+    front page and two 404s (one with suggestions)."""
     kinds = ["plan/", "territory/", "project/", "action/", "entity/", "measure/", "line/"]
     rows = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a ?c }} FILTER(STRSTARTS(STR(?s), \"{BASE}id/\")) }}")
     subjects = sorted(row["s"].value for row in rows)
@@ -124,8 +125,14 @@ def sample_requests(store: DatasetStore) -> list[tuple[str, str]]:
     from urllib.parse import urlencode
 
     explain = urlencode({"s": str(inferred["s"]), "p": str(inferred["p"]), "o": str(inferred["o"])})
+    classes = store.figures["browse"]["classes"]
+    largest = max(classes, key=lambda c: (classes[c], c))  # more than a page of members
+    second = store.class_members(largest, under=BASE + "id/", limit=2)[-1]  # the second page starts after it
+    browse = [(f"/browse?{urlencode({'class': largest, **bound})}", "text/html") for bound in ({}, {"after": second})]
+    near_miss = picked[0][len(BASE):-1] + "~"  # a mistyped end: the 404 page suggests the resource
     requests += [
-        ("/", "text/html"), ("/browse", "text/html"), ("/search?q=economia+social", "text/html"),
+        ("/", "text/html"), ("/browse", "text/html"), *browse, (f"/{near_miss}", "text/html"),
+        ("/search?q=economia+social", "text/html"),
         ("/search?q=barcelona", "text/html"), ("/.well-known/void", "text/turtle"), ("/.well-known/void", "text/html"),
         ("/ontology.html", "*/*"), ("/ontology.ttl", "*/*"), ("/ontology", "text/turtle"),
         ("/dumps/", "text/html"), ("/dumps/esskg.nq.gz", "*/*"), ("/dumps/esskg-inferred.ttl.gz", "*/*"),

@@ -8,15 +8,17 @@ A build directory holds:
   (:mod:`kgserver.engine.layout`), so that ``serve`` only opens it (``Store.read_only``, several
   processes at once) and copies or counts nothing;
 - ``labels.sqlite``: the label index of site search, read from the store's named graphs
-  (:mod:`kgserver.search_index`), so that no web process reads every label;
+  (:mod:`kgserver.search_index`), so that no web process reads every label, and the members of each
+  class, so that ``/browse`` and the 404 page read a page of them (:mod:`kgserver.browse_index`);
 - ``dumps/``: the eight gzipped dumps served at ``/dumps/`` (:func:`kgserver.export.write_dumps`, graph by
   graph in bounded memory, from the named graphs' N-Triples as they were loaded, kept in files meanwhile),
-  named with their sizes and SHA-256 in the manifest's ``dumps``;
+  named with their sizes and SHA-256 in the manifest's ``dumps`` (none with ``dumps=False``);
 - ``manifest.json``: the kgserver version, the rule-set version, the SHA-256 of every input
   file and its named graph, counts, the phases' times, the figures derived once from the
-  store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`)
-  the search index's size (``search_index``) and each named graph's fingerprint (``fingerprints``, as
-  ``kgserver publish`` compares releases, counted while the dumps are written).
+  store (distinct triples, triples per graph, the VoID counts: see :func:`derive_figures`;
+  the members of each class browse lists, ``browse``), the search index's size (``search_index``) and each
+  named graph's fingerprint (``fingerprints``, as ``kgserver publish`` compares releases, counted while the
+  dumps are written).
 
 The store is written by Oxigraph's bulk loader from the asserted graphs as the in-memory
 reasoning store dumps them and the inferred triples as the reasoner writes them, in slices of
@@ -42,7 +44,7 @@ from .. import dataset
 from ..engine.layout import query_served
 from ..errors import ConfigurationError, InconsistentGraphError
 from ..export import GraphTexts, write_dumps
-from ..namespaces import BASE
+from ..namespaces import BASE, ID_PATH
 from ..search_index import write_index
 from .builddir import (  # noqa: F401 - the build directory's names, also read from here
     DUMPS_DIR, LAYOUT_VERSION, MANIFEST, RULESET_VERSION, SEARCH_INDEX, STORE_DIR, BuildResult, cache_root,
@@ -240,6 +242,7 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
         progress("figures", f"{figures['distinct_triples']} distinct triples ({phases['figures']:.1f} s)")
         search = write_index(view.store, work / SEARCH_INDEX, base=BASE, key=identity["key"])
         phases["search_index"] = search.pop("seconds")
+        figures["browse"] = {"under": BASE + ID_PATH, "classes": search.pop("classes")}  # /browse's counts
         del view
         progress("search index", f"{search['resources']} resources, {search['bytes'] // 1024} KiB "
                                  f"({phases['search_index']:.1f} s)")

@@ -25,8 +25,9 @@ from ..search_index import INDEX_FILE
 RULESET_VERSION = "3"
 #: Bumped whenever the layout of a build changes (3: merged default graph and figures, no dataset.nq;
 #: 4: the front page's instance counts in the figures; 5: the default graph holds the merge of the asserted
-#: graphs only, served with the inferred graph: see kgserver.engine.layout; 6: the search index, SEARCH_INDEX).
-LAYOUT_VERSION = "6"
+#: graphs only, served with the inferred graph: see kgserver.engine.layout; 6: the search index, SEARCH_INDEX;
+#: 7: the index lists each class's members for browse, and the figures count them: kgserver.browse_index).
+LAYOUT_VERSION = "7"
 MANIFEST = "manifest.json"
 STORE_DIR = "store"
 #: The label index of site search (:mod:`kgserver.search_index`), named in the manifest's ``search_index``.

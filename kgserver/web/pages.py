@@ -21,7 +21,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 
 from .. import bundle, dataset
-from ..namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES
+from ..namespaces import BASE, ID_PATH, ONTOLOGY_IRI
+from ..search_index import SearchIndexError
 from ..void import VOID_PATH, dataset_iri, void_store
 from .conneg import FORMATS, RDF_FORMATS, Format, acceptable_media_types, negotiate, split_suffix
 from .facts import property_relations
@@ -37,12 +38,10 @@ from .ui import LANGUAGES, request_languages, ui_strings
 bp = Blueprint("pages", __name__)
 
 _EXT = "kgserver.pages"
-RDF_TYPE_NT = str(ox.NamedNode(PREFIXES["rdf"] + "type"))
-INFERRED = str(ox.NamedNode(str(INFERRED_GRAPH)))
 
 
 class PagesCache:
-    """What the pages derive once from the store: the VoID store, the ontology page, the browse index."""
+    """What the pages derive once from the store: the VoID store, the ontology page, the property axioms."""
 
     def __init__(self):
         self.lock = threading.RLock()  # a value may be made from another (the VoID store from the page store)
@@ -147,13 +146,29 @@ def not_acceptable(offered: list[str] | None = None) -> Response:
     return _finish(response, vary=True)
 
 
-def _subject_iris() -> list[str]:
-    """Return the IRIs under the base that have a type (every resource has one), read once per process."""
-    def make():
-        query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s {RDF_TYPE_NT} ?c }} "
-                 f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(base_iri())})) }}")
-        return sorted(row["s"].value for row in _store().query(query))
-    return _cache().get("subjects", make)
+#: Typed resources a 404 page compares the missing IRI with: this many on each side of it in IRI order.
+NEAR = 50
+
+
+def _suggestions(iri: str) -> list[str]:
+    """Return up to 8 IRIs of typed resources under ``<base>id/`` close to ``iri`` (difflib's ratio 0.75 or more).
+
+    The candidates are the :data:`NEAR` typed resources on each side of ``iri`` in IRI order, within its folder
+    (``id/plan/`` for ``id/plan/x``), or under ``id/`` when the folder has none (a mistyped folder): a mistyped
+    or cut end, or a changed last part, is found (in a folder of up to twice :data:`NEAR` resources, anything
+    close in it); a wrong first letter of the last part in a larger folder is left to the search box.  One page
+    of the build's index, or one query (two for a folder with no resource).
+    """
+    under = base_iri() + ID_PATH
+    folder = iri[: iri.rfind("/") + 1]
+    try:
+        near = _store().typed_near(iri, under=under, prefix=folder, limit=NEAR) if folder.startswith(under) else []
+        if not near:
+            near = _store().typed_near(iri, under=under, prefix=under, limit=NEAR)
+    except SearchIndexError as err:  # a 404 stays a 404: the broken build is logged (search and browse report it)
+        current_app.logger.error("404 page without suggestions: %s", err)
+        return []
+    return difflib.get_close_matches(iri, near, n=8, cutoff=0.75)
 
 
 def not_found(iri: str) -> Response:
@@ -165,7 +180,7 @@ def not_found(iri: str) -> Response:
         return _finish(response, vary=True)
     languages = request_languages()
     labeller = Labeller(Sources(_store()), languages)
-    close = difflib.get_close_matches(iri, _subject_iris(), n=8, cutoff=0.75)
+    close = _suggestions(iri)
     labeller.prefetch([ox.NamedNode(s) for s in close])
     suggestions = [{"href": href_for(s), "label": labeller.label(ox.NamedNode(s)), "iri": s} for s in close]
     query = local_name(iri).replace("-", " ") if iri.startswith(base_iri()) else ""
