@@ -236,10 +236,10 @@ def test_syntax_error_leaves_nothing_behind(tmp_path):
 
 def test_build_command_builds_then_reuses(runner, tmp_path):
     out = tmp_path / "b"
-    first = runner.invoke(cli, ["build", "--out", str(out)])
+    first = runner.invoke(cli, ["build", "--out", str(out), "--no-dumps"])  # the dumps: test_dumps_build.py
     assert first.exit_code == 0, first.output
     assert first.output.startswith("built") and "inferred" in first.output
-    second = runner.invoke(cli, ["build", "--out", str(out)])
+    second = runner.invoke(cli, ["build", "--out", str(out), "--no-dumps"])
     assert second.exit_code == 0 and second.output.startswith("reused")
 
 
@@ -250,6 +250,7 @@ def test_build_refuses_to_replace_a_directory_that_is_not_a_build(runner, tmp_pa
     result = runner.invoke(cli, ["build", "--out", str(out)])
     assert result.exit_code == 2 and "not a kgserver build" in result.output
     assert (out / "precious.txt").read_text() == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["b"]  # said before building: no work folder was made
     shutil.rmtree(out)
 
 

@@ -48,7 +48,7 @@ from ..namespaces import BASE, ID_PATH
 from ..search_index import write_index
 from .builddir import (  # noqa: F401 - the build directory's names, also read from here
     DUMPS_DIR, LAYOUT_VERSION, MANIFEST, RULESET_VERSION, SEARCH_INDEX, STORE_DIR, BuildResult, cache_root,
-    default_build_dir, file_sha256, find_build, input_manifest, prune_cache, read_manifest, replace_dir,
+    default_build_dir, file_sha256, find_build, input_manifest, not_a_build, prune_cache, read_manifest, replace_dir,
 )
 from .consistency import CHECK_ONLY_TYPES, check_triples, reason_for_checks
 from .engine import Inference
@@ -207,6 +207,8 @@ def build(sources: list[dataset.Source] | None = None, out: Path | str | None = 
     target = Path(out) if out is not None else default_build_dir(identity["key"], bundled=bundled)
     if target.exists() and not target.is_dir():  # a file, /dev/null: never replaced by a build
         raise ConfigurationError(f"cannot write the build directory {target}: it is not a directory")
+    if not_a_build(target):  # said before the work, not after it (replace_dir checks again)
+        raise ConfigurationError(f"{target} exists and is not a kgserver build; refusing to replace it")
     if not force:
         manifest = find_build(target, identity["key"], dumps=dumps)
         if manifest:

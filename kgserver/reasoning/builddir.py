@@ -210,6 +210,14 @@ def find_build(path: Path, key: str, *, dumps: bool = False) -> dict | None:
     return manifest
 
 
+def not_a_build(target: Path) -> bool:
+    """Whether ``target`` is a folder holding something that is not a build (which a build never replaces)."""
+    try:
+        return target.is_dir() and not (target / MANIFEST).exists() and any(target.iterdir())
+    except OSError:
+        return False
+
+
 def replace_dir(work: Path, target: Path, key: str | None, *, dumps: bool = False) -> None:
     """Move a finished build into place, replacing an older build at ``target``.
 
@@ -220,7 +228,7 @@ def replace_dir(work: Path, target: Path, key: str | None, *, dumps: bool = Fals
         shutil.rmtree(work, ignore_errors=True)
         return
     if target.exists():
-        if not (target / MANIFEST).exists() and any(target.iterdir()):
+        if not_a_build(target):
             raise ConfigurationError(f"{target} exists and is not a kgserver build; refusing to replace it")
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
         os.replace(target, old / "build")
