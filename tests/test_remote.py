@@ -213,3 +213,10 @@ def test_a_fingerprint_ignores_order_and_blank_node_names_but_not_a_changed_trip
     assert fingerprint(graph[:2] + [ox.Triple(ox.BlankNode("b"), p, s)]) == mark  # blank nodes named afresh
     assert fingerprint(graph[:1] + [ox.Triple(s, p, ox.Literal("x", language="es")), graph[2]]) != mark
     assert fingerprint(graph[:2]) != mark  # a blank node triple fewer
+
+
+def test_build_dir_without_a_store_is_a_usage_error(runner):
+    from kgserver.cli import cli
+
+    result = runner.invoke(cli, ["serve", "--port", "0", "--build-dir", "/nonexistent"])
+    assert result.exit_code == 2 and "--build-dir goes with --store" in result.output

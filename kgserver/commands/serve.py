@@ -159,7 +159,10 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, threads: int, timeo
               help="Serve the release `kgserver publish` put in this external SPARQL store (Virtuoso's "
                    "http://HOST:8890/sparql, the Oxigraph server's http://HOST:7878/query) instead of the "
                    "embedded build [default: $KGSERVER_STORE].")
-def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows, no_inferred, store):
+@click.option("--build-dir", "store_build", default=None, metavar="DIR", type=click.Path(file_okay=False),
+              help="With --store: the folder of the build published there; its search index and dumps are "
+                   "then used instead of queries over every label and dumps made on request.")
+def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows, no_inferred, store, store_build):
     """Serve the graph: front page at /, SPARQL endpoint at /sparql, query UI at /query, health at /health.
 
     The graph is built (or its build found) and checked before anything is served: a broken
@@ -185,6 +188,10 @@ def serve(host, port, workers, threads, query_workers, engine, timeout, max_rows
         config["INCLUDE_INFERRED"] = False
     if store:
         config["STORE"] = store
+    if store_build:
+        if not store:
+            raise click.UsageError("--build-dir goes with --store (the embedded server finds its build itself)")
+        config["STORE_BUILD"] = store_build
     app = create_app(config)  # builds (in a child) or finds the build; raises before any port is bound
     state = app.extensions["kgserver"]
     click.echo(

@@ -167,8 +167,9 @@ def publish(url: str, build_path: Path, manifest: dict, *, client: SparqlClient 
 
 
 def release_figures(manifest: dict) -> dict:
-    """Return the figures published with a build: its own, and the graphs making the served default graph."""
-    return {**manifest["figures"], "default_graphs": list(DEFAULT_GRAPHS)}
+    """Return the figures published with a build: its own, the graphs making the served default graph, and the
+    build's key (``serve --store --build-dir`` checks that a build beside the store is this release's)."""
+    return {**manifest["figures"], "default_graphs": list(DEFAULT_GRAPHS), "build_key": manifest["key"]}
 
 
 def first_release_update(figures: dict) -> str:

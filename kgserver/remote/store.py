@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
@@ -44,6 +45,37 @@ class RemoteStore(DatasetStore):
         self.figures = read_figures(self.client, self.timeout)
         self.graphs: tuple[str, ...] = tuple(self.figures.get("graphs", {}))
         self.default_graphs: tuple[str, ...] = tuple(self.figures.get("default_graphs", DEFAULT_GRAPHS))
+        self.dumps: dict = {}
+
+    def use_build(self, path: Path) -> None:
+        """Search, browse and serve dumps from the build at ``path``, the one published as this release.
+
+        Its label index and dump files hold what the store holds (the release records the build's key), so
+        search, browse and the 404 page read the index instead of sending queries over every label or typed
+        resource, and the dumps are the build's files instead of being made from the store on request.
+
+        :raises ConfigurationError: when ``path`` holds no build, or another build than the published one.
+        """
+        from ..reasoning.builddir import read_manifest
+        from ..search_index import LabelIndex
+        from ..store import build_dumps
+
+        manifest = read_manifest(Path(path))
+        if manifest is None:
+            raise ConfigurationError(f"{path} holds no complete kgserver build")
+        published = self.figures.get("build_key")
+        if manifest.get("key") != published:
+            raise ConfigurationError(
+                f"the build in {path} ({manifest.get('key')}) is not the release published in the store "
+                f"({published or 'published before releases named their build'}): publish that build, or give "
+                f"the build that was published")
+        search = manifest["search_index"]
+        self.label_index = LabelIndex(Path(path) / search["file"], base=search["base"], key=manifest["key"])
+        self.dumps = build_dumps(Path(path), manifest)
+
+    def dump_file(self, name: str):
+        """Return the dump file of the build given to :meth:`use_build`, or None."""
+        return self.dumps.get(name)
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.client.endpoints.display!r})"

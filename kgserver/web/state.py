@@ -172,7 +172,8 @@ def init_state(app: Flask) -> None:
         raise ConfigurationError("QUERY_TIMEOUT, QUERY_WORKERS and MAX_RESULT_ROWS must be positive")
     include_inferred = app.config["INCLUDE_INFERRED"]
     if app.config.get("STORE"):  # issue 12: an external SPARQL store (kgserver.remote) instead of the build
-        app.extensions["kgserver"] = _remote_state(str(app.config["STORE"]), include_inferred, timeout, workers)
+        app.extensions["kgserver"] = _remote_state(str(app.config["STORE"]), include_inferred, timeout, workers,
+                                                   app.config.get("STORE_BUILD"))
         return
     opener, triples, quads = embedded_opener(include_inferred)
     app.extensions["kgserver"] = KGState(
@@ -208,14 +209,17 @@ def embedded_opener(include_inferred: bool) -> tuple[Callable[[], DatasetStore],
     return opener, triples, quads
 
 
-def _remote_state(url: str, include_inferred: bool, timeout: float, workers: int) -> KGState:
-    """Return the state of a server reading a release that ``kgserver publish`` put in an external store."""
+def _remote_state(url: str, include_inferred: bool, timeout: float, workers: int, build=None) -> KGState:
+    """Return the state of a server reading a release that ``kgserver publish`` put in an external store
+    (with ``build``, the folder of the build published there: its search index and dumps)."""
     from ..remote.engine import RemoteRunner
     from ..remote.store import RemoteStore
 
     if not include_inferred:
         raise ConfigurationError("--no-inferred is not available with --store: the store serves what was published")
     remote = RemoteStore(url, timeout=timeout)  # reads the release's figures once
+    if build:
+        remote.use_build(build)
     return KGState(opener=lambda: remote, engine="remote", triple_count=remote.figures["distinct_triples"],
                    quad_count=remote.figures["quads"], query_timeout=timeout, query_workers=workers,
                    runner=RemoteRunner(remote, workers, timeout))

@@ -491,3 +491,49 @@ def test_dumps_from_the_stores_hold_the_embedded_dump(app, store_urls):
 
 SHARED_BLANKS = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/esskg/graph/inferred> { ?b a ?t "
                  "FILTER(isBlank(?b)) } GRAPH ?g { ?b ?q ?o FILTER(?g != <https://w3id.org/esskg/graph/inferred>) } }")
+
+
+def test_a_store_served_with_its_build_searches_browses_and_dumps_from_the_build(app, store_urls, tmp_path):
+    """``serve --store URL --build-dir DIR``: search, browse and the 404 page read the build's index (no query sent),
+    the dumps are the build's files; a build that is not the published release, or no build, is refused."""
+    import shutil
+
+    from kgserver.errors import ConfigurationError
+    from kgserver.export import dump_names
+    from kgserver.namespaces import BASE
+    from kgserver.remote.store import RemoteStore
+    from kgserver.store import prepare_build
+
+    build = prepare_build()  # the bundle's build: the one the session published
+    embedded = app.extensions["kgserver"].store
+    store = RemoteStore(store_urls["oxigraph"])
+    store.use_build(build.path)
+    sent, send = [], store.query
+    store.query = lambda text, **kwargs: (sent.append(text), send(text, **kwargs))[1]
+    under = BASE + "id/"
+    assert store.search_labels(["economia"], under=BASE) == embedded.search_labels(["economia"], under=BASE)
+    assert store.class_counts(under) == embedded.class_counts(under)
+    largest = max(store.class_counts(under), key=store.class_counts(under).get)
+    assert store.class_members(largest, under=under, limit=5) == embedded.class_members(largest, under=under, limit=5)
+    near = under + "plan/no-such-plan"
+    assert store.typed_near(near, under=under, prefix=under + "plan/", limit=5) == embedded.typed_near(
+        near, under=under, prefix=under + "plan/", limit=5)
+    assert sent == []
+    assert {n: store.dump_file(n).sha256 for n in dump_names()} == {n: embedded.dump_file(n).sha256 for n in dump_names()}
+    from kgserver.app import create_app
+
+    served = create_app({"TESTING": True, "STORE": store_urls["oxigraph"], "STORE_BUILD": str(build.path)})
+    try:
+        remote, local = served.test_client(), app.test_client()
+        for path in ("/search?q=economia+social", "/dumps/esskg.nt.gz", "/browse"):
+            assert remote.get(path).data == local.get(path).data, path
+    finally:
+        served.extensions["kgserver"].close()
+    other = shutil.copytree(build.path, tmp_path / "other", ignore=shutil.ignore_patterns("store"))
+    (other / "store").mkdir()
+    manifest = json.loads((other / "manifest.json").read_text())
+    (other / "manifest.json").write_text(json.dumps({**manifest, "key": "another-build"}))
+    with pytest.raises(ConfigurationError, match="is not the release published in the store"):
+        RemoteStore(store_urls["oxigraph"]).use_build(other)
+    with pytest.raises(ConfigurationError, match="holds no complete kgserver build"):
+        RemoteStore(store_urls["oxigraph"]).use_build(tmp_path / "nothing")
