@@ -143,9 +143,8 @@ def open_build(path: Path, manifest: dict, *, include_inferred: bool = True, rea
 
     disk = ox.Store.read_only(str(Path(path) / STORE_DIR))
     if include_inferred and read_only:
-        search = manifest["search_index"]
-        index = LabelIndex(Path(path) / search["file"], base=search["base"], key=manifest["key"])
-        return ServedStore(disk, manifest.get("figures"), index, build_dumps(Path(path), manifest))
+        return ServedStore(disk, manifest.get("figures"), build_label_index(Path(path), manifest),
+                           build_dumps(Path(path), manifest))
     copy = ox.Store()
     for graph in disk.named_graphs():
         if include_inferred or graph != _INFERRED:
@@ -153,6 +152,12 @@ def open_build(path: Path, manifest: dict, *, include_inferred: bool = True, rea
                       to_graph=graph, lenient=True)
     del disk
     return _merged_copy(copy, True)
+
+
+def build_label_index(path: Path, manifest: dict) -> LabelIndex:
+    """Return the search (and browse) index of the build at ``path`` (opened when first read)."""
+    search = manifest["search_index"]
+    return LabelIndex(Path(path) / search["file"], base=search["base"], key=manifest["key"])
 
 
 def build_dumps(path: Path, manifest: dict) -> dict[str, DumpFile]:

@@ -57,8 +57,7 @@ class RemoteStore(DatasetStore):
         :raises ConfigurationError: when ``path`` holds no build, or another build than the published one.
         """
         from ..reasoning.builddir import read_manifest
-        from ..search_index import LabelIndex
-        from ..store import build_dumps
+        from ..store import build_dumps, build_label_index
 
         manifest = read_manifest(Path(path))
         if manifest is None:
@@ -69,8 +68,7 @@ class RemoteStore(DatasetStore):
                 f"the build in {path} ({manifest.get('key')}) is not the release published in the store "
                 f"({published or 'published before releases named their build'}): publish that build, or give "
                 f"the build that was published")
-        search = manifest["search_index"]
-        self.label_index = LabelIndex(Path(path) / search["file"], base=search["base"], key=manifest["key"])
+        self.label_index = build_label_index(Path(path), manifest)
         self.dumps = build_dumps(Path(path), manifest)
 
     def dump_file(self, name: str):

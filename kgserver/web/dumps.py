@@ -91,7 +91,8 @@ def _size(name: str) -> int | str:
 
 
 def _replaced(made) -> bool:
-    """Tell whether the file of a build's dump is no longer the one its manifest names (a build put in its place)."""
+    """Tell whether the file of a build's dump is no longer the one its manifest names (its size differs: a build
+    put in its place)."""
     try:
         return os.stat(made.path).st_size != made.bytes
     except OSError:
