@@ -196,7 +196,7 @@ class Labeller:
     def __init__(self, sources: Sources, languages: list[str]):
         self.sources = sources
         self.languages = languages
-        self._cache: dict[str, tuple[str, str | None]] = {}
+        self._cache: dict = {}  # node -> (label, language)
         self._sort_keys: dict = {}
 
     def label_literal(self, node) -> ox.Literal | None:
@@ -238,7 +238,7 @@ class Labeller:
         """Return a display name and its language tag (None for a made-up name)."""
         if isinstance(node, ox.Literal):
             return node.value, node.language
-        key = str(node)
+        key = node
         if key not in self._cache:
             literal = self.label_literal(node) if isinstance(node, ox.NamedNode) else None
             if literal is not None:
