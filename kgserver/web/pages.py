@@ -76,13 +76,9 @@ def href_for(iri: str) -> str:
 
 
 def hrefs():
-    """Return :func:`href_for` for this request, with the base IRI and the script root read once (a page of a
-    large document makes tens of thousands of links)."""
+    """Return :func:`href_for` with this request's base IRI and script root read once (for thousands of links)."""
     base, root = base_iri(), request.script_root
-
-    def href(iri: str) -> str:
-        return f"{root}/{iri[len(base):]}" if iri.startswith(base) else iri
-    return href
+    return lambda iri: f"{root}/{iri[len(base):]}" if iri.startswith(base) else iri
 
 
 def _store() -> DatasetStore:

@@ -2,7 +2,7 @@
 
 The pages hand their templates plain dicts (``v.label``, ``p.href``): Jinja looks an attribute up
 with ``getattr`` first and only then as an item, so every such lookup raised and caught an
-``AttributeError`` (a third of the CPU of rendering a large document).  A plain dict's key is
+``AttributeError`` (a sixth of the CPU of a large document's page, /graph/editorial/translations.html).  A plain dict's key is
 now read first, except for the names of dict's own attributes (``items``, ``values``...), which
 keep Jinja's meaning: the result of every lookup is the same.
 """
