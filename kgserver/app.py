@@ -41,7 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     :param config: settings that override the defaults and the environment.
     """
+    from .web.templating import PageEnvironment
+
     app = Flask(__name__)
+    app.jinja_environment = PageEnvironment  # before anything reads app.jinja_env
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("KGSERVER")
     if config:

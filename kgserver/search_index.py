@@ -57,6 +57,8 @@ class SearchIndexError(ConfigurationError):
 
 def fold(text: str) -> str:
     """Return text lower-cased and without accents, for searching and sorting."""
+    if text.isascii():  # nothing to decompose (NFKD and casefold change no ASCII character but its case)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

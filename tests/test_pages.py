@@ -94,8 +94,8 @@ def test_every_iri_dereferences(app, client, resource_iris, shard):
             if response.status_code != 200 or response.mimetype != fmt.media_type:
                 failures.append((path, fmt.media_type, response.status_code, response.mimetype))
             elif key == "ttl":  # every format parses: see test_suffix_serves_the_description
-                graph = Graph().parse(data=response.data, format="turtle")
-                if len(graph) == 0:
+                # Oxigraph's parser (W3C-conformant, strict): rdflib's took a fifth of the walk's CPU
+                if not any(True for _ in ox.parse(response.data, format=ox.RdfFormat.TURTLE)):
                     failures.append((path, fmt.media_type, "empty description"))
     assert not failures, failures[:20]
 

@@ -76,3 +76,25 @@ def test_pages_read_through_the_pool(app):
     assert bool(pooled.query("ASK { ?s ?p ?o }")) is True
     construct = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 20"
     assert len(set(pooled.query(construct))) == len(set(local.query(construct))) > 0
+
+
+def test_page_answers_are_kept_within_their_size(app, monkeypatch):
+    """A page query asked again is answered as it was, without a worker; the kept answers stay within their
+    size (the least recently used go first) and none larger than the largest is kept."""
+    from kgserver.engine import Answer
+    from kgserver.web.pooled_store import AnswerCache
+
+    state = app.extensions["kgserver"]
+    sent, run = [], state.run_query
+    monkeypatch.setattr(state, "run_query", lambda job, **kwargs: sent.append(job.text) or run(job, **kwargs))
+    text = "SELECT ?c (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c"
+    first = [(r["c"], r["n"]) for r in state.query_store.query(text)]
+    assert first and [(r["c"], r["n"]) for r in state.query_store.query(text)] == first and sent == [text]
+    cache = AnswerCache(size=25, largest=20)  # each answer below costs 10 (its text and body)
+    for key in "ab":
+        cache.put(key, Answer("text/plain", b"x" * 9))
+    assert cache.get("a") is not None  # now used after b
+    cache.put("c", Answer("text/plain", b"x" * 9))  # over the size: b, the least recently used, goes
+    assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
+    cache.put("d", Answer("text/plain", b"x" * 20))
+    assert cache.get("d") is None

@@ -72,10 +72,13 @@ def base_iri() -> str:
 
 def href_for(iri: str) -> str:
     """Return the local URL of an IRI under the base (with its fragment), else the IRI itself."""
-    base = base_iri()
-    if iri.startswith(base):
-        return f"{request.script_root}/{iri[len(base):]}"
-    return iri
+    return hrefs()(iri)
+
+
+def hrefs():
+    """Return :func:`href_for` with this request's base IRI and script root read once (for thousands of links)."""
+    base, root = base_iri(), request.script_root
+    return lambda iri: f"{root}/{iri[len(base):]}" if iri.startswith(base) else iri
 
 
 def _store() -> DatasetStore:
@@ -206,10 +209,11 @@ def _resource_html(sources: Sources, node: ox.NamedNode, stem: str) -> Response:
     languages = request_languages()
     labeller = Labeller(sources, languages)
     relations = _cache().get("relations", lambda: property_relations(_store()))
-    builder = PageBuilder(sources, labeller, href_for, _explain_href if explainer() is not None else None, relations)
+    href = hrefs()
+    builder = PageBuilder(sources, labeller, href, _explain_href if explainer() is not None else None, relations)
     context = builder.page(node)
     _ui_lang, words = ui_strings(languages)
-    context["figures"] = figures_for(sources, labeller, href_for, node, words)
+    context["figures"] = figures_for(sources, labeller, href, node, words)
     context["kind"] = kind(sources, node)
     context["explain_available"] = explainer() is not None
     formats = [{"label": FORMATS[k].label, "media": FORMATS[k].media_type,
@@ -264,12 +268,13 @@ def _graph_html(graph: ox.NamedNode, title: str | None = None) -> str:
     labeller.prefetch(sorted({t for q in content for t in (q.subject, q.predicate, q.object)
                               if isinstance(t, ox.NamedNode)}, key=str))
     graph_sources = Sources(None, content)
-    builder = PageBuilder(graph_sources, labeller, href_for)
+    href = hrefs()
+    builder = PageBuilder(graph_sources, labeller, href)
     items = []
     for subject in subjects:
         statements = builder.properties(outgoing(graph_sources, subject))
         anchor = subject.value.split("#", 1)[1] if "#" in subject.value else None
-        items.append({"iri": subject.value, "href": href_for(subject.value), "anchor": anchor,
+        items.append({"iri": subject.value, "href": href(subject.value), "anchor": anchor,
                       "label": labeller.label(subject), "properties": statements})
     ntriples = _store().figures.get("graphs", {}).get(graph.value, len(content))
     return render_template("pages/graph.html", graph_iri=graph.value, items=items, ntriples=ntriples,

@@ -10,6 +10,7 @@ inferred graph.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -135,8 +136,13 @@ def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
     """
     iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)}
     iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal) and t.object.datatype}
+    # an IRI has no "/" after a namespace it starts with exactly when both end their last "/" at the same place:
+    # each namespace is compared with the IRIs of its folder only (not every prefix with every IRI)
+    by_folder: dict[str, list[str]] = {}
+    for iri in iris:
+        by_folder.setdefault(iri[: iri.rfind("/") + 1], []).append(iri)
     return {prefix: ns for prefix, ns in PREFIXES.items()
-            if prefix != "esskg" and any(iri.startswith(ns) and "/" not in iri[len(ns):] for iri in iris)}
+            if prefix != "esskg" and any(iri.startswith(ns) for iri in by_folder.get(ns[: ns.rfind("/") + 1], ()))}
 
 
 def serialize(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
@@ -190,7 +196,7 @@ class Labeller:
     def __init__(self, sources: Sources, languages: list[str]):
         self.sources = sources
         self.languages = languages
-        self._cache: dict[str, tuple[str, str | None]] = {}
+        self._cache: dict = {}  # node -> (label, language)
         self._sort_keys: dict = {}
 
     def label_literal(self, node) -> ox.Literal | None:
@@ -232,7 +238,7 @@ class Labeller:
         """Return a display name and its language tag (None for a made-up name)."""
         if isinstance(node, ox.Literal):
             return node.value, node.language
-        key = str(node)
+        key = node
         if key not in self._cache:
             literal = self.label_literal(node) if isinstance(node, ox.NamedNode) else None
             if literal is not None:
@@ -259,6 +265,7 @@ class Labeller:
         return key
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pages sort the same IRIs and labels over and over
 def natural_key(text: str) -> tuple:
     """Return a sort key where runs of digits compare as numbers ("L2" < "L10")."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, fold(part)) for part in re.split(r"(\d+)", text) if part)
