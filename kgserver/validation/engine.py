@@ -27,6 +27,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -96,7 +97,15 @@ def run_shacl(data: Graph, only_focus=None) -> list[Finding]:
     """
     from .standalone import run_pyshacl
 
-    return run_pyshacl(data, shapes_graph(), shape_index(), only_focus)
+    return run_pyshacl(data, _pyshacl_shapes(), shape_index(), only_focus)
+
+
+@lru_cache(maxsize=1)
+def _pyshacl_shapes():
+    """Return the bundled shapes as pyshacl reads them (:func:`.standalone.prepare_shapes`), once per process."""
+    from .standalone import prepare_shapes
+
+    return prepare_shapes(shapes_graph())
 
 
 def _judged(contribution: list[ContributedFile]) -> set:
