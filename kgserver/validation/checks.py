@@ -117,9 +117,15 @@ def focus_scoped(check: Check, foci) -> str:
     iris = " ".join(f"<{iri}>" for iri in sorted(foci))
     if _FOCI in query:
         return query.replace(_FOCI, iris)
-    opening = next(m for m in _WHERE.finditer(query)
-                   if not query[query.rfind("\n", 0, m.start()) + 1:].lstrip().startswith("#"))  # not in a comment
-    return f"{query[:opening.end()]}\n  VALUES ?focus {{ {iris} }}\n{query[opening.end():]}"
+    opening = _outermost_group(query)
+    return f"{query[:opening]}\n  VALUES ?focus {{ {iris} }}\n{query[opening:]}"
+
+
+@lru_cache(maxsize=256)
+def _outermost_group(query: str) -> int:
+    """Return where the outermost group of ``query`` opens (after its first ``WHERE {`` outside a comment)."""
+    return next(m for m in _WHERE.finditer(query)
+                if not query[query.rfind("\n", 0, m.start()) + 1:m.start()].lstrip().startswith("#")).end()
 
 
 #: Where a ``focus_query`` wants the foci written (not valid SPARQL in a ``VALUES`` block: never run as is).
