@@ -44,7 +44,16 @@ def run_compiled(store: ox.Store, default_graph: list, shapes: Graph | None = No
     findings = []
     classes = _Subclasses(store, default_graph)
     as_written = _literal_targets(store, graph)
+    judged: dict[str, bool] = {}  # focus pattern -> whether it binds any focus node, when bound to foci
     for done, query in enumerate(queries, 1):
+        if foci is not None and query.focus:
+            if query.focus not in judged:
+                pattern = focus_scoped(classes.rewrite(query.focus), foci)
+                judged[query.focus] = bool(store.query(f"ASK {{ {pattern} }}", default_graph=default_graph))
+            if not judged[query.focus]:  # no focus node among the foci: the query has no row about them
+                if progress is not None:
+                    progress(done, len(queries))
+                continue
         info = index.get(query.shape) or _anonymous(graph, query)
         component = _n3(query.component)
         # one dict for all the query's findings (findings never change it; 200k copies cost 100 MB)
