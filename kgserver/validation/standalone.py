@@ -82,7 +82,7 @@ def run_pyshacl(data: Graph, shapes, index: dict[object, ShapeInfo], only_focus=
         not judged at all (the same results for these nodes, a fraction of the cost when ``data``
         holds a contribution's neighbourhood).
     """
-    from pyshacl import Validator
+    from pyshacl import Validator, validate
     from pyshacl.errors import ValidationFailure
     from pyshacl.graph_abstraction import DataGraph
 
@@ -90,15 +90,16 @@ def run_pyshacl(data: Graph, shapes, index: dict[object, ShapeInfo], only_focus=
 
     mark_ill_typed(data)  # rdflib leaves "+2022"^^xsd:gYear unchecked, and pyshacl then passes it
     _install_focus_filter()
-    prepared = shapes if not isinstance(shapes, Graph) else prepare_shapes(shapes)
     token = _ONLY_FOCUS.set(None if only_focus is None else frozenset(only_focus))
     try:
-        # what pyshacl.validate(data, shacl_graph=..., inference="none", advanced=False, allow_warnings=True,
-        # allow_infos=True) does with an rdflib graph, given the shapes already read
-        validator = Validator(DataGraph.from_rdflib(data), shacl_graph=prepared.graph, options={
-            "inference": "none", "advanced": False, "allow_warnings": True, "allow_infos": True})
-        validator.shacl_graph = prepared
-        _, results, _ = validator.run()
+        if isinstance(shapes, Graph):  # shapes used once (--shapes): pyshacl reads them, as it always does
+            _, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=False,
+                                     allow_warnings=True, allow_infos=True)
+        else:  # what that call does with an rdflib graph, given the shapes already read
+            validator = Validator(DataGraph.from_rdflib(data), shacl_graph=shapes.graph, options={
+                "inference": "none", "advanced": False, "allow_warnings": True, "allow_infos": True})
+            validator.shacl_graph = shapes
+            _, results, _ = validator.run()
     except ValidationFailure as failure:
         results = failure
     finally:
