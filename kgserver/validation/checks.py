@@ -107,15 +107,29 @@ def focus_scoped(check: Check, foci) -> str:
     where a check looks at the focus's own statements (the literals, links and classes of a contribution's
     resources) instead of the whole bundle's.  A check whose whole-graph query gathers its candidates in a
     subquery first (fast on a whole graph, but blind to the foci) has a ``focus_query`` saying the same per
-    focus, which is bound instead.  Not for the ``cycle`` checks, which need every link.
+    focus, which is bound instead; one that needs the foci inside its subqueries writes ``VALUES ?focus { $foci }``
+    where it wants them (``$foci`` is replaced by the IRIs, and nothing is added at the start).  Not for the
+    ``cycle`` checks, which need every link.
     """
     if check.cycle:
         raise ValueError(f"{check.name}: a cycle check needs every link, not those of some foci")
     query = check.focus_query or check.query
-    opening = next(m for m in _WHERE.finditer(query)
-                   if not query[query.rfind("\n", 0, m.start()) + 1:].lstrip().startswith("#"))  # not in a comment
-    values = "VALUES ?focus { " + " ".join(f"<{iri}>" for iri in sorted(foci)) + " }"
-    return f"{query[:opening.end()]}\n  {values}\n{query[opening.end():]}"
+    iris = " ".join(f"<{iri}>" for iri in sorted(foci))
+    if _FOCI in query:
+        return query.replace(_FOCI, iris)
+    opening = _outermost_group(query)
+    return f"{query[:opening]}\n  VALUES ?focus {{ {iris} }}\n{query[opening:]}"
+
+
+@lru_cache(maxsize=256)
+def _outermost_group(query: str) -> int:
+    """Return where the outermost group of ``query`` opens (after its first ``WHERE {`` outside a comment)."""
+    return next(m for m in _WHERE.finditer(query)
+                if not query[query.rfind("\n", 0, m.start()) + 1:m.start()].lstrip().startswith("#")).end()
+
+
+#: Where a ``focus_query`` wants the foci written (not valid SPARQL in a ``VALUES`` block: never run as is).
+_FOCI = "$foci"
 
 
 def run_check(store: ox.Store, check: Check, focus_filter=None, foci=None) -> list[Finding]:

@@ -38,6 +38,7 @@ class BundleContext:
     _declared: set | None = field(default=None, repr=False, compare=False)
     _stores: list = field(default_factory=list, repr=False, compare=False)
     _written: dict = field(default_factory=dict, repr=False, compare=False)
+    _kept: dict = field(default_factory=dict, repr=False, compare=False)
     _stores_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def take_store(self, fill):
@@ -58,6 +59,12 @@ class BundleContext:
         if cached is None:
             cached = self._written[graph.value] = write()
         return cached
+
+    def kept(self, key, make):
+        """Return ``make()``, computed once for this context and kept under ``key``."""
+        if key not in self._kept:
+            self._kept[key] = make()
+        return self._kept[key]
 
     def give_back(self, store, size: int) -> None:
         """Keep ``store`` for the next validation, if it holds exactly what it held when taken."""

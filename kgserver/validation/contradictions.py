@@ -20,7 +20,8 @@ def contradictions(store: ox.Store, keep, context: BundleContext | None = None) 
         read as the context's triples written out once, only the contribution's graph is written out.
     """
     try:
-        from ..reasoning.consistency import check, check_triples
+        from ..reasoning.consistency import CHECK_ONLY_TYPES, check, check_triples, reason_for_checks
+        from ..reasoning.engine import Reasoner
         from ..reasoning.materialise import asserted_graphs, iter_store_triples
     except ImportError:
         return []
@@ -28,10 +29,18 @@ def contradictions(store: ox.Store, keep, context: BundleContext | None = None) 
         problems = check(store)
     else:
         contributed = ox.NamedNode(str(CONTRIBUTION_GRAPH))
-        problems = check_triples(chain.from_iterable(
-            iter_store_triples(store, [graph]) if graph == contributed
-            else context.written_out(graph, lambda graph=graph: [tuple(t) for t in iter_store_triples(store, [graph])])
-            for graph in asserted_graphs(store)))
+        graphs = asserted_graphs(store)
+        bundled = [context.written_out(graph, lambda graph=graph: [tuple(t) for t in iter_store_triples(store, [graph])])
+                   for graph in graphs if graph != contributed]
+        added = [tuple(t) for t in iter_store_triples(store, [contributed])] if contributed in graphs else []
+        at = sum(graph.value < contributed.value for graph in graphs)  # the graphs' order, as before
+        triples = list(chain.from_iterable([*bundled[:at], added, *bundled[at:]]))
+        inference = None
+        if not any(map(_schema, added)):
+            # the schema is the bundle's: its compiled TBox is the same, compiled once per context
+            tbox = context.kept("tbox", lambda: reason_for_checks(list(chain.from_iterable(bundled))).tbox)
+            inference = Reasoner(tbox=tbox).run(triples, keep_types=CHECK_ONLY_TYPES)
+        problems = check_triples(triples, inference)
     findings = []
     for problem in problems:
         located = _locate(problem.rule, [_nt_to_n3(r) for r in problem.resources], keep)
@@ -54,6 +63,15 @@ def contradictions(store: ox.Store, keep, context: BundleContext | None = None) 
             )
         )
     return findings
+
+
+def _schema(triple) -> bool:
+    """Return whether a triple can change the compiled schema (what the reasoner reads as the TBox: its schema
+    predicates, the property characteristics and disjointness declared by rdf:type, and owl:sameAs)."""
+    from ..reasoning import vocab as V
+
+    _, p, o = triple
+    return p in V.SCHEMA_PREDICATES or p == V.SAME_AS or (p == V.TYPE and o in V.SCHEMA_TYPES)
 
 
 def _locate(rule: str, terms: list[str], keep) -> tuple[str, str, str] | None:

@@ -27,6 +27,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -55,7 +56,7 @@ PYSHACL_LIMIT = 20_000
 DIRECT_BYTES = 1_000_000
 
 
-def _neighbourhood(contribution: list[ContributedFile], base: list[Graph], context: BundleContext) -> Graph:
+def _neighbourhood(contribution: list[ContributedFile], base: list[tuple], context: BundleContext) -> Graph:
     """Return what the shapes need to judge the contribution's resources, and no more.
 
     That is: the contribution; every bundled triple whose subject or object is a resource the
@@ -64,6 +65,9 @@ def _neighbourhood(contribution: list[ContributedFile], base: list[Graph], conte
     ``sh:class`` looks at); the ontology's ``rdfs:subClassOf`` triples.  The shapes look no
     further than one link away, so their findings on those resources are the same as on the
     whole graph, at a fraction of the cost.
+
+    :param base: the bundled files taking part, as (path, graph): each graph's triples are looked up by
+        node in an index made once per context (:func:`_by_node`).
     """
     graph = Graph()
     nodes = set()
@@ -72,21 +76,34 @@ def _neighbourhood(contribution: list[ContributedFile], base: list[Graph], conte
         nodes.update(item.graph.subjects(unique=True))
         nodes.update(o for o in item.graph.objects(unique=True) if not isinstance(o, Literal))
     add = graph.add
-    for bundled in base:
+    indexes = [context.kept(("by node", path), lambda bundled=bundled: _by_node(bundled)) for path, bundled in base]
+    for about, _ in indexes:
         for node in nodes:
-            for triple in bundled.triples((node, None, None)):
-                add(triple)
-            for triple in bundled.triples((None, None, node)):
+            for triple in about.get(node, ()):
                 add(triple)
     mentioned = {s for s in graph.subjects(unique=True)} | {
         o for o in graph.objects(unique=True) if not isinstance(o, Literal)
     }
-    for bundled in base:
+    for _, types in indexes:
         for node in mentioned - nodes:
-            for triple in bundled.triples((node, RDF.type, None)):
+            for triple in types.get(node, ()):
                 add(triple)
     graph += context.subclass
     return graph
+
+
+def _by_node(graph: Graph) -> tuple[dict, dict]:
+    """Return node -> the triples of ``graph`` whose subject or object it is, and node -> its ``rdf:type`` triples."""
+    about: dict = {}
+    types: dict = {}
+    for triple in graph:
+        s, p, o = triple
+        about.setdefault(s, []).append(triple)
+        if o != s:
+            about.setdefault(o, []).append(triple)
+        if p == RDF.type:
+            types.setdefault(s, []).append(triple)
+    return about, types
 
 
 def run_shacl(data: Graph, only_focus=None) -> list[Finding]:
@@ -96,7 +113,15 @@ def run_shacl(data: Graph, only_focus=None) -> list[Finding]:
     """
     from .standalone import run_pyshacl
 
-    return run_pyshacl(data, shapes_graph(), shape_index(), only_focus)
+    return run_pyshacl(data, _pyshacl_shapes(), shape_index(), only_focus)
+
+
+@lru_cache(maxsize=1)
+def _pyshacl_shapes():
+    """Return the bundled shapes as pyshacl reads them (:func:`.standalone.prepare_shapes`), once per process."""
+    from .standalone import prepare_shapes
+
+    return prepare_shapes(shapes_graph())
 
 
 def _judged(contribution: list[ContributedFile]) -> set:
@@ -258,7 +283,7 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     if shacl_engine == "pyshacl" and preloaded:
         raise ValueError("the pyshacl engine needs the contribution as rdflib graphs, not parsed into the store")
     if shacl_engine == "pyshacl":
-        shacl_data = data if contribution is None else _neighbourhood(contribution, [g for _, g in base], context)
+        shacl_data = data if contribution is None else _neighbourhood(contribution, base, context)
         try:
             raw = run_shacl(shacl_data, None if contribution is None else _judged(contribution))
         except Exception as err:  # noqa: BLE001 - a pyshacl fault on odd input: the compiled shapes say the same

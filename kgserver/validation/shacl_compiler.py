@@ -39,6 +39,8 @@ class Query:
     text: str
     has_value: bool
     has_path: bool = False  # sh:closed: the result path is the offending predicate, ``?rpath``
+    #: the pattern binding ``?focus`` to the focus nodes the query judges (every row's ``?focus`` is one of them)
+    focus: str = ""
 
     @property
     def component_iri(self):
@@ -312,7 +314,7 @@ class Compiler:
             grouped = pattern.startswith("{ SELECT ?focus (COUNT")  # already joins the focus nodes
             text = f"SELECT DISTINCT {select} WHERE {{ {'' if grouped else '{ ' + focus_pattern + ' }'} {pattern} }}"
             queries.append(Query(shape, component(parameter), severity, path_node, text, value is not None,
-                                 rpath is not None))
+                                 rpath is not None, focus_pattern))
         for nested in g.objects(shape, SH.property) if with_properties else ():
             if path_node is None:
                 self.report(nested, focus_pattern, queries, (*stack, shape), outers)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import count
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from .oxterms import ox_n3
@@ -43,13 +44,22 @@ def run_compiled(store: ox.Store, default_graph: list, shapes: Graph | None = No
     findings = []
     classes = _Subclasses(store, default_graph)
     as_written = _literal_targets(store, graph)
+    judged: dict[str, bool] = {}  # focus pattern -> whether it binds any focus node, when bound to foci
     for done, query in enumerate(queries, 1):
+        if foci is not None and query.focus:
+            if query.focus not in judged:
+                pattern = focus_scoped(classes.rewrite(query.focus), foci)
+                judged[query.focus] = bool(store.query(f"ASK {{ {pattern} }}", default_graph=default_graph))
+            if not judged[query.focus]:  # no focus node among the foci: the query has no row about them
+                if progress is not None:
+                    progress(done, len(queries))
+                continue
         info = index.get(query.shape) or _anonymous(graph, query)
-        component = n3(query.component_iri)
+        component = _n3(query.component)
         # one dict for all the query's findings (findings never change it; 200k copies cost 100 MB)
         messages = info.messages or {"en": f"SHACL constraint not met ({component})"}
-        text = query.text if foci is None else focus_scoped(query.text, foci)
-        for row in store.query(classes.rewrite(text), default_graph=default_graph):
+        text = classes.rewrite(query.text)
+        for row in store.query(text if foci is None else focus_scoped(text, foci), default_graph=default_graph):
             value = ox_n3(row["value"]) if query.has_value else ""
             focus = ox_n3(row["focus"])
             path = ox_n3(row["rpath"]) if query.has_path else info.path if query.path is not None else ""
@@ -108,28 +118,49 @@ class _Subclasses:
 
     def __init__(self, store: ox.Store, default_graph: list):
         self.store, self.default_graph = store, default_graph
-        self.subclasses: dict[str, list[str] | None] = {}
-        self.fresh = 0
+        self.subclasses: dict[str, tuple[str, ...] | None] = {}
 
-    def of(self, iri: str) -> list[str] | None:
+    def of(self, iri: str) -> tuple[str, ...] | None:
         if iri not in self.subclasses:
             rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c {_SUBCLASS_OF}* <{iri}> }}",
                                     default_graph=self.default_graph)
             found = [row["c"] for row in rows]
             self.subclasses[iri] = (None if any(not isinstance(c, ox.NamedNode) for c in found)
-                                    else sorted({str(c) for c in found} | {f"<{iri}>"}))
+                                    else tuple(sorted({str(c) for c in found} | {f"<{iri}>"})))
         return self.subclasses[iri]
 
     def rewrite(self, text: str) -> str:
-        def replace(match: re.Match) -> str:
-            subclasses = self.of(match.group(1))
-            if subclasses is None:
-                return match.group(0)
-            self.fresh += 1
-            var = f"?class{self.fresh}_"
-            return f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> {var} . VALUES {var} {{ {' '.join(subclasses)} }}"
+        classes = _class_tests(text)
+        return _rewritten(text, tuple(map(self.of, classes))) if classes else text
 
-        return _CLASS_TEST.sub(replace, text)
+
+@lru_cache(maxsize=2048)
+def _class_tests(text: str) -> tuple[str, ...]:
+    """Return the classes of the class tests in a compiled query, in order (kept: the same queries run every time)."""
+    return tuple(match.group(1) for match in _CLASS_TEST.finditer(text))
+
+
+@lru_cache(maxsize=2048)
+def _rewritten(text: str, subclasses: tuple) -> str:
+    """Return ``text`` with its class tests replaced (:class:`_Subclasses`); ``subclasses``: those of each, in order,
+    None where the path stays.  Kept: each run of the same shapes on the same ontology asks for the same texts."""
+    found = iter(subclasses)
+    fresh = count(1)
+
+    def replace(match: re.Match) -> str:
+        classes = next(found)
+        if classes is None:
+            return match.group(0)
+        var = f"?class{next(fresh)}_"
+        return f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> {var} . VALUES {var} {{ {' '.join(classes)} }}"
+
+    return _CLASS_TEST.sub(replace, text)
+
+
+@lru_cache(maxsize=256)
+def _n3(component: str) -> str:
+    """Return :func:`.terms.n3` of a constraint component's IRI (a few dozen, asked for by every run)."""
+    return n3(URIRef(component))
 
 
 def _severity(query: Query) -> str:
