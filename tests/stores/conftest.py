@@ -163,35 +163,56 @@ def virtuoso_url(tmp_path_factory):
 OXIGRAPH_TIMEOUT = 60
 
 
-def start_oxigraph(directory: Path, timeout: int = OXIGRAPH_TIMEOUT) -> tuple[subprocess.Popen, str]:
-    """Start the Oxigraph server (PyPI ``oxigraph``) on loopback over ``directory``; return it and its query URL."""
-    executable = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    assert Path(executable).exists(), "the oxigraph server is missing: pip install -e '.[test]' installs it"
-    port = free_port()
-    log = directory / "stdout.log"
-    limit = ["--timeout-s", str(timeout)] if "--timeout-s" in subprocess.run(
-        [executable, "serve", "--help"], capture_output=True, text=True).stdout else []  # 0.5.x has it
-    with open(log, "wb") as out:
-        process = subprocess.Popen([executable, "serve", "--location", str(directory / "db"),
-                                    "--bind", f"127.0.0.1:{port}", *limit], stdout=out, stderr=subprocess.STDOUT,
-                                   preexec_fn=_nice)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        wait_until_answering(url + "?query=ASK%7B%7D", process, log, seconds=60)
-    except BaseException:
-        stop(process)
-        raise
-    return process, url
+class OxigraphServer:
+    """The Oxigraph server (PyPI ``oxigraph``) on a loopback port over one directory; :meth:`restart` keeps both."""
+
+    def __init__(self, directory: Path, timeout: int = OXIGRAPH_TIMEOUT):
+        self.directory, self.timeout = directory, timeout
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/query"
+        self.process: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        executable = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        assert Path(executable).exists(), "the oxigraph server is missing: pip install -e '.[test]' installs it"
+        log = self.directory / "stdout.log"
+        limit = ["--timeout-s", str(self.timeout)] if "--timeout-s" in subprocess.run(
+            [executable, "serve", "--help"], capture_output=True, text=True).stdout else []  # 0.5.x has it
+        with open(log, "ab") as out:
+            self.process = subprocess.Popen([executable, "serve", "--location", str(self.directory / "db"),
+                                             "--bind", f"127.0.0.1:{self.port}", *limit], stdout=out,
+                                            stderr=subprocess.STDOUT, preexec_fn=_nice)
+        try:
+            wait_until_answering(self.url + "?query=ASK%7B%7D", self.process, log, seconds=60)
+        except BaseException:
+            self.stop()
+            raise
+
+    def restart(self) -> None:
+        """Stop the server (and whatever query it is evaluating) and start it again: same data, same URL."""
+        self.stop()
+        self.start()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
 
 
 @pytest.fixture(scope="session")
-def oxigraph_url(tmp_path_factory):
-    """Start the Oxigraph server on loopback (:func:`start_oxigraph`); yield its query endpoint URL."""
-    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+def oxigraph_server(tmp_path_factory):
+    """The Oxigraph server on loopback (:class:`OxigraphServer`), for the session."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
     try:
-        yield url
+        yield server
     finally:
-        stop(process)
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url(oxigraph_server):
+    """The session Oxigraph server's query endpoint URL."""
+    return oxigraph_server.url
 
 
 @pytest.fixture(scope="session")

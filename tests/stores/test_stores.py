@@ -215,20 +215,18 @@ def test_the_row_limit_cuts_and_says_so(remote_servers):
         assert body.count(b"\n") == 1001, kind
 
 
-def test_the_time_limit_stops_a_long_query(store_urls, tmp_path):
+def test_the_time_limit_stops_a_long_query(store_urls, oxigraph_server):
     """The server's limit stops the query; Virtuoso stops too (it gets the limit), the Oxigraph server does not.
 
-    The Oxigraph server goes on evaluating the abandoned query (until its own ``--timeout-s``), so its part
-    runs on an Oxigraph server of its own, stopped at the end: the query does not take a CPU from the tests
-    that follow (the republication among them).
+    The Oxigraph server goes on evaluating the abandoned query (until its own ``--timeout-s``), so it is
+    restarted at the end (same data, same address): the query does not take a CPU from the tests that
+    follow (the republication among them).
     """
-    from .conftest import start_oxigraph, start_server, stop
+    from .conftest import start_server, stop
 
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 24,900^3 rows
-    oxigraph, oxigraph_url = start_oxigraph(tmp_path)
     try:
-        kgserver("publish", "--store", oxigraph_url)
-        for kind, url in {"virtuoso": store_urls["virtuoso"], "oxigraph": oxigraph_url}.items():
+        for kind, url in store_urls.items():
             process, base = start_server(url, "--timeout", "2")
             try:
                 started = time.monotonic()
@@ -240,7 +238,7 @@ def test_the_time_limit_stops_a_long_query(store_urls, tmp_path):
             finally:
                 stop(process)
     finally:
-        stop(oxigraph)
+        oxigraph_server.restart()
 
 
 @pytest.mark.parametrize("text", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "LOAD <http://example.org/>",
@@ -458,9 +456,10 @@ def _isomorphic_dump(data: bytes, rounds: int = 6) -> Counter:
     quads = [(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
              for q in ox.parse(data, ox.RdfFormat.N_QUADS)]
     colour = {t: "" for q in quads for t in (q[0], q[2]) if t.startswith("_:")}
+    touching = [q for q in quads if q[0] in colour or q[2] in colour]  # the others never change a colour
     for _ in range(rounds):
         seen: dict[str, list] = {b: [] for b in colour}
-        for s, p, o, g in quads:
+        for s, p, o, g in touching:
             if s in colour:
                 seen[s].append(f"out {p} {colour.get(o, o)} {g}")
             if o in colour:
