@@ -217,20 +217,40 @@ def oxigraph_url(oxigraph_server):
 
 @pytest.fixture(scope="session")
 def store_urls(virtuoso_url, oxigraph_url):
-    """Publish the bundled build into both stores (``kgserver publish --store``); yield kind -> URL."""
+    """Publish the bundled build into both stores at once (``kgserver publish --store``); yield kind -> URL."""
+    from concurrent.futures import ThreadPoolExecutor
+
     urls = {"virtuoso": virtuoso_url, "oxigraph": oxigraph_url}
-    for kind, url in urls.items():
-        result = kgserver("publish", "--store", url, env=publish_env(kind))
-        assert "published" in result.stdout
+    with ThreadPoolExecutor(len(urls)) as publishers:
+        results = list(publishers.map(lambda kind: kgserver("publish", "--store", urls[kind], env=publish_env(kind)),
+                                      urls))
+    assert all("published" in result.stdout for result in results)
     return urls
 
 
 def start_server(url: str | None, *extra: str) -> tuple[subprocess.Popen, str]:
     """Start ``kgserver serve --store url`` (the embedded build with None) on a free port; return it and its URL."""
-    store = ["--store", url] if url else []
-    process = subprocess.Popen([sys.executable, "-m", "kgserver", "serve", *store, "--port", "0",
-                                "--query-workers", "2", *extra],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=_nice)
+    return start_servers((url, *extra))[0]
+
+
+def start_servers(*servers: tuple) -> list[tuple[subprocess.Popen, str]]:
+    """Start several servers at once, each given as ``(url, *extra)`` (see :func:`start_server`); return them ready."""
+    processes = []
+    try:
+        for url, *extra in servers:
+            store = ["--store", url] if url else []
+            processes.append(subprocess.Popen([sys.executable, "-m", "kgserver", "serve", *store, "--port", "0",
+                                               "--query-workers", "2", *extra], stdout=subprocess.PIPE,
+                                              stderr=subprocess.STDOUT, text=True, preexec_fn=_nice))
+        return [(process, _serving(process)) for process in processes]
+    except BaseException:
+        for process in processes:
+            stop(process)
+        raise
+
+
+def _serving(process: subprocess.Popen) -> str:
+    """Return the base URL a starting server announces (its output read until then)."""
     deadline = time.monotonic() + 120
     lines = []
     while time.monotonic() < deadline:
@@ -239,10 +259,8 @@ def start_server(url: str | None, *extra: str) -> tuple[subprocess.Popen, str]:
             break
         lines.append(line)
         if "serving on http://" in line:
-            base = line.split("serving on ")[1].split()[0].rstrip("/")
             threading_drain(process)
-            return process, base
-    stop(process)
+            return line.split("serving on ")[1].split()[0].rstrip("/")
     pytest.fail("kgserver serve --store did not start:\n" + "".join(lines)[-2000:])
 
 
@@ -261,7 +279,7 @@ def remote_servers(store_urls):
     count on a machine busy with the rest of the suite once took over 30 s (the limit's own test
     starts a server with 2 s).
     """
-    servers = {kind: start_server(url, "--timeout", "120", "--max-rows", "1000") for kind, url in store_urls.items()}
-    yield {kind: base for kind, (_, base) in servers.items()}
-    for process, _ in servers.values():
+    started = start_servers(*((url, "--timeout", "120", "--max-rows", "1000") for url in store_urls.values()))
+    yield {kind: base for kind, (_, base) in zip(store_urls, started)}
+    for process, _ in started:
         stop(process)

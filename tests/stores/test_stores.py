@@ -222,22 +222,21 @@ def test_the_time_limit_stops_a_long_query(store_urls, oxigraph_server):
     restarted at the end (same data, same address): the query does not take a CPU from the tests that
     follow (the republication among them).
     """
-    from .conftest import start_server, stop
+    from .conftest import start_servers, stop
 
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 24,900^3 rows
+    servers = start_servers(*((url, "--timeout", "2") for url in store_urls.values()))
     try:
-        for kind, url in store_urls.items():
-            process, base = start_server(url, "--timeout", "2")
-            try:
-                started = time.monotonic()
-                status, _, body = _get(_query_url(base, text))
-                assert status == 503, (kind, body[:300])
-                assert b"time limit" in body, kind
-                assert time.monotonic() - started < 30, kind  # the 2 s limit, not the store's own minutes
-                assert _get(_query_url(base, "ASK { ?s ?p ?o }"))[0] == 200, kind  # and the server goes on
-            finally:
-                stop(process)
+        for kind, (_, base) in zip(store_urls, servers):
+            started = time.monotonic()
+            status, _, body = _get(_query_url(base, text))
+            assert status == 503, (kind, body[:300])
+            assert b"time limit" in body, kind
+            assert time.monotonic() - started < 30, kind  # the 2 s limit, not the store's own minutes
+            assert _get(_query_url(base, "ASK { ?s ?p ?o }"))[0] == 200, kind  # and the server goes on
     finally:
+        for process, _ in servers:
+            stop(process)
         oxigraph_server.restart()
 
 
@@ -391,9 +390,9 @@ SCALE_QUERIES = [DATASET_QUERIES["named graphs"] + " ORDER BY ?g",
 
 def test_several_servers_over_one_store_or_one_build_answer_alike(store_urls, remote_servers, reader_query):
     """Scaling out reads: a second server over the same external store, two embedded servers over one build."""
-    from .conftest import start_server, stop
+    from .conftest import start_servers, stop
 
-    started = [start_server(store_urls["virtuoso"]), start_server(None), start_server(None)]
+    started = start_servers((store_urls["virtuoso"],), (None,), (None,))
     try:
         pairs = [(remote_servers["virtuoso"], started[0][1]), (started[1][1], started[2][1])]
         for first, second in pairs:
