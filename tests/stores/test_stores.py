@@ -219,25 +219,32 @@ def test_the_time_limit_stops_a_long_query(store_urls, oxigraph_server):
     """The server's limit stops the query; Virtuoso stops too (it gets the limit), the Oxigraph server does not.
 
     The Oxigraph server goes on evaluating the abandoned query (until its own ``--timeout-s``), so it is
-    restarted at the end (same data, same address): the query does not take a CPU from the tests that
-    follow (the republication among them).
+    restarted as soon as the server has answered (same data, same address): the query does not take a CPU
+    from the tests that follow (the republication among them).
     """
     from .conftest import start_servers, stop
 
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 24,900^3 rows
     servers = start_servers(*((url, "--timeout", "2") for url in store_urls.values()))
+    evaluating = False
     try:
         for kind, (_, base) in zip(store_urls, servers):
             started = time.monotonic()
+            evaluating = kind == "oxigraph"
             status, _, body = _get(_query_url(base, text))
+            seconds = time.monotonic() - started
+            if evaluating:
+                oxigraph_server.restart()
+                evaluating = False
             assert status == 503, (kind, body[:300])
             assert b"time limit" in body, kind
-            assert time.monotonic() - started < 30, kind  # the 2 s limit, not the store's own minutes
+            assert seconds < 30, kind  # the 2 s limit, not the store's own minutes
             assert _get(_query_url(base, "ASK { ?s ?p ?o }"))[0] == 200, kind  # and the server goes on
     finally:
         for process, _ in servers:
             stop(process)
-        oxigraph_server.restart()
+        if evaluating:
+            oxigraph_server.restart()
 
 
 @pytest.mark.parametrize("text", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "LOAD <http://example.org/>",
