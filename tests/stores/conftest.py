@@ -215,29 +215,16 @@ def oxigraph_url(oxigraph_server):
     return oxigraph_server.url
 
 
-#: Seconds Virtuoso is left alone after a publication before it is queried.  Queries sent in the first seconds
-#: after its load ended were planned badly and stayed so: a resource's incoming links took 1.4 s of its CPU
-#: instead of 0.02 s, and the session's page tests cost it 20 to 30 s more, in most runs (docs/store.md).
-VIRTUOSO_SETTLE = 8
-
-
 @pytest.fixture(scope="session")
 def store_urls(virtuoso_url, oxigraph_url):
     """Publish the bundled build into both stores at once (``kgserver publish --store``); yield kind -> URL."""
     from concurrent.futures import ThreadPoolExecutor
 
     urls = {"virtuoso": virtuoso_url, "oxigraph": oxigraph_url}
-    finished = {}
-
-    def publish(kind):
-        result = kgserver("publish", "--store", urls[kind], env=publish_env(kind))
-        finished[kind] = time.monotonic()
-        return result
-
     with ThreadPoolExecutor(len(urls)) as publishers:
-        results = list(publishers.map(publish, urls))
+        results = list(publishers.map(lambda kind: kgserver("publish", "--store", urls[kind], env=publish_env(kind)),
+                                      urls))
     assert all("published" in result.stdout for result in results)
-    time.sleep(max(0.0, finished["virtuoso"] + VIRTUOSO_SETTLE - time.monotonic()))
     return urls
 
 
