@@ -128,17 +128,21 @@ class RemoteStore(DatasetStore):
 
     def dump(self, output: IO[bytes] | None = None, format: ox.RdfFormat | None = None, *,  # noqa: A002
              from_graph: ox.NamedNode | None = None):
-        """Serialise one named graph, or every named graph as N-Quads or TriG (one query per graph)."""
-        graphs = [from_graph.value] if from_graph is not None else list(self.graphs)
-        quads = []
-        for graph in graphs:
-            triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                                 default_graphs=(), named_graphs=(graph,))
-            name = ox.NamedNode(graph)
-            quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        """Serialise one named graph, or every named graph as N-Quads or TriG (one query per graph).
+
+        Every graph is read to its end before anything is written (a store failing half-way writes nothing).
+        """
         if from_graph is not None:
-            quads = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+            return ox.serialize(list(self._graph_triples(from_graph.value)), output, format)
+        quads = []
+        for graph in self.graphs:
+            name = ox.NamedNode(graph)
+            quads += (ox.Quad(t.subject, t.predicate, t.object, name) for t in self._graph_triples(graph))
         return ox.serialize(quads, output, format)
+
+    def _graph_triples(self, graph: str):
+        return self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                          default_graphs=(), named_graphs=(graph,))
 
 
 def read_figures(client: SparqlClient, timeout: float) -> dict:

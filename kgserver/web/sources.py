@@ -72,6 +72,7 @@ class Sources:
         #: (node, "incoming" or "outgoing") -> {property: how many statements it has} for the properties not read whole
         self.cut: dict[tuple, dict[ox.NamedNode, int]] = {}
         self._out: dict = {}  # subject -> every quad it is the subject of (blank nodes it reaches included)
+        self._first: dict = {}  # IRI -> its own statements, read by exists(): the blank nodes they reach not yet followed
         self._in: dict = {}  # object -> every quad it is the object of
         self._some: dict = {}  # (subject, predicate) -> quads
         self._some_in: dict = {}  # (object, predicate) -> quads
@@ -93,6 +94,8 @@ class Sources:
         if self.store is None:
             return
         if s is not None:
+            if s in self._first:  # its statements were read by exists(): follow its blank nodes now
+                self.fetch_outgoing([s])
             found = self._known(s, p, self._out, self._some, self.fetch_outgoing)
         elif o is not None:
             found = self._known(o, p, self._in, self._some_in, self.fetch_incoming)
@@ -128,7 +131,7 @@ class Sources:
             for depth in range(_MAX_DEPTH):
                 if depth and self._named_blanks(batch):
                     break
-                found = self._bounded(batch, incoming=False) if depth == 0 else self._quads(self._closure_query(batch, depth))
+                found = self._roots(batch) if depth == 0 else self._quads(self._closure_query(batch, depth))
                 for quad in found:
                     bucket = self._out.setdefault(quad.subject, [])
                     if quad not in bucket:
@@ -139,6 +142,13 @@ class Sources:
         for node in nodes:
             if isinstance(node, ox.BlankNode):
                 self._out.setdefault(node, [])  # a blank node not reached from a fetched IRI cannot be named
+
+    def _roots(self, roots: list) -> list[ox.Quad]:
+        """Return the statements of ``roots`` (within the bound): those :meth:`exists` read, and the others'."""
+        read = [root for root in roots if root in self._first]
+        rest = [root for root in roots if root not in self._first]
+        found = [quad for root in read for quad in self._first.pop(root)]
+        return found + (self._bounded(rest, incoming=False) if rest else [])
 
     def _named_blanks(self, roots: list) -> bool:
         """Fetch the statements of the blank nodes ``roots`` reach, by name, one query each (see below).
@@ -280,7 +290,7 @@ class Sources:
         predicates = list(predicates)
         complete, some = (self._in, self._some_in) if incoming else (self._out, self._some)
         todo = [n for n in dict.fromkeys(nodes) if _addressable(n) and n not in complete
-                and any((n, p) not in some for p in predicates)]
+                and (incoming or n not in self._first) and any((n, p) not in some for p in predicates)]
         for batch in _chunks(todo):
             for node in batch:
                 for predicate in predicates:
@@ -320,7 +330,7 @@ class Sources:
         reached: dict = {}
         for row in self.store.query(text):
             node = reached.setdefault(row["s"], row["s"])
-            if node in self._out:
+            if node in self._out or node in self._first:
                 continue
             for predicate in predicates:
                 self._some.setdefault((node, predicate), [])
@@ -332,8 +342,17 @@ class Sources:
         return list(reached)
 
     def exists(self, node: ox.NamedNode) -> bool:
-        """Tell whether an IRI is used as a subject or an object anywhere."""
-        for _ in self.quads(node, None, None):
+        """Tell whether an IRI is used as a subject or an object anywhere.
+
+        Its own statements are read (one query, kept for the request), not yet the blank nodes they reach:
+        a request that only redirects (303) needs no more, and a description follows them when it reads them.
+        """
+        for store in self.local:
+            for _ in store.quads_for_pattern(node, None, None):
+                return True
+        if self.store is not None and node not in self._out and node not in self._first:
+            self._first[node] = self._bounded([node], incoming=False)
+        if self._out.get(node) or self._first.get(node):
             return True
         for _ in self.quads(None, None, node):
             return True
