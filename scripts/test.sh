@@ -65,12 +65,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 # uv resolves and installs the same requirements from PyPI in about 7 s where pip took 33-48 s (2026-12-07,
-# fresh venv, empty caches); pip does it when uv cannot be had.
+# fresh venv, empty caches; --native-tls: the system's certificates, as pip uses them); pip does it when uv fails.
 step "Installing kgserver and its test dependencies into .venv (uv pip install -e '.[test]')"
-if .venv/bin/python -m pip install --quiet --disable-pip-version-check 'uv>=0.9,<1'; then
-  .venv/bin/python -m uv pip install --quiet --python .venv/bin/python -e '.[test]'
-else
-  echo "   uv could not be installed: pip installs instead (slower)"
+if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check 'uv>=0.9,<1' &&
+       .venv/bin/python -m uv pip install --native-tls --quiet --python .venv/bin/python -e '.[test]'; }; then
+  echo "   uv could not install them: pip installs instead (slower)"
   .venv/bin/python -m pip install --quiet -e '.[test]'
 fi
 
