@@ -93,7 +93,9 @@ def owl_rl_closure(graph: Graph) -> Graph:
 
     canonical = _constant_namespace_terms()
     closure = _IndexedGraph(store="SimpleMemory")
-    closure.addN((canonical(s), canonical(p), canonical(o), closure) for s, p, o in graph)
+    add = closure.store.add  # what Graph.addN calls per triple, without its checks of each quad's context
+    for s, p, o in graph:
+        add((canonical(s), canonical(p), canonical(o)), closure)
     owlrl.DeductiveClosure(_owlrl_semantics()).expand(closure)
     return closure
 
@@ -185,7 +187,7 @@ class _IndexedGraph(Graph):
             if not by_subject:
                 return iter(())
             return ((x, q, o) for x, predicates in by_subject.items() for q in predicates)
-        return super().triples(triple)
+        return ((x, q, y) for x, by_predicate in self._spo.items() for q, objects in by_predicate.items() for y in objects)
 
 
 def _constant_namespace_terms():
