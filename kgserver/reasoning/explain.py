@@ -167,8 +167,11 @@ class Explainer:
             if by_predicate is None:
                 by_predicate = self._subject_statements(s)
             if by_predicate is not None:
-                found = by_predicate.get(p, []) if p is not None else [q for qs in by_predicate.values() for q in qs]
-                return found if o is None else [q for q in found if to_nt(q.object) == o]
+                if p is None:
+                    found = [q for qs in by_predicate.values() for q in qs]
+                    return found if o is None else [q for q in found if to_nt(q.object) == o]
+                found = by_predicate.get(p, [])
+                return found if o is None or not found else self._by_object(s, p, found).get(o, [])
         key = (s, p, o)
         found = self._memo.get(key)
         if found is not None:
@@ -201,6 +204,17 @@ class Explainer:
             by_predicate.setdefault(to_nt(quad.predicate), []).append(quad)
         self._remember(s, by_predicate)
         return by_predicate
+
+    def _by_object(self, s: str, p: str, quads: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
+        """Return the statements ``quads`` of ``s`` and ``p`` indexed by object (made once: a derivation asks
+        whether ``s`` has each of many types, or values)."""
+        index = self._memo.get((s, p))
+        if index is None:
+            index = {}
+            for quad in quads:
+                index.setdefault(to_nt(quad.object), []).append(quad)
+            self._remember((s, p), index)
+        return index
 
     def _remember(self, key, value) -> None:
         if len(self._memo) > 100_000:
