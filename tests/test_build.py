@@ -239,15 +239,6 @@ def test_syntax_error_leaves_nothing_behind(tmp_path):
     assert not (tmp_path / "b").exists() and not list(tmp_path.glob(".b-*"))
 
 
-def test_build_command_builds_then_reuses(runner, tmp_path):
-    out = tmp_path / "b"
-    first = runner.invoke(cli, ["build", "--out", str(out), "--no-dumps"])  # the dumps: test_dumps_build.py
-    assert first.exit_code == 0, first.output
-    assert first.output.startswith("built") and "inferred" in first.output
-    second = runner.invoke(cli, ["build", "--out", str(out), "--no-dumps"])
-    assert second.exit_code == 0 and second.output.startswith("reused")
-
-
 def test_build_refuses_to_replace_a_directory_that_is_not_a_build(runner, tmp_path):
     out = tmp_path / "b"
     out.mkdir()
