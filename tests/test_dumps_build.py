@@ -148,13 +148,17 @@ def test_a_dump_file_replaced_under_the_server_is_a_503_not_another_builds_bytes
 
 def test_a_build_without_dumps_is_not_reused_by_one_that_wants_them(runner, tmp_path):
     """``kgserver build --no-dumps`` writes no dumps and no fingerprints (the server then makes a dump on request,
-    publish reads the store); a later build that wants the dumps makes them instead of reusing it."""
+    publish reads the store); run again, it says it reused the build; a later build that wants the dumps makes them
+    instead of reusing it."""
     from kgserver.cli import cli
     from kgserver.store import build_dumps
 
     out = tmp_path / "build"
-    result = runner.invoke(cli, ["build", "--out", str(out), "--no-dumps", "-q"])
+    result = runner.invoke(cli, ["build", "--out", str(out), "--no-dumps"])
     assert result.exit_code == 0, result.output
+    assert result.output.startswith("built") and "inferred" in result.output
+    again = runner.invoke(cli, ["build", "--out", str(out), "--no-dumps"])
+    assert again.exit_code == 0 and again.output.startswith("reused")
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["dumps"] is None and manifest["fingerprints"] is None and "dumps" not in manifest["phases"]
     assert not (out / "dumps").exists() and not (out / "graphs").exists() and build_dumps(out, manifest) == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 
 import pyoxigraph as ox
 import pytest
@@ -21,12 +22,27 @@ def _quads(app, inferred: bool) -> list:
     return [q for q in store.quads_for_pattern(None, None, None, None) if (q.graph_name == _INFERRED) == inferred]
 
 
+@pytest.fixture(scope="module")
+def triples_in():
+    """Return how many triples rdflib reads in some N-Triples, Turtle or JSON-LD bytes: each text parsed once for
+    the module (the dumps' test and the VoID one check the same file)."""
+    counts: dict[tuple[str, str], int] = {}
+
+    def count(data: bytes, fmt: str) -> int:
+        key = (hashlib.sha256(data).hexdigest(), fmt)
+        if key not in counts:
+            counts[key] = len(Graph().parse(data=data, format=RDFLIB[fmt]))
+        return counts[key]
+
+    return count
+
+
 def test_dump_names_are_the_stable_ones():
     assert NAMES == [f"esskg{part}.{fmt}.gz" for part in ("", "-inferred") for fmt in ("ttl", "nt", "nq", "jsonld")]
 
 
 @pytest.mark.parametrize("name", NAMES, ids=NAMES)
-def test_dump_parses_back_with_the_store_counts(app, client, name):
+def test_dump_parses_back_with_the_store_counts(app, client, triples_in, name):
     fmt, inferred = parse_dump_name(name)
     response = client.get(f"/dumps/{name}")
     assert response.status_code == 200 and response.mimetype == "application/gzip"
@@ -40,18 +56,17 @@ def test_dump_parses_back_with_the_store_counts(app, client, name):
     else:
         if fmt == "jsonld":
             assert b"@context" not in data  # nothing for a reader to fetch
-        graph = Graph().parse(data=data, format=RDFLIB[fmt])
-        assert len(graph) == len({(q.subject, q.predicate, q.object) for q in quads})
+        assert triples_in(data, fmt) == len({(q.subject, q.predicate, q.object) for q in quads})
     if not inferred:
         assert len(quads) > 0
 
 
-def test_dump_counts_agree_with_void(client):
+def test_dump_counts_agree_with_void(client, triples_in):
     void = Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data, format="turtle")
     triples = {int(o) for s, o in void.subject_objects(URIRef("http://rdfs.org/ns/void#triples"))
                if (s, URIRef("http://rdfs.org/ns/void#sparqlEndpoint"), None) in void}
     data = gzip.decompress(client.get("/dumps/esskg.nt.gz").data)
-    assert triples == {len(Graph().parse(data=data, format="nt"))}
+    assert triples == {triples_in(data, "nt")}
 
 
 def test_dumps_revalidate_with_etag(client):
