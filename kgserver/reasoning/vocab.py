@@ -77,6 +77,13 @@ SCHEMA_TYPES = frozenset({
     IRREFLEXIVE_PROPERTY, ASYMMETRIC_PROPERTY, ALL_DISJOINT_CLASSES,
 })
 
+def is_schema_triple(triple) -> bool:
+    """Return whether a triple (N-Triples term strings) is one the TBox is compiled from: a schema predicate,
+    a property characteristic or disjointness declared by ``rdf:type``, or ``owl:sameAs`` (applied to the schema)."""
+    _, p, o = triple
+    return p in SCHEMA_PREDICATES or p == SAME_AS or (p == TYPE and o in SCHEMA_TYPES)
+
+
 #: Built-in predicates whose inferred values are kept (they come from sub-properties such as skos:prefLabel).
 KEPT_BUILTIN_PREDICATES = frozenset({LABEL, COMMENT, SEE_ALSO, IS_DEFINED_BY})
 

@@ -23,6 +23,7 @@ def contradictions(store: ox.Store, keep, context: BundleContext | None = None) 
         from ..reasoning.consistency import CHECK_ONLY_TYPES, check, check_triples, reason_for_checks
         from ..reasoning.engine import Reasoner
         from ..reasoning.materialise import asserted_graphs, iter_store_triples
+        from ..reasoning.vocab import is_schema_triple
     except ImportError:
         return []
     if context is None:
@@ -36,7 +37,7 @@ def contradictions(store: ox.Store, keep, context: BundleContext | None = None) 
         at = sum(graph.value < contributed.value for graph in graphs)  # the graphs' order, as before
         triples = list(chain.from_iterable([*bundled[:at], added, *bundled[at:]]))
         inference = None
-        if not any(map(_schema, added)):
+        if not any(map(is_schema_triple, added)):
             # the schema is the bundle's: its compiled TBox is the same, compiled once per context
             tbox = context.kept("tbox", lambda: reason_for_checks(list(chain.from_iterable(bundled))).tbox)
             inference = Reasoner(tbox=tbox).run(triples, keep_types=CHECK_ONLY_TYPES)
@@ -63,15 +64,6 @@ def contradictions(store: ox.Store, keep, context: BundleContext | None = None) 
             )
         )
     return findings
-
-
-def _schema(triple) -> bool:
-    """Return whether a triple can change the compiled schema (what the reasoner reads as the TBox: its schema
-    predicates, the property characteristics and disjointness declared by rdf:type, and owl:sameAs)."""
-    from ..reasoning import vocab as V
-
-    _, p, o = triple
-    return p in V.SCHEMA_PREDICATES or p == V.SAME_AS or (p == V.TYPE and o in V.SCHEMA_TYPES)
 
 
 def _locate(rule: str, terms: list[str], keep) -> tuple[str, str, str] | None:
