@@ -66,6 +66,9 @@ def cli():
 
 def main(argv=None):
     """Entry point of the ``kgserver`` console script."""
+    from .collector import tune
+
+    tune()
     cli.main(args=argv, prog_name="kgserver")
 
 

@@ -34,6 +34,14 @@ ONE_WORKER_MODULES = {
 }
 
 
+def pytest_configure(config):
+    """Run the tests under the garbage collector's threshold of the ``kgserver`` command (``kgserver.collector``):
+    they call the same code in this process and in the processes it forks."""
+    from kgserver.collector import tune
+
+    tune()
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
