@@ -21,12 +21,12 @@ from kgserver import dataset
 #: Test modules whose module- or session-scoped fixtures are expensive: a build, a server or Chromium
 #: started, the rdflib engine loaded, every case validated.  Each runs on one worker (an ``xdist_group``
 #: named after the module, ``--dist loadgroup``) so that its fixtures are made once, not once on each
-#: worker that gets some of its tests.  (Modules with several groups set theirs in the module.)
+#: worker that gets some of its tests.  (Modules sharing a group set theirs in the module: ``live-server``
+#: for those using the ``live`` server, below.)
 ONE_WORKER_MODULES = {
-    "test_browser_pages.py", "test_browser_site.py", "test_browser_ui.py",  # Chromium, per module
+    "test_browser_pages.py", "test_browser_site.py",  # Chromium, per module
     "test_build.py",  # a full build of the bundle
     "test_clients.py",  # npm ci when Comunica is missing: never twice at once in one folder
-    "test_hostile.py", "test_serve.py",  # kgserver serve started
     "test_ontology.py", "test_ontology_docs.py",  # the check store; every page of the docs rendered
     "test_reasoning_never.py",  # a build with every check's bad graph
     "test_sparql_engines.py", "test_sparql_safety.py",  # the rdflib engine, apps with their own worker pools
@@ -236,7 +236,8 @@ def canary():
 def live(tmp_path_factory):
     """Start ``kgserver serve`` with short limits; yield (host, port, log path).
 
-    Shared by the hostile-client modules (``test_hostile*.py``, one xdist group): one start-up.
+    Shared by the modules that need a real server but not a fresh one (``test_hostile*.py``, ``test_serve.py``,
+    ``test_browser_ui.py``; one xdist group, ``live-server``): one start-up for them all.
     """
     from test_serve import free_port, stop_server
 
