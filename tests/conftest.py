@@ -21,12 +21,11 @@ from kgserver import dataset
 #: Test modules whose module- or session-scoped fixtures are expensive: a build, a server or Chromium
 #: started, the rdflib engine loaded, every case validated.  Each runs on one worker (an ``xdist_group``
 #: named after the module, ``--dist loadgroup``) so that its fixtures are made once, not once on each
-#: worker that gets some of its tests.  (Modules with several groups set theirs in the module.)
+#: worker that gets some of its tests.  (Modules sharing a group set theirs in the module: ``live-server``
+#: for those using the ``live`` server, below; ``browser`` for the other Chromium modules.)
 ONE_WORKER_MODULES = {
-    "test_browser_pages.py", "test_browser_site.py", "test_browser_ui.py",  # Chromium, per module
     "test_build.py",  # a full build of the bundle
     "test_clients.py",  # npm ci when Comunica is missing: never twice at once in one folder
-    "test_hostile.py", "test_serve.py",  # kgserver serve started
     "test_ontology.py", "test_ontology_docs.py",  # the check store; every page of the docs rendered
     "test_reasoning_never.py",  # a build with every check's bad graph
     "test_sparql_engines.py", "test_sparql_safety.py",  # the rdflib engine, apps with their own worker pools
@@ -101,10 +100,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Headless Chromium driven by Playwright, for one test module (stopped before the next one starts:
-    a Playwright kept to the end of an xdist worker's session hung in its teardown)."""
+    """Headless Chromium driven by Playwright, started once per test process (its driver and browser cost
+    about as much CPU to start as a module's pages to render).  A Playwright kept to the end of an xdist
+    worker's session once hung in its teardown: the query pool's zygote held the driver's stdin (it now
+    closes the pipes it inherits, :mod:`kgserver.engine.zygote`)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -244,7 +245,8 @@ def canary():
 def live(tmp_path_factory):
     """Start ``kgserver serve`` with short limits; yield (host, port, log path).
 
-    Shared by the hostile-client modules (``test_hostile*.py``, one xdist group): one start-up.
+    Shared by the modules that need a real server but not a fresh one (``test_hostile*.py``, ``test_serve.py``,
+    ``test_browser_ui.py``; one xdist group, ``live-server``): one start-up for them all.
     """
     from test_serve import free_port, stop_server
 

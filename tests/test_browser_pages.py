@@ -6,7 +6,7 @@ import pytest
 
 from kgserver.namespaces import BASE, ESS
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.xdist_group("browser")]
 
 STRUCTURE = "|".join(f"ess:{p}" for p in ("hasSection", "hasStrategicLine", "hasChallenge", "hasWorkArea",
                                             "hasObjective", "hasGoal", "hasMeasure"))

@@ -10,7 +10,7 @@ from kgserver.namespaces import BASE, ESS
 from kgserver.web.term_labels import term_labels
 from kgserver.web.ui import UI
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.xdist_group("browser")]
 
 WIDTHS = (1024, 1280, 1920)
 LANGS = ("ca", "es", "en")

@@ -1,12 +1,11 @@
-"""The query UI in a real browser: Debian's Chromium driven by Playwright, against ``kgserver serve``."""
+"""The query UI in a real browser: Debian's Chromium driven by Playwright, against ``kgserver serve``
+(the session's ``live`` server of ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from test_serve import start_server, stop_server
-
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.xdist_group("live-server")]
 
 QUERY = (
     "SELECT ?class WHERE { ?class a <http://www.w3.org/2002/07/owl#Class> "
@@ -26,10 +25,9 @@ def expected_rows(base_url: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    process, base = start_server(tmp_path_factory.mktemp("browser") / "server.log")
-    yield base
-    stop_server(process)
+def base_url(live):
+    host, port, _ = live
+    return f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import ANSWER, BODY_LIMIT  # the live server (fixtures ``live``, ``canary``) is shared
 
-pytestmark = [pytest.mark.server, pytest.mark.xdist_group("hostile")]
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("live-server")]
 
 
 def request(port, method, path, body=None, headers=None, source="127.0.0.1", timeout=ANSWER):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from test_hostile import query, raw, request
 
-pytestmark = [pytest.mark.server, pytest.mark.xdist_group("hostile")]
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("live-server")]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,8 @@
-"""``kgserver serve``: the real gunicorn-backed server on loopback, used by real SPARQL clients."""
+"""``kgserver serve``: the real server on loopback, used by real SPARQL clients.
+
+The clients talk to the session's ``live`` server (``tests/conftest.py``, shared with the hostile-client and
+browser-UI modules: one start-up for them all); the tests about starting and stopping start their own.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("live-server")]
 
 QUERY_TIMEOUT = 2
 
@@ -63,12 +67,11 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("serve") / "server.log"
-    process, base = start_server(log_path)
-    yield base, log_path
-    stop_server(process)
+@pytest.fixture()
+def server(live):
+    """The session's live ``kgserver serve`` (time limit 2 s, as :data:`QUERY_TIMEOUT`): (base URL, log path)."""
+    host, port, log_path = live
+    return f"http://{host}:{port}", log_path
 
 
 @pytest.fixture()

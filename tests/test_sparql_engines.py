@@ -137,12 +137,20 @@ def test_rdflib_engine_unknown_prefix_is_input_but_a_parser_fault_is_ours(engine
 
 
 @pytest.fixture(scope="module")
-def rdflib_app():
+def rdflib_app(engines):
+    """The endpoint on the rdflib engine.  Its query workers get the rdflib engine of :func:`engines`, made by the
+    same ``make_engine("rdflib", ...)`` over the same built store (and inherited by the fork), instead of copying
+    the store into rdflib a second time in the pool's zygote (the slowest part of the module)."""
     from kgserver.app import create_app
+    from kgserver.web import state
 
-    app = create_app({"TESTING": True, "ENGINE": "rdflib", "QUERY_WORKERS": 1})
-    yield app
-    app.extensions["kgserver"].close()
+    built = engines[1]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(state, "make_engine", lambda name, store, quads=None: built if name == "rdflib" else make_engine(
+            name, store, quads=quads))
+        app = create_app({"TESTING": True, "ENGINE": "rdflib", "QUERY_WORKERS": 1})
+        yield app
+        app.extensions["kgserver"].close()
 
 
 def test_endpoint_on_rdflib_engine_answers_like_oxigraph(rdflib_app, client):

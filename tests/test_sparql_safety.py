@@ -113,7 +113,7 @@ def test_from_and_graph_parameters_never_fetch(client, listener):
     assert connections == []
 
 
-def test_rdflib_engine_never_connects(bundled_graphs, listener, monkeypatch):
+def test_rdflib_engine_never_connects(listener, monkeypatch):
     """In-process, with every socket connection made to fail the test."""
     from kgserver.engine import QueryRequest, make_engine
     from kgserver.engine.errors import ServiceRefused

@@ -51,17 +51,25 @@ class RdflibEngine:
 
     @classmethod
     def from_store(cls, store: ox.Store) -> RdflibEngine:
-        """Copy every named graph of an Oxigraph store into a new rdflib dataset."""
+        """Copy every named graph of an Oxigraph store (or a :class:`~kgserver.storage.DatasetStore`) into a new
+        rdflib dataset.
+
+        Graph by graph: the store's default graph (the merge, in a built store) is not read at all, since the
+        dataset's default graph is the union of the named graphs.  Each distinct term is converted once.
+        """
         dataset = Dataset(default_union=True)
-        graphs: dict = {}
-        for quad in store.quads_for_pattern(None, None, None, None):
-            graph_name = quad.graph_name
-            if isinstance(graph_name, ox.DefaultGraph):
-                continue  # the default graph is the union of the named graphs
-            key = graph_name.value
-            if key not in graphs:
-                graphs[key] = dataset.graph(URIRef(key))
-            graphs[key].add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        terms: dict = {}
+
+        def term(value):
+            found = terms.get(value)
+            if found is None:
+                found = terms[value] = to_rdflib(value)
+            return found
+
+        for name in store.named_graphs():
+            add = dataset.graph(URIRef(name.value)).add
+            for quad in store.quads_for_pattern(None, None, None, name):
+                add((term(quad.subject), term(quad.predicate), term(quad.object)))
         return cls(dataset)
 
     def execute(self, request: QueryRequest) -> Answer:

@@ -23,10 +23,9 @@ def _site(**config):
 
 
 @pytest.fixture(scope="module")
-def embedded():
-    app = _site()
-    yield app
-    app.extensions["kgserver"].close()
+def embedded(app):
+    """The embedded site: the session's app (``tests/conftest.py``), already made for the other store tests."""
+    return app
 
 
 @pytest.fixture(scope="module")
