@@ -354,7 +354,7 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     step(total_steps)
     from .hints import did_you_mean, group_by_cause
 
-    report.add(group_by_cause(did_you_mean(located, store, context.ontology)))
+    report.add(group_by_cause(did_you_mean(located, store, context)))
     report.timings = timings
     return report
 
