@@ -48,6 +48,24 @@ def test_encode_numbers_terms_in_order_of_first_use_and_groups_by_predicate():
     assert dict(facts) == {1: {(0, 2), (2, 0)}, 3: {(0, 4)}}
 
 
+def test_encode_adds_to_an_earlier_encoding_without_changing_it():
+    """What a validation does: the bundle encoded once, each contribution added to a copy."""
+    base = encode([("<a>", "<p>", "<b>"), ("<a>", "<q>", '"x"')])
+    ids, facts = encode([("<b>", "<p>", "<c>"), ("<a>", "<p>", "<b>")], base)
+    assert list(ids) == ["<a>", "<p>", "<b>", "<q>", '"x"', "<c>"] and list(ids.values()) == list(range(6))
+    assert dict(facts) == {1: {(0, 2), (2, 5)}, 3: {(0, 4)}}
+    assert list(base[0]) == ["<a>", "<p>", "<b>", "<q>", '"x"'] and dict(base[1]) == {1: {(0, 2)}, 3: {(0, 4)}}
+
+
+def test_reasoning_on_an_earlier_encoding_gives_the_same_triples(tricky_store):
+    triples = [tuple(t) for t in iter_store_triples(tricky_store)]
+    whole = Reasoner().run(triples)
+    for cut in (1, len(triples) // 2, len(triples) - 1):
+        for tbox in (None, whole.tbox):  # the schema compiled from both parts, or given (as the validation does)
+            added = Reasoner(tbox=tbox).run(triples[cut:], base=encode(triples[:cut]))
+            assert set(added.triples) == set(whole.triples) and added.asserted == whole.asserted, cut
+
+
 def test_encode_refuses_a_triple_without_three_terms():
     with pytest.raises(ValueError):
         encode([("<a>", "<p>")])

@@ -165,18 +165,20 @@ class Reasoner:
         self.tbox = tbox
         self.strategy = strategy
 
-    def run(self, triples: Iterable[tuple[str, str, str]], keep_types: frozenset[str] = frozenset()) -> Inference:
+    def run(self, triples: Iterable[tuple[str, str, str]], keep_types: frozenset[str] = frozenset(),
+            base: tuple | None = None) -> Inference:
         """Return the useful triples (see :func:`is_useful`) entailed by ``triples`` that are not among them.
 
         :param triples: (subject, predicate, object) N-Triples term strings, schema and data together.
         :param keep_types: classes whose inferred instances are returned even though
             :func:`is_useful` would drop them (the consistency check asks for ``owl:Nothing``).
+        :param base: :func:`encode` of more triples, reasoned on with ``triples`` (and left unchanged).
         """
         with paused_gc():
-            return self._run(triples, keep_types)
+            return self._run(triples, keep_types, base)
 
-    def _run(self, triples: Iterable[tuple[str, str, str]], keep_types: frozenset[str]) -> Inference:
-        ids, facts = encode(triples)
+    def _run(self, triples: Iterable[tuple[str, str, str]], keep_types: frozenset[str], base=None) -> Inference:
+        ids, facts = encode(triples, base)
         n_asserted = sum(len(v) for v in facts.values())
         terms = list(ids)
         tbox = self.tbox if self.tbox is not None else compile_tbox(_schema_triples(ids, terms, facts))
@@ -208,9 +210,13 @@ def _check_new(facts: dict[int, set[tuple[int, int]]], asserted: int, derived: i
                            f"{derived} new facts, {held} held)")
 
 
-def encode(triples: Iterable[tuple[str, str, str]]) -> tuple[dict[str, int], dict[int, set[tuple[int, int]]]]:
+def encode(triples: Iterable[tuple[str, str, str]],
+           base: tuple | None = None) -> tuple[dict[str, int], dict[int, set[tuple[int, int]]]]:
     """Number the terms of ``triples`` (in order of first use) and group the facts by predicate.
 
+    :param base: an earlier ``encode`` result, copied (never changed) and added to: the triples' new terms
+        are numbered after its own (a contribution's few triples on top of the bundle's, encoded once per
+        validation context instead of at each validation).
     :returns: term -> id, and predicate id -> the set of (subject id, object id) pairs.
 
     Every step runs in C (``dict.fromkeys``, ``map``, slices, ``operator.call``): a Python loop
@@ -219,15 +225,21 @@ def encode(triples: Iterable[tuple[str, str, str]]) -> tuple[dict[str, int], dic
     flat = list(chain.from_iterable(triples))
     if len(flat) % 3:
         raise ValueError("every triple must have three terms")
-    ids = dict(zip(dict.fromkeys(flat), count()))
+    facts: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    if base is None:
+        ids = dict(zip(dict.fromkeys(flat), count()))
+    else:
+        ids = dict(base[0])
+        ids.update(zip([term for term in dict.fromkeys(flat) if term not in ids], count(len(ids))))
+        facts.update((p, set(pairs)) for p, pairs in base[1].items())
     numbers = list(map(ids.__getitem__, flat))
     del flat
     predicates = numbers[1::3]
     grouped: dict[int, list[tuple[int, int]]] = {p: [] for p in dict.fromkeys(predicates)}
     appenders = {p: pairs.append for p, pairs in grouped.items()}
     deque(map(call, map(appenders.__getitem__, predicates), zip(numbers[0::3], numbers[2::3])), maxlen=0)
-    facts: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    facts.update((p, set(pairs)) for p, pairs in grouped.items())
+    for p, pairs in grouped.items():
+        facts[p].update(pairs)
     return ids, facts
 
 

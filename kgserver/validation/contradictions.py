@@ -21,7 +21,7 @@ def contradictions(store: ox.Store, keep, context: BundleContext | None = None) 
     """
     try:
         from ..reasoning.consistency import CHECK_ONLY_TYPES, check, check_triples, reason_for_checks
-        from ..reasoning.engine import Reasoner
+        from ..reasoning.engine import Reasoner, encode
         from ..reasoning.materialise import asserted_graphs, iter_store_triples
         from ..reasoning.vocab import is_schema_triple
     except ImportError:
@@ -38,9 +38,11 @@ def contradictions(store: ox.Store, keep, context: BundleContext | None = None) 
         triples = list(chain.from_iterable([*bundled[:at], added, *bundled[at:]]))
         inference = None
         if not any(map(is_schema_triple, added)):
-            # the schema is the bundle's: its compiled TBox is the same, compiled once per context
+            # the schema is the bundle's: its compiled TBox is the same, compiled once per context, and the
+            # bundle's triples are numbered once per context too (the reasoner copies them and adds the contribution)
             tbox = context.kept("tbox", lambda: reason_for_checks(list(chain.from_iterable(bundled))).tbox)
-            inference = Reasoner(tbox=tbox).run(triples, keep_types=CHECK_ONLY_TYPES)
+            encoded = context.kept("encoded", lambda: encode(chain.from_iterable(bundled)))
+            inference = Reasoner(tbox=tbox).run(added, keep_types=CHECK_ONLY_TYPES, base=encoded)
         problems = check_triples(triples, inference)
     findings = []
     for problem in problems:

@@ -326,8 +326,11 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     timings["vocabulary"] = time.perf_counter() - t
     step(total_steps - 2)
     t = time.perf_counter()
-    reasoning_findings = ([f for f in contradictions(store, keep_focus, context if lent else None) if scope.keeps(f)]
-                          if consistency else [])
+    # the store holds the context's graphs as a lent one does (and the contribution): their triples, numbered
+    # and compiled once per context, are reused
+    as_lent = lent or preloaded and not replaced & context.data.keys()
+    reasoning_findings = ([f for f in contradictions(store, keep_focus, context if as_lent else None)
+                           if scope.keeps(f)] if consistency else [])
     timings["consistency"] = time.perf_counter() - t
     step(total_steps - 1)
 
@@ -351,7 +354,7 @@ def _validate(contribution, context, consistency, shacl_engine, progress, store,
     step(total_steps)
     from .hints import did_you_mean, group_by_cause
 
-    report.add(group_by_cause(did_you_mean(located, store, context.ontology)))
+    report.add(group_by_cause(did_you_mean(located, store, context)))
     report.timings = timings
     return report
 

@@ -17,8 +17,8 @@ from dataclasses import replace
 from difflib import get_close_matches
 
 import pyoxigraph as ox
-from rdflib import Graph
 
+from .context import BundleContext
 from .report import Finding
 from .terms import n3
 
@@ -46,16 +46,20 @@ def _with_hint(finding: Finding, hint: str) -> Finding:
     return replace(finding, messages=messages)
 
 
-def did_you_mean(findings: list[Finding], store: ox.Store, ontology: Graph) -> list[Finding]:
-    """Return ``findings`` with a "did you mean" added to those about unknown terms and dangling IRIs."""
-    terms: list[str] = []  # the ontology's terms, sorted only when a finding names an unknown term
+def did_you_mean(findings: list[Finding], store: ox.Store, context: BundleContext) -> list[Finding]:
+    """Return ``findings`` with a "did you mean" added to those about unknown terms and dangling IRIs.
+
+    :param context: the validation's context: its ontology's terms, written and sorted once per context when
+        a finding first names an unknown term.
+    """
+    terms: list[str] = []
     described: dict[str, list[str]] = {}
     out, hinted = [], 0
     for finding in findings:
         hint = None
         if hinted < MAX_HINTS and finding.source in _UNKNOWN_SOURCES:
             term = _unknown_term(finding)
-            terms = terms or sorted({n3(s) for s in ontology.subjects(unique=True)})
+            terms = terms or context.kept("terms written", lambda: sorted({n3(s) for s in context.declared()}))
             prefix = term.split(":", 1)[0] + ":" if ":" in term else ""
             hint = _nearest(term, [t for t in terms if t.startswith(prefix)] or terms)
         elif hinted < MAX_HINTS and finding.source == _DANGLING and finding.value.startswith(("esskg:", "<")):

@@ -44,16 +44,15 @@ def run_compiled(store: ox.Store, default_graph: list, shapes: Graph | None = No
     findings = []
     classes = _Subclasses(store, default_graph)
     as_written = _literal_targets(store, graph)
-    judged: dict[str, bool] = {}  # focus pattern -> whether it binds any focus node, when bound to foci
+    judged = None if foci is None else _binding(store, default_graph, classes, [q.focus for q in queries if q.focus], foci)
+    if judged is not None:  # the class tests of the queries that run, looked up at once
+        classes.prefetch(q.text for q in queries if not q.focus or q.focus in judged)
     for done, query in enumerate(queries, 1):
-        if foci is not None and query.focus:
-            if query.focus not in judged:
-                pattern = focus_scoped(classes.rewrite(query.focus), foci)
-                judged[query.focus] = bool(store.query(f"ASK {{ {pattern} }}", default_graph=default_graph))
-            if not judged[query.focus]:  # no focus node among the foci: the query has no row about them
-                if progress is not None:
-                    progress(done, len(queries))
-                continue
+        if judged is not None and query.focus and query.focus not in judged:
+            # no focus node among the foci: the query has no row about them
+            if progress is not None:
+                progress(done, len(queries))
+            continue
         info = index.get(query.shape) or _anonymous(graph, query)
         component = _n3(query.component)
         # one dict for all the query's findings (findings never change it; 200k copies cost 100 MB)
@@ -85,6 +84,30 @@ def focus_scoped(text: str, foci: set[str]) -> str:
     """
     values = "VALUES ?focus { " + " ".join(f"<{iri}>" for iri in sorted(foci)) + " } "
     return text.replace(TARGET_OPENING, TARGET_OPENING + values)
+
+
+def _binding(store: ox.Store, default_graph: list, classes: _Subclasses, patterns: list[str], foci: set[str]) -> set[str]:
+    """Return the focus patterns among ``patterns`` that bind a focus node among ``foci`` (bound as
+    :func:`focus_scoped` binds them).
+
+    Asked :data:`PATTERNS_PER_QUERY` at a time, one branch per pattern stopping at its first row as an ``ASK``
+    would: on a small contribution a query per pattern costs more to parse than to run, and Oxigraph plans one
+    long union slower than a few short ones.
+    """
+    patterns = list(dict.fromkeys(patterns))
+    classes.prefetch(patterns)
+    found = set()
+    for start in range(0, len(patterns), PATTERNS_PER_QUERY):
+        branches = " UNION ".join(f"{{ SELECT ?pattern WHERE {{ {focus_scoped(classes.rewrite(p), foci)} "
+                                  f"BIND({i} AS ?pattern) }} LIMIT 1 }}"
+                                  for i, p in enumerate(patterns[start:start + PATTERNS_PER_QUERY], start))
+        rows = store.query(f"SELECT ?pattern WHERE {{ {branches} }}", default_graph=default_graph)
+        found.update(patterns[int(row["pattern"].value)] for row in rows)
+    return found
+
+
+#: Focus patterns asked about in one query by :func:`_binding` (8: the fewest CPU seconds on the shape fixtures).
+PATTERNS_PER_QUERY = 8
 
 
 def _literal_targets(store: ox.Store, graph: Graph) -> dict[str, str]:
@@ -122,12 +145,24 @@ class _Subclasses:
 
     def of(self, iri: str) -> tuple[str, ...] | None:
         if iri not in self.subclasses:
-            rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c {_SUBCLASS_OF}* <{iri}> }}",
-                                    default_graph=self.default_graph)
-            found = [row["c"] for row in rows]
-            self.subclasses[iri] = (None if any(not isinstance(c, ox.NamedNode) for c in found)
-                                    else tuple(sorted({str(c) for c in found} | {f"<{iri}>"})))
+            self._look_up([iri])
         return self.subclasses[iri]
+
+    def prefetch(self, texts) -> None:
+        """Look up, in one query, the subclasses of every class tested in ``texts`` not yet looked up."""
+        wanted = {iri for text in texts for iri in _class_tests(text)} - self.subclasses.keys()
+        if wanted:
+            self._look_up(sorted(wanted))
+
+    def _look_up(self, iris: list[str]) -> None:
+        found: dict[str, set] = {iri: set() for iri in iris}
+        rows = self.store.query(f"SELECT ?c ?of WHERE {{ VALUES ?of {{ {' '.join(f'<{iri}>' for iri in iris)} }} "
+                                f"?c {_SUBCLASS_OF}* ?of }}", default_graph=self.default_graph)
+        for row in rows:
+            found[row["of"].value].add(row["c"])
+        for iri, subclasses in found.items():
+            self.subclasses[iri] = (None if any(not isinstance(c, ox.NamedNode) for c in subclasses)
+                                    else tuple(sorted({str(c) for c in subclasses} | {f"<{iri}>"})))
 
     def rewrite(self, text: str) -> str:
         classes = _class_tests(text)
