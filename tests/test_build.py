@@ -9,6 +9,7 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
+from fresh_build import GROUP, fresh_build
 from kgserver import dataset
 from kgserver.cli import cli
 from kgserver.errors import InconsistentGraphError, RDFSyntaxError
@@ -18,6 +19,7 @@ from kgserver.reasoning.progress import Progress
 from kgserver.store import open_store
 
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+pytestmark = pytest.mark.xdist_group(GROUP)  # the worker that makes the fresh build (also test_dumps_build.py's)
 
 FUNCTIONAL_CLASH = """
 @prefix ess: <https://w3id.org/esskg/ontology#> .
@@ -42,10 +44,9 @@ def with_extra(tmp_path, name: str, text: str) -> list[dataset.Source]:
 
 @pytest.fixture(scope="module")
 def first_build(tmp_path_factory):
-    """Build the bundle once for the module, reporting its phases: (the build, what its progress printed)."""
-    stream = io.StringIO()
-    result = build(out=tmp_path_factory.mktemp("b") / "build", progress=Progress(enabled=True, stream=stream))
-    return result, stream.getvalue()
+    """The bundle built once, reporting its phases: (the build, what its progress printed); shared with
+    test_dumps_build.py (:mod:`fresh_build`)."""
+    return fresh_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
