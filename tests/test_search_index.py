@@ -17,7 +17,7 @@ import pytest
 from kgserver.namespaces import BASE
 from kgserver.reasoning.build import MANIFEST, SEARCH_INDEX, build
 from kgserver.search_index import LABELS_QUERY, SearchIndexError, fold
-from kgserver.store import open_build
+from kgserver.store import open_build, prepare_build
 from store_harness import InterfaceOnly
 
 QUESTIONS = [
@@ -32,10 +32,10 @@ QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def built(app, tmp_path_factory):
-    """The module's build (after the session's app: its default build is made before this process opens a store,
-    so that the apps created here find it rather than build it in a forked child)."""
-    return build(out=tmp_path_factory.mktemp("search") / "build", dumps=False)
+def built(app):
+    """The session's build (made by the app before this module opens a store; the tests that change a build change
+    a copy of it)."""
+    return prepare_build()
 
 
 @pytest.fixture(scope="module")

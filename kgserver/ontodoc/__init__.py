@@ -27,7 +27,7 @@ def ontology_graph() -> Graph:
 
     graph = Graph()
     for path in [bundle.ontology_file(), *bundle.import_files()]:
-        graph += parse_file(path)
+        parse_file(path, into=graph)
     return graph
 
 

@@ -41,7 +41,7 @@ def load(paths: list[Path]) -> Graph:
 
     graph = Graph()
     for path in paths:
-        graph += parse_file(path)
+        parse_file(path, into=graph)
     return graph
 
 
@@ -127,6 +127,24 @@ def _owlrl_semantics():
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.bnodes = _BlankNodes()
+
+        def store_triple(self, t):
+            """Keep ``t`` for the end of the cycle unless its predicate is a literal or the graph holds it: owlrl's
+            test, with the lookup in the closure's own index (:class:`_IndexedGraph`) and the predicate's type
+            checked first (an IRI almost always; ``isinstance`` on rdflib's terms goes through ``ABCMeta``)."""
+            graph = self.graph
+            if self._debug or owlrl.Closure.offlineGeneration or graph is not self.destination \
+                    or type(graph) is not _IndexedGraph:
+                return super().store_triple(t)
+            s, p, o = t
+            if s is None or p is None or o is None:
+                return super().store_triple(t)
+            if type(p) is not URIRef and isinstance(p, Literal):
+                return None
+            objects = graph._spo.get(s, _NOTHING).get(p)
+            if objects is None or o not in objects:
+                self.added_triples.add(t)
+            return None
 
     return Semantics
 

@@ -160,7 +160,8 @@ class Explainer:
         A derivation asks many patterns of the same subject: its statements are read once
         (:meth:`DatasetStore.statements_of`) and indexed by predicate.  Other patterns are one
         query; terms go into it as pyoxigraph writes them, and a blank node a store cannot name
-        in a query is matched after the query (the predicate is always bound then).
+        in a query is matched after the query (the predicate is always bound then), whose answer is
+        read once and indexed by the blank nodes' terms (not read again for each blank node asked about).
         """
         if s is not None:
             by_predicate = self._memo.get(s)
@@ -186,11 +187,17 @@ class Explainer:
             else:
                 fixed[name] = from_nt(term)
                 parts.append(str(fixed[name]))
-        found = []
-        for row in self.store.query(f"SELECT * WHERE {{ GRAPH ?g {{ {' '.join(parts)} }} }}"):
-            terms = {name: fixed[name] if name in fixed else row[name] for name in "spo"}
-            if all(to_nt(terms[name]) == term for name, term in blank.items()):
-                found.append(ox.Quad(terms["s"], terms["p"], terms["o"], row["g"]))
+        query = f"SELECT * WHERE {{ GRAPH ?g {{ {' '.join(parts)} }} }}"
+        index_key = (query, tuple(blank))
+        index = self._memo.get(index_key)
+        if index is None:
+            index = {}
+            for row in self.store.query(query):
+                terms = {name: fixed[name] if name in fixed else row[name] for name in "spo"}
+                at = tuple(to_nt(terms[name]) for name in blank)
+                index.setdefault(at, []).append(ox.Quad(terms["s"], terms["p"], terms["o"], row["g"]))
+            self._remember(index_key, index)
+        found = index.get(tuple(blank.values()), [])
         self._remember(key, found)
         return found
 

@@ -1,0 +1,27 @@
+"""One fresh build of the bundle per test process, shared by the modules that check what a build writes.
+
+``test_build.py`` (its phases, store, manifest) and ``test_dumps_build.py`` (its dumps and fingerprints) read the
+same build: it is made once, the first time one of them asks (they share an ``xdist_group``, so one worker makes
+it), into a folder of its own, and never changed by a test.
+"""
+
+from __future__ import annotations
+
+import io
+
+#: The xdist group of the modules that read the fresh build (one worker makes it).
+GROUP = "test_build"
+
+_MADE: dict = {}
+
+
+def fresh_build(tmp_path_factory):
+    """Return (the build, what its progress printed): the bundle built once for the process, reporting its phases."""
+    if "build" not in _MADE:
+        from kgserver.reasoning.build import build
+        from kgserver.reasoning.progress import Progress
+
+        stream = io.StringIO()
+        result = build(out=tmp_path_factory.mktemp("fresh") / "build", progress=Progress(enabled=True, stream=stream))
+        _MADE["build"] = (result, stream.getvalue())
+    return _MADE["build"]
