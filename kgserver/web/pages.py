@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import threading
+from collections import OrderedDict
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
@@ -40,12 +41,19 @@ bp = Blueprint("pages", __name__)
 _EXT = "kgserver.pages"
 
 
+#: How many recent answers of each kind a process keeps (:meth:`PagesCache.recent`): a client reads one
+#: resource in several formats one after the other (``/id/x`` 303, ``/id/x.html``, ``/id/x.ttl``, ...).
+RECENT = 64
+
+
 class PagesCache:
-    """What the pages derive once from the store: the VoID store, the ontology page, the property axioms."""
+    """What the pages derive from the store, which does not change while it is served: once (the VoID store,
+    the ontology page, the property axioms), or for the :data:`RECENT` last resources asked for."""
 
     def __init__(self):
         self.lock = threading.RLock()  # a value may be made from another (the VoID store from the page store)
         self.values: dict = {}
+        self.recent_values: OrderedDict = OrderedDict()
 
     def get(self, key: str, make):
         """Return the cached value for ``key``, making it once (thread-safe)."""
@@ -54,6 +62,23 @@ class PagesCache:
                 if key not in self.values:
                     self.values[key] = make()
         return self.values[key]
+
+    def recent(self, key, make):
+        """Return the value for ``key`` if it is among the :data:`RECENT` last ones made, else make and keep it.
+
+        Made outside the lock (two requests may both make it; either value is right): a slow page does not
+        hold up the others.
+        """
+        with self.lock:
+            if key in self.recent_values:
+                self.recent_values.move_to_end(key)
+                return self.recent_values[key]
+        value = make()
+        with self.lock:
+            self.recent_values[key] = value
+            while len(self.recent_values) > RECENT:
+                self.recent_values.popitem(last=False)
+        return value
 
 
 def init_app(app) -> None:
@@ -233,7 +258,7 @@ def _thing(sources: Sources, node: ox.NamedNode, stem: str, fmt: Format | None) 
         return _finish(redirect(f"{request.script_root}/{stem}.{chosen.suffix}", code=303), vary=True)
     if fmt.rdf_format is None:
         return _resource_html(sources, node, stem)
-    return _rdf_response(description(sources, node), fmt, vary=False)
+    return _rdf_response(_cache().recent(("description", node), lambda: description(sources, node)), fmt, vary=False)
 
 
 def _document(triples_of, html_of, stem: str, fmt: Format | None) -> Response:
@@ -254,8 +279,9 @@ def _document(triples_of, html_of, stem: str, fmt: Format | None) -> Response:
 
 
 def _graph_triples(graph: ox.NamedNode) -> list[ox.Triple]:
-    return sorted((ox.Triple(q.subject, q.predicate, q.object) for q in _graph_only_store(graph)),
-                  key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return _cache().recent(("graph triples", graph), lambda: sorted(
+        (ox.Triple(q.subject, q.predicate, q.object) for q in _graph_only_store(graph)),
+        key=lambda t: (str(t.subject), str(t.predicate), str(t.object))))
 
 
 def _graph_html(graph: ox.NamedNode, title: str | None = None) -> str:
@@ -325,7 +351,7 @@ def dereference(path: str):
     sources = _sources()
     if node in _graph_names():
         return _document(lambda: _graph_triples(node), lambda: _graph_html(node), stem, fmt)
-    if not sources.exists(node):
+    if not _cache().recent(("exists", node), lambda: sources.exists(node)):
         return not_found(iri)
     listed = link_pages.answer(node, stem, fmt)  # one page of a list of its links (?incoming=...), if asked
     if listed is not None:
