@@ -15,7 +15,6 @@ Decisions (see ``docs/linked-data.md``):
 from __future__ import annotations
 
 import difflib
-import threading
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
@@ -29,31 +28,16 @@ from .facts import property_relations
 from .figures import figures_for, kind
 from .render import PageBuilder, explainer
 from .rule_texts import rule_text
-from .resource import Labeller, Sources, description, local_name, outgoing, serialize
+from .resource import Labeller, Sources, description, local_name, ordered, outgoing, serialize, used_prefixes
 from .sources import Bound
 from ..storage import DatasetStore
+from .page_cache import PagesCache
 from .state import get_state
 from .ui import LANGUAGES, request_languages, ui_strings
 
 bp = Blueprint("pages", __name__)
 
 _EXT = "kgserver.pages"
-
-
-class PagesCache:
-    """What the pages derive once from the store: the VoID store, the ontology page, the property axioms."""
-
-    def __init__(self):
-        self.lock = threading.RLock()  # a value may be made from another (the VoID store from the page store)
-        self.values: dict = {}
-
-    def get(self, key: str, make):
-        """Return the cached value for ``key``, making it once (thread-safe)."""
-        if key not in self.values:
-            with self.lock:
-                if key not in self.values:
-                    self.values[key] = make()
-        return self.values[key]
 
 
 def init_app(app) -> None:
@@ -127,8 +111,8 @@ def _language_links(current: str) -> list[dict]:
     return out
 
 
-def _rdf_response(triples, fmt: Format, *, vary: bool) -> Response:
-    response = Response(serialize(triples, fmt.rdf_format), content_type=fmt.content_type)
+def _rdf_response(triples, fmt: Format, *, vary: bool, prefixes: dict[str, str] | None = None) -> Response:
+    response = Response(serialize(triples, fmt.rdf_format, prefixes), content_type=fmt.content_type)
     return _finish(response, vary=vary)
 
 
@@ -233,11 +217,20 @@ def _thing(sources: Sources, node: ox.NamedNode, stem: str, fmt: Format | None) 
         return _finish(redirect(f"{request.script_root}/{stem}.{chosen.suffix}", code=303), vary=True)
     if fmt.rdf_format is None:
         return _resource_html(sources, node, stem)
-    return _rdf_response(description(sources, node), fmt, vary=False)
+    triples, prefixes = _cache().recent(("description", node), lambda: _with_prefixes(description(sources, node)))
+    return _rdf_response(triples, fmt, vary=False, prefixes=prefixes)
+
+
+def _with_prefixes(triples: list[ox.Triple]) -> tuple[list[ox.Triple], dict[str, str]]:
+    """Return a document's triples with the prefixes they use (kept together: each format would compute them)."""
+    return triples, used_prefixes(triples)
 
 
 def _document(triples_of, html_of, stem: str, fmt: Format | None) -> Response:
-    """Answer for a document: 200 with the negotiated (or suffixed) representation."""
+    """Answer for a document: 200 with the negotiated (or suffixed) representation.
+
+    :param triples_of: returns the document's triples and the prefixes they use (see :func:`_with_prefixes`).
+    """
     negotiated = fmt is None
     if negotiated:
         fmt = negotiate(request.accept_mimetypes)
@@ -247,15 +240,16 @@ def _document(triples_of, html_of, stem: str, fmt: Format | None) -> Response:
         response = Response(html_of(), content_type=fmt.content_type)
         response.vary.add("Accept-Language")
     else:
-        response = Response(serialize(triples_of(), fmt.rdf_format), content_type=fmt.content_type)
+        triples, prefixes = triples_of()
+        response = Response(serialize(triples, fmt.rdf_format, prefixes), content_type=fmt.content_type)
     if negotiated:
         response.headers["Content-Location"] = f"{request.script_root}/{stem}.{fmt.suffix}"
     return _finish(response, vary=negotiated)
 
 
-def _graph_triples(graph: ox.NamedNode) -> list[ox.Triple]:
-    return sorted((ox.Triple(q.subject, q.predicate, q.object) for q in _graph_only_store(graph)),
-                  key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+def _graph_triples(graph: ox.NamedNode) -> tuple[list[ox.Triple], dict[str, str]]:
+    return _cache().recent(("graph triples", graph), lambda: _with_prefixes(
+        ordered(ox.Triple(q.subject, q.predicate, q.object) for q in _graph_only_store(graph))))
 
 
 def _graph_html(graph: ox.NamedNode, title: str | None = None) -> str:
@@ -325,7 +319,7 @@ def dereference(path: str):
     sources = _sources()
     if node in _graph_names():
         return _document(lambda: _graph_triples(node), lambda: _graph_html(node), stem, fmt)
-    if not sources.exists(node):
+    if not _cache().recent(("exists", node), lambda: sources.exists(node)):
         return not_found(iri)
     listed = link_pages.answer(node, stem, fmt)  # one page of a list of its links (?incoming=...), if asked
     if listed is not None:

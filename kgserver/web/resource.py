@@ -145,10 +145,19 @@ def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
             if prefix != "esskg" and any(iri.startswith(ns) for iri in by_folder.get(ns[: ns.rfind("/") + 1], ()))}
 
 
-def serialize(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
-    """Serialize triples, with the project's prefixes they use (where the format has prefixes)."""
+#: Formats with no prefixes: the IRIs are written whole.
+_WITHOUT_PREFIXES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+
+
+def serialize(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialize triples, with the project's prefixes they use (where the format has prefixes).
+
+    :param prefixes: :func:`used_prefixes` of ``triples``, if known already (a document served in several formats).
+    """
     triples = list(triples)
-    return ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples))
+    if rdf_format in _WITHOUT_PREFIXES:
+        return ox.serialize(triples, format=rdf_format)
+    return ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples) if prefixes is None else prefixes)
 
 
 def language_preference(requested: Iterable[str]) -> list[str]:

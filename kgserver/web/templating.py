@@ -15,7 +15,14 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 class PageEnvironment(Environment):
-    """Flask's Jinja environment with :meth:`getattr` reading a plain dict's keys first."""
+    """Flask's Jinja environment with :meth:`getattr` reading a plain dict's keys first, and the property
+    tables' globals ``table`` and ``value`` (:mod:`kgserver.web.value_html`)."""
+
+    def __init__(self, *args, **kwargs):
+        from . import value_html
+
+        super().__init__(*args, **kwargs)
+        self.globals.update(table=value_html.table, value=value_html.value)
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
