@@ -220,3 +220,18 @@ def test_build_dir_without_a_store_is_a_usage_error(runner):
 
     result = runner.invoke(cli, ["serve", "--port", "0", "--build-dir", "/nonexistent"])
     assert result.exit_code == 2 and "--build-dir goes with --store" in result.output
+
+
+def test_pages_keep_the_last_resources_only_over_the_embedded_build(remote_client, client):
+    """A release switched into the external store is read at once (docs/store.md): no page keeps a resource's
+    description or existence from before; the embedded build, which cannot change, keeps them."""
+    from kgserver.web.page_cache import PagesCache
+
+    assert remote_client.application.extensions["kgserver.pages"].keep_recent is False
+    assert client.application.extensions["kgserver.pages"].keep_recent is True
+    made = []
+    for keep in (False, True):
+        cache = PagesCache(keep_recent=keep)
+        for _ in range(2):
+            cache.recent(("exists", "x"), lambda: made.append(keep) or len(made))
+    assert made == [False, False, True]

@@ -1,4 +1,10 @@
-"""What the pages derive from the store and keep: the store does not change while it is served."""
+"""What the pages derive from the store and keep.
+
+The embedded build does not change while it is served.  An external store does when ``kgserver publish``
+switches a release in, and a running ``serve --store`` reads the new release as soon as the switch has
+committed (``docs/store.md``): for it the per-resource values are not kept (only what it already reads once at
+start, the figures and the list of graphs, as the docs say).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +20,12 @@ class PagesCache:
     """What the pages derive from the store, which does not change while it is served: once (the VoID store,
     the ontology page, the property axioms), or for the :data:`RECENT` last resources asked for."""
 
-    def __init__(self):
+    def __init__(self, keep_recent: bool = True):
+        """:param keep_recent: keep the last resources' values (False over a store that may change)."""
         self.lock = threading.RLock()  # a value may be made from another (the VoID store from the page store)
         self.values: dict = {}
         self.recent_values: OrderedDict = OrderedDict()
+        self.keep_recent = keep_recent
 
     def get(self, key: str, make):
         """Return the cached value for ``key``, making it once (thread-safe)."""
@@ -31,8 +39,10 @@ class PagesCache:
         """Return the value for ``key`` if it is among the :data:`RECENT` last ones made, else make and keep it.
 
         Made outside the lock (two requests may both make it; either value is right): a slow page does not
-        hold up the others.
+        hold up the others.  Without ``keep_recent``, always made.
         """
+        if not self.keep_recent:
+            return make()
         with self.lock:
             if key in self.recent_values:
                 self.recent_values.move_to_end(key)

@@ -41,8 +41,9 @@ _EXT = "kgserver.pages"
 
 
 def init_app(app) -> None:
-    """Give the application its (empty, lazily filled) page cache."""
-    app.extensions[_EXT] = PagesCache()
+    """Give the application its (empty, lazily filled) page cache; the last resources' values are kept only
+    over the embedded build, which cannot change while it is served."""
+    app.extensions[_EXT] = PagesCache(keep_recent=app.extensions["kgserver"].runner is None)
 
 
 def _cache() -> PagesCache:
