@@ -3,9 +3,9 @@
 Parsing, validating and rendering make millions of small objects (terms, tuples, rows) that reference
 counting frees or that live as long as the process; with CPython's default first-generation threshold
 (700 net allocations) the collector runs hundreds of times a second over them and finds almost nothing
-to free.  ``benchmarks/bench_collector.py`` measures it on the bundle: on 2026-12-08, about 7% of the CPU
-of validating contributions and 10% of rendering pages went to the collector; with the threshold below,
-about 4% and 5%, at the same peak memory.  (Where the reasoner makes its millions of tuples, the collector is
+to free.  ``benchmarks/bench_collector.py`` measures it on the bundle: on 2026-12-08, 7% of the CPU of
+validating contributions and 11% of rendering pages went to the collector; with the threshold below, 4% and
+6%, at the same peak memory.  (Where the reasoner makes its millions of tuples, the collector is
 paused altogether: :mod:`kgserver.reasoning.nogc`.)
 """
 

@@ -1,4 +1,5 @@
-"""One fresh build of the bundle per test process, shared by the modules that check what a build writes.
+"""Builds for the tests: one fresh build of the bundle per test process, and the sources of a small one.
+
 
 ``test_build.py`` (its phases, store, manifest) and ``test_dumps_build.py`` (its dumps and fingerprints) read the
 same build: it is made once, the first time one of them asks (they share an ``xdist_group``, so one worker makes
@@ -8,6 +9,8 @@ it), into a folder of its own, and never changed by a test.
 from __future__ import annotations
 
 import io
+
+from kgserver import dataset
 
 #: The xdist group of the modules that read the fresh build (one worker makes it).
 GROUP = "test_build"
@@ -25,3 +28,9 @@ def fresh_build(tmp_path_factory):
         result = build(out=tmp_path_factory.mktemp("fresh") / "build", progress=Progress(enabled=True, stream=stream))
         _MADE["build"] = (result, stream.getvalue())
     return _MADE["build"]
+
+
+def ontology_sources() -> list[dataset.Source]:
+    """The bundle's ontology and imports, without the data: for builds that test which build is reused, where a
+    build stops, or what the classes entail (under half the bundle's triples; the data is not what they check)."""
+    return [s for s in dataset.bundled_sources() if not dataset.is_data_graph(s.graph_iri)]

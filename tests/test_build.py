@@ -9,7 +9,7 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
-from fresh_build import GROUP, fresh_build
+from fresh_build import GROUP, fresh_build, ontology_sources
 from kgserver import dataset
 from kgserver.cli import cli
 from kgserver.errors import InconsistentGraphError, RDFSyntaxError
@@ -34,12 +34,6 @@ DISJOINT_CLASH = """
 @prefix ess: <https://w3id.org/esskg/ontology#> .
 <https://w3id.org/esskg/id/territory/broken-place> a ess:Municipality , ess:Project .
 """
-
-
-def ontology_sources() -> list[dataset.Source]:
-    """The bundle's ontology and imports, without the data: what a contradiction contradicts, in under half the
-    bundle's triples (for the builds that stop at a broken or contradicting file; the module's build is the bundle's)."""
-    return [s for s in dataset.bundled_sources() if not dataset.is_data_graph(s.graph_iri)]
 
 
 def with_extra(tmp_path, name: str, text: str) -> list[dataset.Source]:
@@ -295,7 +289,7 @@ def test_old_cached_builds_are_pruned(tmp_path, monkeypatch):
 
 
 def test_a_damaged_build_is_made_again(tmp_path):
-    sources = [s for s in dataset.bundled_sources() if not dataset.is_data_graph(s.graph_iri)]  # a small build
+    sources = ontology_sources()  # a small build
     first = build(sources, out=tmp_path / "b")
     assert build(sources, out=tmp_path / "b").reused
     shutil.rmtree(tmp_path / "b" / "store")

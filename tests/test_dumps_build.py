@@ -9,7 +9,7 @@ import json
 import pytest
 
 from dumps_reference import reference_dumps
-from fresh_build import GROUP, fresh_build
+from fresh_build import GROUP, fresh_build, ontology_sources
 from kgserver import export as dumps_module
 from kgserver import streaming
 from kgserver.export import dump_names, write_dumps
@@ -156,7 +156,7 @@ def test_a_build_without_dumps_is_not_reused_by_one_that_wants_them(runner, tmp_
     from kgserver.cli import cli
     from kgserver.store import build_dumps
 
-    small = [s for s in dataset.bundled_sources() if not dataset.is_data_graph(s.graph_iri)]
+    small = ontology_sources()
     monkeypatch.setattr(dataset, "bundled_sources", lambda: list(small))
     out = tmp_path / "build"
     result = runner.invoke(cli, ["build", "--out", str(out), "--no-dumps"])

@@ -115,7 +115,9 @@ def test_build_keeps_blank_nodes_one_across_asserted_and_inferred_graphs(tmp_pat
     extra = tmp_path / "blank.ttl"
     extra.write_text("@prefix ess: <https://w3id.org/esskg/ontology#> .\n"
                      "[] a ess:Network ; <http://www.w3.org/2000/01/rdf-schema#label> \"x\"@ca .\n", encoding="utf-8")
-    ontology = [s for s in dataset.bundled_sources() if not dataset.is_data_graph(s.graph_iri)]  # classes, no data
+    from fresh_build import ontology_sources
+
+    ontology = ontology_sources()  # classes, no data
     store = open_store(sources=ontology + [dataset.Source(extra, GRAPH["extra/blank"])], build_dir=tmp_path / "build")
     ask = f"""ASK {{ GRAPH <{GRAPH['extra/blank']}> {{ ?b a <https://w3id.org/esskg/ontology#Network> }}
         GRAPH <{INFERRED.value}> {{ ?b a <http://www.w3.org/ns/org#Organization> }} FILTER(isBlank(?b)) }}"""

@@ -95,7 +95,9 @@ def test_build_command_exits_1_naming_the_check(runner, tmp_path, monkeypatch):
     bundle's data made the build that stops at the checks cost twice as much)."""
     from kgserver.cli import cli
 
-    ontology = [s for s in dataset.bundled_sources() if not dataset.is_data_graph(s.graph_iri)]
+    from fresh_build import ontology_sources
+
+    ontology = ontology_sources()
     monkeypatch.setattr(dataset, "bundled_sources", lambda: list(ontology))
     fixture = FIXTURES / "territory-as-agent.ttl"
     result = runner.invoke(cli, ["build", "--add", str(fixture), "--out", str(tmp_path / "b"), "-q"])

@@ -69,7 +69,7 @@ def stop_server(process: subprocess.Popen) -> None:
 
 @pytest.fixture()
 def server(live):
-    """The session's live ``kgserver serve`` (time limit 2 s, as :data:`QUERY_TIMEOUT`): (base URL, log path)."""
+    """The session's live ``kgserver serve`` (its time limit is ``conftest.HOSTILE_TIMEOUT``): (base URL, log path)."""
     host, port, log_path = live
     return f"http://{host}:{port}", log_path
 
